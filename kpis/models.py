@@ -1,0 +1,164 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+
+class Polarity(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+    WITHIN = "within", "Within band"
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "%"
+    DAYS = "days", "days"
+    COUNT = "count", "count"
+    RATE_PER_10K = "rate_per_10k", "per 10,000"
+    AVERAGE = "average", "average"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    MONTH_END = "month_end", "As at month end"
+    CUMULATIVE = "cumulative", "Cumulative"
+
+
+class Source(models.TextChoices):
+    FORM = "form", "Form"
+    UPLOAD = "upload", "Upload"
+    FIXTURE = "fixture", "Fixture"
+
+
+class ComparatorKind(models.TextChoices):
+    STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
+    ENGLAND = "england", "England"
+    REGION = "region", "Region"
+
+
+# Every value is stored with 4 decimal places: enough for the seeds (18.93,
+# 66.70, 36.1) and small enough that float comparisons keep exact order
+# (see kpis/rating.py).
+VALUE_FIELD = {"max_digits": 14, "decimal_places": 4}
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    # Performance officers and commissioners who act for this organisation.
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organisations"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class KPI(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="kpis"
+    )
+    code = models.CharField(max_length=20, help_text="As the contract writes it, e.g. KPI1 or PI1")
+    title = models.CharField(max_length=300)
+    definition = models.TextField(blank=True)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    polarity = models.CharField(max_length=10, choices=Polarity.choices)
+    frequency = models.CharField(
+        max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    service_area = models.CharField(max_length=100, blank=True)
+    precision = models.PositiveSmallIntegerField(
+        default=1, help_text="Decimal places the KPI is recorded and shown to"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    notes = models.TextField(blank=True, help_text="Provenance, e.g. why this polarity")
+
+    class Meta:
+        ordering = ["organisation", "order", "code"]
+        verbose_name = "KPI"
+        verbose_name_plural = "KPIs"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="kpi_code_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Target(models.Model):
+    """A target and tolerance band in force from `valid_from` until the next one."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
+    valid_from = models.DateField()
+    value = models.DecimalField(**VALUE_FIELD)
+    lower = models.DecimalField(**VALUE_FIELD)
+    upper = models.DecimalField(**VALUE_FIELD)
+
+    class Meta:
+        ordering = ["kpi", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "valid_from"], name="target_once_per_date"),
+            models.CheckConstraint(
+                condition=Q(lower__lte=F("value")) & Q(value__lte=F("upper")),
+                name="target_within_tolerance",
+                violation_error_message="The tolerance band must satisfy lower ≤ target ≤ upper.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.code} from {self.valid_from}: {self.value} ({self.lower}–{self.upper})"
+
+
+class Reading(models.Model):
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="readings")
+    period = models.DateField(help_text="The first day of the month the reading is for")
+    value = models.DecimalField(**VALUE_FIELD)
+    numerator = models.DecimalField(**VALUE_FIELD, null=True, blank=True)
+    denominator = models.DecimalField(**VALUE_FIELD, null=True, blank=True)
+    commentary = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kpi", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "period"], name="reading_once_per_month"),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="reading_period_first_of_month",
+                violation_error_message="A reading's period is the first day of its month.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.code} {self.period:%Y-%m}: {self.value}"
+
+    def clean(self):
+        if self.period and self.period.day != 1:
+            raise ValidationError({"period": "A reading's period is the first day of its month."})
+
+
+class Comparator(models.Model):
+    """A benchmark for a KPI: statistical neighbours, England or the region."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="comparators")
+    kind = models.CharField(max_length=30, choices=ComparatorKind.choices)
+    year = models.PositiveSmallIntegerField(help_text="Calendar year the benchmark is reported in")
+    value = models.DecimalField(**VALUE_FIELD)
+    label = models.CharField(max_length=100, blank=True, help_text="e.g. West Midlands")
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kpi", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "kind", "year"], name="comparator_once_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.code} {self.get_kind_display()} {self.year}: {self.value}"
