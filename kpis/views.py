@@ -1,3 +1,77 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 
-# Create your views here.
+from kpis import charts, exports, selectors
+from kpis.access import get_kpi_for_user, get_organisation_for_user, visible_organisations
+from kpis.forms import DashboardFilterForm
+from kpis.periods import format_period
+
+
+@login_required
+def home(request):
+    visible = set(visible_organisations(request.user).values_list("pk", flat=True))
+    summaries = [
+        s for s in selectors.organisation_summaries() if s["organisation"].pk in visible
+    ]
+    return render(request, "kpis/home.html", {"summaries": summaries})
+
+
+@login_required
+def dashboard(request, slug):
+    organisation = get_organisation_for_user(request, slug)
+    form = DashboardFilterForm(request.GET or None, organisation=organisation)
+    filters = form.cleaned_data if form.is_valid() else form.defaults()
+    table = selectors.status_table(organisation=organisation, period=filters["period"])
+    rows = selectors.filter_rows(
+        table.rows, service_area=filters["service_area"], status=filters["status"]
+    )
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "table": table,
+        "rows": selectors.sort_rows(rows, filters["sort"]),
+        "sort": filters["sort"],
+        "counts": table.counts(),
+    }
+    return render(request, "kpis/dashboard.html", context)
+
+
+@login_required
+def dashboard_csv(request, slug):
+    organisation = get_organisation_for_user(request, slug)
+    form = DashboardFilterForm(request.GET or None, organisation=organisation)
+    period = form.cleaned_data["period"] if form.is_valid() else None
+    table = selectors.status_table(organisation=organisation, period=period)
+    name = f"{slugify(organisation.slug)}-kpi-status-{format_period(table.period)}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    exports.write_status_csv(table, response)
+    return response
+
+
+@login_required
+def kpi_detail(request, slug, code):
+    kpi = get_kpi_for_user(request, slug, code)
+    frame = selectors.trend_frame(kpi=kpi)
+    comparators = selectors.comparators(kpi=kpi)
+    figure = charts.trend_figure(
+        frame,
+        title=f"{kpi.code}: {kpi.title}",
+        unit=kpi.unit,
+        comparators=[
+            {"label": f"{c.label or c.get_kind_display()} ({c.year})", "kind": c.kind,
+             "value": c.value}
+            for c in comparators
+        ],
+    )
+    context = {
+        "organisation": kpi.organisation,
+        "kpi": kpi,
+        "rows": selectors.trend_rows(kpi=kpi, frame=frame),
+        "comparators": comparators,
+        "targets": list(kpi.targets.all()),
+        "figure": charts.figure_json(figure),
+    }
+    return render(request, "kpis/kpi_detail.html", context)

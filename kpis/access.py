@@ -1,0 +1,38 @@
+"""Who may see which organisation: one helper every view goes through."""
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from kpis.models import KPI, Organisation
+
+SCRUTINY_MEMBER = "Scrutiny member"
+PERFORMANCE_OFFICER = "Performance officer"
+COMMISSIONER = "Commissioner"
+ROLES = (SCRUTINY_MEMBER, PERFORMANCE_OFFICER, COMMISSIONER)
+
+
+def visible_organisations(user):
+    """Officers see their own organisations; everyone else who may log in sees all."""
+    organisations = Organisation.objects.all()
+    if user.is_superuser:
+        return organisations
+    groups = set(user.groups.values_list("name", flat=True))
+    if groups & {SCRUTINY_MEMBER, COMMISSIONER}:
+        return organisations
+    return organisations.filter(staff=user)
+
+
+def get_organisation_for_user(request: HttpRequest, slug: str) -> Organisation:
+    """The organisation, or 404 if it does not exist or is not the user's to see.
+
+    404 rather than 403, so an officer cannot learn which slugs exist.
+    """
+    return get_object_or_404(visible_organisations(request.user), slug=slug)
+
+
+def get_kpi_for_user(request: HttpRequest, slug: str, code: str) -> KPI:
+    organisation = get_organisation_for_user(request, slug)
+    try:
+        return organisation.kpis.select_related("organisation").get(code__iexact=code)
+    except KPI.DoesNotExist:
+        raise Http404(f"No KPI {code} for {organisation.name}") from None

@@ -1,0 +1,152 @@
+"""Every chart the app draws, built from selector frames. No ORM, no request.
+
+Views pass ``figure_json(figure)`` to the template, which hands it to Plotly
+through ``json_script``; the figure itself is what the tests inspect.
+"""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpis import rating
+from kpis.formatting import with_unit
+
+# Colours from the GOV.UK palette (contrast ≥ 3:1 on white); every status
+# also has its own marker shape, so colour is never the only signal.
+STATUS_STYLE = {
+    rating.GREEN: {"color": "#00703c", "symbol": "circle"},
+    rating.AMBER: {"color": "#b35900", "symbol": "diamond"},
+    rating.RED: {"color": "#d4351c", "symbol": "x"},
+    rating.NO_TARGET: {"color": "#505a5f", "symbol": "circle-open"},
+}
+BAND_FILL = "rgba(0, 112, 60, 0.12)"
+TARGET_COLOUR = "#1d70b8"
+COMPARATOR_DASH = {"statistical_neighbours": "dash", "england": "dot", "region": "dashdot"}
+
+
+def _number(value):
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def trend_figure(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    comparators: list[dict] = (),
+    events: list[dict] = (),
+) -> go.Figure:
+    """Readings coloured by status, the target line and the tolerance band.
+
+    ``frame`` is ``selectors.trend_frame`` output (period, value, target,
+    lower, upper, status). ``comparators`` are dicts of label, kind and
+    value; ``events`` are dicts of date and label (e.g. inspections), drawn as
+    vertical markers.
+    """
+    periods = list(frame["period"])
+    lower = [_number(v) for v in frame["lower"]]
+    upper = [_number(v) for v in frame["upper"]]
+    target = [_number(v) for v in frame["target"]]
+    figure = go.Figure()
+
+    if any(v is not None for v in target):
+        # The band follows target changes: a lower edge, then an upper edge
+        # filled down to it. Steps change at the start of the month.
+        figure.add_trace(
+            go.Scatter(
+                x=periods, y=lower, mode="lines", line={"width": 0, "shape": "hv"},
+                name="Tolerance (lower)", hoverinfo="skip", showlegend=False,
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=periods, y=upper, mode="lines", line={"width": 0, "shape": "hv"},
+                fill="tonexty", fillcolor=BAND_FILL, name="Tolerance band",
+                hoverinfo="skip",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=periods, y=target, mode="lines", name="Target",
+                line={"color": TARGET_COLOUR, "width": 2, "dash": "solid", "shape": "hv"},
+                hovertemplate="Target %{y}<extra></extra>",
+            )
+        )
+
+    read = frame[frame["value"].map(_number).notna()]
+    figure.add_trace(
+        go.Scatter(
+            x=list(read["period"]), y=[_number(v) for v in read["value"]],
+            mode="lines", name="Trend", line={"color": "#6f777b", "width": 1.5},
+            hoverinfo="skip", showlegend=False,
+        )
+    )
+    for status, style in STATUS_STYLE.items():
+        points = read[read["status"] == status]
+        if points.empty:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=list(points["period"]),
+                y=[_number(v) for v in points["value"]],
+                mode="markers",
+                name=rating.STATUS_LABELS[status],
+                marker={"color": style["color"], "symbol": style["symbol"], "size": 11,
+                        "line": {"width": 2, "color": style["color"]}},
+                customdata=[
+                    [with_unit(v, unit), rating.STATUS_LABELS[status]] for v in points["value"]
+                ],
+                hovertemplate="%{x|%b %Y}: %{customdata[0]} (%{customdata[1]})<extra></extra>",
+            )
+        )
+
+    if periods:
+        start, end = min(periods), max(periods)
+        for comparator in comparators:
+            figure.add_trace(
+                go.Scatter(
+                    x=[start, end], y=[_number(comparator["value"])] * 2, mode="lines",
+                    name=comparator["label"],
+                    line={"color": "#4c2c92", "width": 1.5,
+                          "dash": COMPARATOR_DASH.get(comparator["kind"], "dash")},
+                    hovertemplate=f"{comparator['label']} %{{y}}<extra></extra>",
+                )
+            )
+    for event in events:
+        figure.add_vline(x=_epoch_ms(event["date"]), line={"color": "#0b0c0c", "dash": "dot"})
+        figure.add_annotation(
+            x=event["date"], y=1, yref="paper", text=event["label"], showarrow=False,
+            yanchor="bottom", font={"size": 11},
+        )
+
+    figure.update_layout(
+        title={"text": title, "font": {"size": 15}},
+        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+        height=380,
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.15},
+        plot_bgcolor="white",
+        yaxis={"title": {"text": _axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False},
+        xaxis={"gridcolor": "#f3f2f1", "tickformat": "%b %Y", "dtick": "M1"
+               if len(periods) <= 18 else "M3"},
+    )
+    return figure
+
+
+def _axis_title(unit: str) -> str:
+    return {"percent": "%", "days": "days", "rate_per_10k": "per 10,000"}.get(unit, "")
+
+
+def _epoch_ms(day: dt.date) -> float:
+    # add_vline cannot place a line at a date on a date axis without help.
+    return dt.datetime.combine(day, dt.time()).timestamp() * 1000
+
+
+def figure_json(figure: go.Figure) -> dict:
+    """The figure as plain JSON data, for ``json_script``."""
+    return json.loads(figure.to_json())

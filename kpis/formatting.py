@@ -1,0 +1,38 @@
+"""How numbers read on pages and in exports: as entered, in the KPI's unit."""
+
+from decimal import Decimal
+
+from kpis.models import Unit
+
+
+def plain(value: Decimal | None) -> str:
+    """A stored value as it was entered, without padding zeros or exponent.
+
+    >>> plain(Decimal("85.0000")), plain(Decimal("36.1000")), plain(None)
+    ('85', '36.1', '')
+    """
+    if value is None:
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    return "0" if text in {"-0", "0"} else text
+
+
+def with_unit(value: Decimal | None, unit: str) -> str:
+    """``85%``, ``168 days``, ``69.2 per 10,000``; blank for no value."""
+    if value is None:
+        return ""
+    text = plain(value)
+    if unit == Unit.PERCENT:
+        return f"{text}%"
+    if unit == Unit.DAYS:
+        return f"{text} days"
+    if unit == Unit.RATE_PER_10K:
+        return f"{text} per 10,000"
+    return text
+
+
+def band(lower: Decimal | None, upper: Decimal | None, unit: str) -> str:
+    """A tolerance band as the contract prints it: ``75–95%``."""
+    if lower is None or upper is None:
+        return ""
+    return f"{plain(lower)}–{with_unit(upper, unit)}"

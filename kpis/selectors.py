@@ -1,0 +1,258 @@
+"""Reads: what the pages, exports and commands need, built in one place.
+
+Each function decides its own queries once (a fixed number, whatever the
+number of KPIs or months) and hands the rows to ``kpis.rating``.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from kpis import rating
+from kpis.models import KPI, Comparator, Organisation, Reading, Target
+from kpis.periods import add_months, month_start
+
+_READING_COLUMNS = ["kpi", "period", "value"]
+_TARGET_COLUMNS = ["kpi", "valid_from", "target", "lower", "upper"]
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    kpi: KPI
+    period: dt.date
+    value: Decimal | None
+    target: Decimal | None
+    lower: Decimal | None
+    upper: Decimal | None
+    status: str
+    direction: str | None
+    direction_3m: str | None
+    met_12m: int
+    rated_12m: int
+    months_off_target: int
+
+    @property
+    def met_or_within_12m(self) -> str:
+        return rating.met_or_within_label(self.met_12m, self.rated_12m)
+
+
+@dataclass
+class StatusTable:
+    organisation: Organisation
+    period: dt.date | None
+    rows: list[StatusRow] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return status_counts(row.status for row in self.rows)
+
+
+def status_counts(statuses) -> dict[str, int]:
+    """Red / amber / green / other, as the home page shows them."""
+    counts = {rating.RED: 0, rating.AMBER: 0, rating.GREEN: 0, "other": 0}
+    for status in statuses:
+        counts[status if status in counts else "other"] += 1
+    return counts
+
+
+def _frames(kpis: list[KPI], readings, targets) -> tuple[pd.DataFrame, ...]:
+    kpi_frame = pd.DataFrame(
+        {"kpi": [k.pk for k in kpis], "polarity": [k.polarity for k in kpis]},
+        columns=["kpi", "polarity"],
+    )
+    reading_frame = pd.DataFrame.from_records(list(readings), columns=_READING_COLUMNS)
+    target_frame = pd.DataFrame.from_records(list(targets), columns=_TARGET_COLUMNS)
+    return kpi_frame, reading_frame, target_frame
+
+
+def _rated(kpis: list[KPI], readings, targets, *, until, today) -> pd.DataFrame:
+    kpi_frame, reading_frame, target_frame = _frames(kpis, readings, targets)
+    series = rating.build_series(
+        kpis=kpi_frame, readings=reading_frame, targets=target_frame, until=until
+    )
+    return rating.rate_series(series, today=today or timezone.localdate())
+
+
+def _none_if_nan(value):
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def _row(kpi: KPI, record: dict) -> StatusRow:
+    return StatusRow(
+        kpi=kpi,
+        period=rating.as_date(record["period"]),
+        value=_none_if_nan(record["value"]),
+        target=_none_if_nan(record["target"]),
+        lower=_none_if_nan(record["lower"]),
+        upper=_none_if_nan(record["upper"]),
+        status=record["status"],
+        direction=_none_if_nan(record["direction"]),
+        direction_3m=_none_if_nan(record["direction_3m"]),
+        met_12m=int(record["met_12m"]),
+        rated_12m=int(record["rated_12m"]),
+        months_off_target=int(record["months_off_target"]),
+    )
+
+
+def latest_period(organisation: Organisation) -> dt.date | None:
+    """The latest month with any reading for the organisation."""
+    return Reading.objects.filter(kpi__organisation=organisation).aggregate(
+        latest=Max("period")
+    )["latest"]
+
+
+def available_periods(organisation: Organisation, *, today: dt.date | None = None) -> list:
+    """Months a user can pick, newest first: first reading to this month."""
+    bounds = Reading.objects.filter(kpi__organisation=organisation).aggregate(
+        first=Min("period"), last=Max("period")
+    )
+    if bounds["first"] is None:
+        return []
+    this_month = month_start(today or timezone.localdate())
+    last = max(bounds["last"], this_month)
+    periods, period = [], last
+    while period >= bounds["first"]:
+        periods.append(period)
+        period = add_months(period, -1)
+    return periods
+
+
+def status_table(
+    *,
+    organisation: Organisation,
+    period: dt.date | None = None,
+    today: dt.date | None = None,
+) -> StatusTable:
+    """One row per KPI for ``period`` (default: latest month with data)."""
+    period = period or latest_period(organisation)
+    kpis = list(organisation.kpis.all())
+    if period is None or not kpis:
+        return StatusTable(organisation=organisation, period=period)
+    frame = _rated(
+        kpis,
+        Reading.objects.filter(kpi__organisation=organisation).values_list(*_reading_fields()),
+        Target.objects.filter(kpi__organisation=organisation).values_list(*_target_fields()),
+        until=period,
+        today=today,
+    )
+    at_period = frame[frame["period"] == pd.Timestamp(period)]
+    by_kpi = {record["kpi"]: record for record in at_period.to_dict("records")}
+    return StatusTable(
+        organisation=organisation,
+        period=period,
+        rows=[_row(kpi, by_kpi[kpi.pk]) for kpi in kpis],
+    )
+
+
+def trend_frame(*, kpi: KPI, today: dt.date | None = None) -> pd.DataFrame:
+    """Every month of one KPI, first reading to latest, rated."""
+    frame = _rated(
+        [kpi],
+        kpi.readings.values_list(*_reading_fields()),
+        kpi.targets.values_list(*_target_fields()),
+        until=None,
+        today=today,
+    )
+    return frame
+
+
+def trend_rows(*, kpi: KPI, frame: pd.DataFrame) -> list[StatusRow]:
+    """The rated months of ``trend_frame`` as rows, newest first."""
+    return [_row(kpi, record) for record in reversed(frame.to_dict("records"))]
+
+
+def comparators(*, kpi: KPI) -> list[Comparator]:
+    return list(kpi.comparators.all())
+
+
+def organisation_summaries(*, today: dt.date | None = None) -> list[dict]:
+    """Each organisation with its RAG counts for its latest month with data.
+
+    Three queries however many organisations: only the latest month's
+    readings are fetched, and each is rated against the target in force.
+    """
+    organisations = list(Organisation.objects.all())
+    kpis = list(KPI.objects.all())
+    latest = dict(
+        Reading.objects.values_list("kpi__organisation").annotate(latest=Max("period"))
+    )
+    readings_by_org, targets_by_org = defaultdict(list), defaultdict(list)
+    for organisation_id, *reading in Reading.objects.filter(
+        period__in=set(latest.values()) or [dt.date.min]
+    ).values_list("kpi__organisation", *_reading_fields()):
+        if reading[1] == latest[organisation_id]:
+            readings_by_org[organisation_id].append(reading)
+    for organisation_id, *target in Target.objects.values_list(
+        "kpi__organisation", *_target_fields()
+    ):
+        targets_by_org[organisation_id].append(target)
+
+    summaries = []
+    for organisation in organisations:
+        period = latest.get(organisation.pk)
+        own_kpis = [k for k in kpis if k.organisation_id == organisation.pk]
+        counts = status_counts([])
+        if period is not None and own_kpis:
+            frame = _rated(
+                own_kpis,
+                readings_by_org[organisation.pk],
+                targets_by_org[organisation.pk],
+                until=period,
+                today=today,
+            )
+            counts = status_counts(frame.loc[frame["period"] == pd.Timestamp(period), "status"])
+        summaries.append(
+            {
+                "organisation": organisation,
+                "period": period,
+                "kpi_count": len(own_kpis),
+                "counts": counts,
+            }
+        )
+    return summaries
+
+
+def _reading_fields() -> tuple[str, ...]:
+    return ("kpi_id", "period", "value")
+
+
+def _target_fields() -> tuple[str, ...]:
+    return ("kpi_id", "valid_from", "value", "lower", "upper")
+
+
+def filter_rows(rows: list[StatusRow], *, service_area: str = "", status: str = "") -> list:
+    if service_area:
+        rows = [row for row in rows if row.kpi.service_area == service_area]
+    if status:
+        rows = [row for row in rows if row.status == status]
+    return rows
+
+
+# Sort keys for the dashboard's columns. Statuses sort worst first.
+_STATUS_ORDER = {
+    s: i
+    for i, s in enumerate(
+        [rating.RED, rating.MISSING, rating.AMBER, rating.GREEN, rating.AWAITING, rating.NO_TARGET]
+    )
+}
+SORT_KEYS = {
+    "order": lambda row: row.kpi.order,
+    "code": lambda row: row.kpi.order,
+    "title": lambda row: row.kpi.title.lower(),
+    "area": lambda row: row.kpi.service_area.lower(),
+    "status": lambda row: _STATUS_ORDER[row.status],
+    "met": lambda row: (row.met_12m / row.rated_12m) if row.rated_12m else 2.0,
+    "off": lambda row: row.months_off_target,
+}
+
+
+def sort_rows(rows: list[StatusRow], sort: str) -> list[StatusRow]:
+    """Sort by a column name; a leading ``-`` reverses. Unknown keys keep order."""
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        return rows
+    return sorted(rows, key=SORT_KEYS[key], reverse=sort.startswith("-"))

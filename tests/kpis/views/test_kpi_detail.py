@@ -1,0 +1,47 @@
+from django.urls import reverse
+
+
+def _detail(client, user, slug, code):
+    client.force_login(user)
+    return client.get(reverse("kpi_detail", args=[slug, code]))
+
+
+def test_it_draws_the_sandwell_trend_with_twelve_points(client, member):
+    response = _detail(client, member, "sandwell", "PI1")
+    assert response.status_code == 200
+    figure = response.context["figure"]
+    points = [t for t in figure["data"] if t.get("mode") == "markers"]
+    assert sum(len(t["x"]) for t in points) == 12
+    assert len(response.context["rows"]) == 12
+    assert 'id="trend-figure"' in response.content.decode()
+
+
+def test_it_shows_target_band_and_definition_for_birmingham(client, member):
+    response = _detail(client, member, "birmingham", "KPI10")
+    html = response.content.decode()
+    assert "240 days" in html and "220–260 days" in html
+    assert response.context["rows"][0].status == "green"
+    names = [t.get("name") for t in response.context["figure"]["data"]]
+    assert "Tolerance band" in names and "Target" in names
+
+
+def test_it_shows_comparators(client, member):
+    response = _detail(client, member, "sandwell", "PI2")
+    names = [t.get("name") for t in response.context["figure"]["data"]]
+    assert any(name and name.startswith("England") for name in names)
+    assert "43.3 per 10,000" in response.content.decode()
+
+
+def test_it_is_404_for_an_unknown_kpi(client, member):
+    assert _detail(client, member, "birmingham", "KPI99").status_code == 404
+
+
+def test_it_checks_ownership(client, sandwell_officer):
+    assert _detail(client, sandwell_officer, "birmingham", "KPI1").status_code == 404
+    assert _detail(client, sandwell_officer, "sandwell", "PI1").status_code == 200
+
+
+def test_its_query_count_is_constant(client, member, django_assert_max_num_queries):
+    client.force_login(member)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("kpi_detail", args=["sandwell", "PI4"]))
