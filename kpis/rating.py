@@ -181,6 +181,8 @@ def build_series(
         lower_units=_scaled(targets["lower"]),
         upper_units=_scaled(targets["upper"]),
     ).drop(columns="valid_from")
+    # An empty table comes back untyped; merge_asof needs matching key types.
+    in_force = in_force.astype({"kpi": grid["kpi"].dtype, "month": "int64"})
     grid = pd.merge_asof(
         grid.sort_values("month"),
         in_force.sort_values("month"),

@@ -29,7 +29,7 @@ def test_it_carries_the_contract_columns_and_values_as_entered(client, member):
     kpi11 = next(r for r in rows if r["kpi"] == "KPI11")
     assert (kpi11["value"], kpi11["target"], kpi11["period"]) == ("36.1", "45", "2018-10")
     kpi2 = next(r for r in rows if r["kpi"] == "KPI2")
-    assert (kpi2["status"], kpi2["polarity"], kpi2["met_or_within_12m"]) == ("amber", "lower", "0/1")
+    assert (kpi2["status"], kpi2["polarity"], kpi2["met_or_within_12m"]) == ("amber", "lower", "1/1")
 
 
 def test_it_downloads_a_picked_month(client, member):
