@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpis import rating
+from kpis.periods import add_months
+from kpis.rating import as_date
 from kpis.formatting import with_unit
 
 # Colours from the GOV.UK palette (contrast ≥ 3:1 on white); every status
@@ -36,7 +38,6 @@ def _number(value):
 def trend_figure(
     frame: pd.DataFrame,
     *,
-    title: str,
     unit: str,
     comparators: list[dict] = (),
     events: list[dict] = (),
@@ -48,31 +49,34 @@ def trend_figure(
     value; ``events`` are dicts of date and label (e.g. inspections), drawn as
     vertical markers.
     """
-    periods = list(frame["period"])
-    lower = [_number(v) for v in frame["lower"]]
-    upper = [_number(v) for v in frame["upper"]]
-    target = [_number(v) for v in frame["target"]]
+    periods = [as_date(p) for p in frame["period"]]
     figure = go.Figure()
 
-    if any(v is not None for v in target):
+    if frame["target"].map(_number).notna().any():
         # The band follows target changes: a lower edge, then an upper edge
-        # filled down to it. Steps change at the start of the month.
+        # filled down to it. Each month's step runs to the next month's start,
+        # so a single reading still shows its band.
+        steps = [*periods, add_months(periods[-1], 1)]
+        lower, upper, target = (
+            [*(_number(v) for v in frame[column]), _number(frame[column].iloc[-1])]
+            for column in ("lower", "upper", "target")
+        )
         figure.add_trace(
             go.Scatter(
-                x=periods, y=lower, mode="lines", line={"width": 0, "shape": "hv"},
+                x=steps, y=lower, mode="lines", line={"width": 0, "shape": "hv"},
                 name="Tolerance (lower)", hoverinfo="skip", showlegend=False,
             )
         )
         figure.add_trace(
             go.Scatter(
-                x=periods, y=upper, mode="lines", line={"width": 0, "shape": "hv"},
+                x=steps, y=upper, mode="lines", line={"width": 0, "shape": "hv"},
                 fill="tonexty", fillcolor=BAND_FILL, name="Tolerance band",
                 hoverinfo="skip",
             )
         )
         figure.add_trace(
             go.Scatter(
-                x=periods, y=target, mode="lines", name="Target",
+                x=steps, y=target, mode="lines", name="Target",
                 line={"color": TARGET_COLOUR, "width": 2, "dash": "solid", "shape": "hv"},
                 hovertemplate="Target %{y}<extra></extra>",
             )
@@ -81,7 +85,7 @@ def trend_figure(
     read = frame[frame["value"].map(_number).notna()]
     figure.add_trace(
         go.Scatter(
-            x=list(read["period"]), y=[_number(v) for v in read["value"]],
+            x=[as_date(p) for p in read["period"]], y=[_number(v) for v in read["value"]],
             mode="lines", name="Trend", line={"color": "#6f777b", "width": 1.5},
             hoverinfo="skip", showlegend=False,
         )
@@ -92,7 +96,7 @@ def trend_figure(
             continue
         figure.add_trace(
             go.Scatter(
-                x=list(points["period"]),
+                x=[as_date(p) for p in points["period"]],
                 y=[_number(v) for v in points["value"]],
                 mode="markers",
                 name=rating.STATUS_LABELS[status],
@@ -125,8 +129,7 @@ def trend_figure(
         )
 
     figure.update_layout(
-        title={"text": title, "font": {"size": 15}},
-        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+        margin={"l": 50, "r": 20, "t": 30, "b": 40},
         height=380,
         hovermode="closest",
         legend={"orientation": "h", "y": -0.15},

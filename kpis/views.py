@@ -58,7 +58,6 @@ def kpi_detail(request, slug, code):
     comparators = selectors.comparators(kpi=kpi)
     figure = charts.trend_figure(
         frame,
-        title=f"{kpi.code}: {kpi.title}",
         unit=kpi.unit,
         comparators=[
             {"label": f"{c.label or c.get_kind_display()} ({c.year})", "kind": c.kind,

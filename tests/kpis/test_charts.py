@@ -24,17 +24,19 @@ def _trace(figure, name):
 
 
 def test_it_shades_the_band_and_follows_target_changes():
-    figure = charts.trend_figure(_frame(), title="KPI1", unit="percent")
+    figure = charts.trend_figure(_frame(), unit="percent")
     band = _trace(figure, "Tolerance band")
     assert band.fill == "tonexty"
-    assert list(band.y) == [95.0, 95.0, 95.0, 95.0]
-    assert list(_trace(figure, "Tolerance (lower)").y) == [75.0, 75.0, 75.0, 80.0]
-    assert list(_trace(figure, "Target").y) == [85.0, 85.0, 85.0, 90.0]
+    # One step per month, the last running to the end of its month.
+    assert list(band.x)[-1] == dt.date(2019, 5, 1)
+    assert list(band.y) == [95.0, 95.0, 95.0, 95.0, 95.0]
+    assert list(_trace(figure, "Tolerance (lower)").y) == [75.0, 75.0, 75.0, 80.0, 80.0]
+    assert list(_trace(figure, "Target").y) == [85.0, 85.0, 85.0, 90.0, 90.0]
     assert _trace(figure, "Target").line.shape == "hv"
 
 
 def test_it_colours_and_shapes_points_by_status():
-    figure = charts.trend_figure(_frame(), title="KPI1", unit="percent")
+    figure = charts.trend_figure(_frame(), unit="percent")
     green, red, amber = (_trace(figure, n) for n in ("Green", "Red", "Amber"))
     assert (green.marker.color, green.marker.symbol) == ("#00703c", "circle")
     assert (red.marker.color, red.marker.symbol) == ("#d4351c", "x")
@@ -46,14 +48,13 @@ def test_it_colours_and_shapes_points_by_status():
 
 def test_it_draws_no_band_without_a_target():
     frame = _frame().assign(target=None, lower=None, upper=None, status="no_target")
-    figure = charts.trend_figure(frame, title="PI1", unit="percent")
+    figure = charts.trend_figure(frame, unit="percent")
     assert {t.name for t in figure.data} == {"Trend", "No target"}
 
 
 def test_it_draws_comparator_lines_and_event_markers():
     figure = charts.trend_figure(
         _frame(),
-        title="PI2",
         unit="rate_per_10k",
         comparators=[{"label": "England (2018)", "kind": "england", "value": D("43.3")}],
         events=[{"date": dt.date(2019, 2, 14), "label": "Monitoring visit"}],
