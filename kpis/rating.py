@@ -12,6 +12,7 @@ decimals read, with no binary rounding and no display rounding.
 """
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
@@ -314,4 +315,6 @@ def met_or_within_percent(met: int, rated: int) -> str:
     """``10/12 — 83%`` as the 2018/19 annual report prints it."""
     if not rated:
         return ""
-    return f"{met}/{rated} — {round(100 * met / rated)}%"
+    # Half up, as committee papers and Excel round (5/8 is 63%, not 62%).
+    percent = (Decimal(100 * met) / rated).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{met}/{rated} — {percent}%"
