@@ -26,8 +26,10 @@ from kpis import rating  # noqa: E402
 def main(repeats: int = 3) -> None:
     kpis, readings, targets = national_frames()
     print(f"SYNTHETIC national set: {len(kpis):,} KPIs, {len(readings):,} readings")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, date {dt.date.today()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, date {dt.date.today()}"
+    )
     best = None
     for run in range(repeats):
         start = time.perf_counter()
@@ -35,8 +37,10 @@ def main(repeats: int = 3) -> None:
         built = time.perf_counter()
         rated = rating.rate_series(series, today=dt.date(2026, 11, 23))
         done = time.perf_counter()
-        print(f"run {run + 1}: build_series {built - start:.2f} s, "
-              f"rate_series {done - built:.2f} s, total {done - start:.2f} s")
+        print(
+            f"run {run + 1}: build_series {built - start:.2f} s, "
+            f"rate_series {done - built:.2f} s, total {done - start:.2f} s"
+        )
         best = min(best or 1e9, done - start)
     print(f"statuses: {rated['status'].value_counts().to_dict()}")
     print(f"best total: {best:.2f} s for {len(rated):,} KPI-months")

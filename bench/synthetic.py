@@ -10,8 +10,10 @@ POLARITIES = ["higher", "lower", "within"]
 
 
 def months(count: int, first: dt.date = dt.date(2015, 1, 1)) -> list[dt.date]:
-    return [dt.date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1)
-            for n in range(count)]
+    return [
+        dt.date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1)
+        for n in range(count)
+    ]
 
 
 def national_frames(organisations=150, kpis_each=40, month_count=120, seed=1):

@@ -2,4 +2,4 @@ from django.apps import AppConfig
 
 
 class InspectionsConfig(AppConfig):
-    name = 'inspections'
+    name = "inspections"

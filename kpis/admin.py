@@ -17,7 +17,15 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(KPI)
 class KPIAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "organisation", "polarity", "unit", "frequency", "service_area"]
+    list_display = [
+        "code",
+        "title",
+        "organisation",
+        "polarity",
+        "unit",
+        "frequency",
+        "service_area",
+    ]
     list_filter = ["organisation", "polarity", "unit", "frequency", "service_area"]
     search_fields = ["code", "title", "definition"]
     list_select_related = ["organisation"]

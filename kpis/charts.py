@@ -12,9 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpis import rating
+from kpis.formatting import with_unit
 from kpis.periods import add_months
 from kpis.rating import as_date
-from kpis.formatting import with_unit
 
 # Colours from the GOV.UK palette (contrast ≥ 3:1 on white); every status
 # also has its own marker shape, so colour is never the only signal.
@@ -63,20 +63,33 @@ def trend_figure(
         )
         figure.add_trace(
             go.Scatter(
-                x=steps, y=lower, mode="lines", line={"width": 0, "shape": "hv"},
-                name="Tolerance (lower)", hoverinfo="skip", showlegend=False,
+                x=steps,
+                y=lower,
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                name="Tolerance (lower)",
+                hoverinfo="skip",
+                showlegend=False,
             )
         )
         figure.add_trace(
             go.Scatter(
-                x=steps, y=upper, mode="lines", line={"width": 0, "shape": "hv"},
-                fill="tonexty", fillcolor=BAND_FILL, name="Tolerance band",
+                x=steps,
+                y=upper,
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                fill="tonexty",
+                fillcolor=BAND_FILL,
+                name="Tolerance band",
                 hoverinfo="skip",
             )
         )
         figure.add_trace(
             go.Scatter(
-                x=steps, y=target, mode="lines", name="Target",
+                x=steps,
+                y=target,
+                mode="lines",
+                name="Target",
                 line={"color": TARGET_COLOUR, "width": 2, "dash": "solid", "shape": "hv"},
                 hovertemplate="Target %{y}<extra></extra>",
             )
@@ -85,9 +98,13 @@ def trend_figure(
     read = frame[frame["value"].map(_number).notna()]
     figure.add_trace(
         go.Scatter(
-            x=[as_date(p) for p in read["period"]], y=[_number(v) for v in read["value"]],
-            mode="lines", name="Trend", line={"color": "#6f777b", "width": 1.5},
-            hoverinfo="skip", showlegend=False,
+            x=[as_date(p) for p in read["period"]],
+            y=[_number(v) for v in read["value"]],
+            mode="lines",
+            name="Trend",
+            line={"color": "#6f777b", "width": 1.5},
+            hoverinfo="skip",
+            showlegend=False,
         )
     )
     for status, style in STATUS_STYLE.items():
@@ -100,8 +117,12 @@ def trend_figure(
                 y=[_number(v) for v in points["value"]],
                 mode="markers",
                 name=rating.STATUS_LABELS[status],
-                marker={"color": style["color"], "symbol": style["symbol"], "size": 11,
-                        "line": {"width": 2, "color": style["color"]}},
+                marker={
+                    "color": style["color"],
+                    "symbol": style["symbol"],
+                    "size": 11,
+                    "line": {"width": 2, "color": style["color"]},
+                },
                 customdata=[
                     [with_unit(v, unit), rating.STATUS_LABELS[status]] for v in points["value"]
                 ],
@@ -114,18 +135,28 @@ def trend_figure(
         for comparator in comparators:
             figure.add_trace(
                 go.Scatter(
-                    x=[start, end], y=[_number(comparator["value"])] * 2, mode="lines",
+                    x=[start, end],
+                    y=[_number(comparator["value"])] * 2,
+                    mode="lines",
                     name=comparator["label"],
-                    line={"color": "#4c2c92", "width": 1.5,
-                          "dash": COMPARATOR_DASH.get(comparator["kind"], "dash")},
+                    line={
+                        "color": "#4c2c92",
+                        "width": 1.5,
+                        "dash": COMPARATOR_DASH.get(comparator["kind"], "dash"),
+                    },
                     hovertemplate=f"{comparator['label']} %{{y}}<extra></extra>",
                 )
             )
     for event in events:
         figure.add_vline(x=_epoch_ms(event["date"]), line={"color": "#0b0c0c", "dash": "dot"})
         figure.add_annotation(
-            x=event["date"], y=1, yref="paper", text=event["label"], showarrow=False,
-            yanchor="bottom", font={"size": 11},
+            x=event["date"],
+            y=1,
+            yref="paper",
+            text=event["label"],
+            showarrow=False,
+            yanchor="bottom",
+            font={"size": 11},
         )
 
     figure.update_layout(
@@ -135,8 +166,11 @@ def trend_figure(
         legend={"orientation": "h", "y": -0.15},
         plot_bgcolor="white",
         yaxis={"title": {"text": _axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False},
-        xaxis={"gridcolor": "#f3f2f1", "tickformat": "%b %Y", "dtick": "M1"
-               if len(periods) <= 18 else "M3"},
+        xaxis={
+            "gridcolor": "#f3f2f1",
+            "tickformat": "%b %Y",
+            "dtick": "M1" if len(periods) <= 18 else "M3",
+        },
     )
     return figure
 

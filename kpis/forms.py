@@ -19,8 +19,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [("", "Latest month with data")] + [
-            (format_period(p), label_period(p))
-            for p in selectors.available_periods(organisation)
+            (format_period(p), label_period(p)) for p in selectors.available_periods(organisation)
         ]
         areas = sorted(set(organisation.kpis.values_list("service_area", flat=True)) - {""})
         self.fields["service_area"].choices = [("", "All areas")] + [(a, a) for a in areas]

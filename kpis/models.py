@@ -58,9 +58,7 @@ class Organisation(models.Model):
 
 
 class KPI(models.Model):
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="kpis"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="kpis")
     code = models.CharField(max_length=20, help_text="As the contract writes it, e.g. KPI1 or PI1")
     title = models.CharField(max_length=300)
     definition = models.TextField(blank=True)
@@ -157,7 +155,9 @@ class Comparator(models.Model):
     class Meta:
         ordering = ["kpi", "year", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["kpi", "kind", "year"], name="comparator_once_per_year"),
+            models.UniqueConstraint(
+                fields=["kpi", "kind", "year"], name="comparator_once_per_year"
+            ),
         ]
 
     def __str__(self):

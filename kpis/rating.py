@@ -13,6 +13,7 @@ decimals read, with no binary rounding and no display rounding.
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+
 import numpy as np
 import pandas as pd
 
@@ -218,7 +219,10 @@ def rate_series(series: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
     value = frame["value_units"].to_numpy()
     target = frame["target_units"].to_numpy()
     status = _statuses(
-        value, target, frame["lower_units"].to_numpy(), frame["upper_units"].to_numpy(),
+        value,
+        target,
+        frame["lower_units"].to_numpy(),
+        frame["upper_units"].to_numpy(),
         frame["polarity"].to_numpy(),
     )
     no_value = np.isnan(value)
@@ -238,9 +242,7 @@ def rate_series(series: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
     prior_count = sum(by_kpi.shift(k).notna().to_numpy().astype(int) for k in (1, 2, 3))
     prior_count = np.where(prior_count == 0, np.nan, prior_count)
     # Compare v × n with the sum of n earlier readings: exact, no division.
-    frame["direction_3m"] = _direction(
-        value * prior_count, prior_sum, prior_count, frame, target
-    )
+    frame["direction_3m"] = _direction(value * prior_count, prior_sum, prior_count, frame, target)
 
     has_target = ~np.isnan(target)
     status_values = frame["status"].to_numpy()

@@ -100,9 +100,9 @@ def _row(kpi: KPI, record: dict) -> StatusRow:
 
 def latest_period(organisation: Organisation) -> dt.date | None:
     """The latest month with any reading for the organisation."""
-    return Reading.objects.filter(kpi__organisation=organisation).aggregate(
-        latest=Max("period")
-    )["latest"]
+    return Reading.objects.filter(kpi__organisation=organisation).aggregate(latest=Max("period"))[
+        "latest"
+    ]
 
 
 def available_periods(organisation: Organisation, *, today: dt.date | None = None) -> list:
@@ -177,9 +177,7 @@ def organisation_summaries(*, today: dt.date | None = None) -> list[dict]:
     """
     organisations = list(Organisation.objects.all())
     kpis = list(KPI.objects.all())
-    latest = dict(
-        Reading.objects.values_list("kpi__organisation").annotate(latest=Max("period"))
-    )
+    latest = dict(Reading.objects.values_list("kpi__organisation").annotate(latest=Max("period")))
     readings_by_org, targets_by_org = defaultdict(list), defaultdict(list)
     for organisation_id, *reading in Reading.objects.filter(
         period__in=set(latest.values()) or [dt.date.min]

@@ -12,10 +12,20 @@ DEMO_PASSWORD = "demo-only-password"  # noqa: S105
 DEMO_ACCOUNTS = [
     # username, full name, role, organisation slugs, staff (admin site)
     ("member", "Demo scrutiny member", SCRUTINY_MEMBER, [], False),
-    ("officer-birmingham", "Demo performance officer (Birmingham)", PERFORMANCE_OFFICER,
-     ["birmingham"], False),
-    ("officer-sandwell", "Demo performance officer (Sandwell)", PERFORMANCE_OFFICER,
-     ["sandwell"], False),
+    (
+        "officer-birmingham",
+        "Demo performance officer (Birmingham)",
+        PERFORMANCE_OFFICER,
+        ["birmingham"],
+        False,
+    ),
+    (
+        "officer-sandwell",
+        "Demo performance officer (Sandwell)",
+        PERFORMANCE_OFFICER,
+        ["sandwell"],
+        False,
+    ),
     ("commissioner", "Demo commissioner", COMMISSIONER, ["birmingham", "sandwell"], True),
     ("admin", "Demo administrator", None, [], True),
 ]

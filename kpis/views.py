@@ -12,9 +12,7 @@ from kpis.periods import format_period
 @login_required
 def home(request):
     visible = set(visible_organisations(request.user).values_list("pk", flat=True))
-    summaries = [
-        s for s in selectors.organisation_summaries() if s["organisation"].pk in visible
-    ]
+    summaries = [s for s in selectors.organisation_summaries() if s["organisation"].pk in visible]
     return render(request, "kpis/home.html", {"summaries": summaries})
 
 
@@ -60,8 +58,11 @@ def kpi_detail(request, slug, code):
         frame,
         unit=kpi.unit,
         comparators=[
-            {"label": f"{c.label or c.get_kind_display()} ({c.year})", "kind": c.kind,
-             "value": c.value}
+            {
+                "label": f"{c.label or c.get_kind_display()} ({c.year})",
+                "kind": c.kind,
+                "value": c.value,
+            }
             for c in comparators
         ],
     )

@@ -629,3 +629,8 @@ def test_it_writes_a_full_year_as_one_hundred_percent():
 def test_it_leaves_met_or_within_blank_when_nothing_was_rated():
     assert met_or_within_label(0, 0) == ""
     assert met_or_within_percent(0, 0) == ""
+
+
+def test_it_rounds_met_or_within_percentages_half_up_as_committee_papers_do():
+    assert met_or_within_percent(5, 8) == "5/8 — 63%"
+    assert met_or_within_percent(1, 8) == "1/8 — 13%"

@@ -54,7 +54,9 @@ def test_it_prints_a_readable_table(seeds):
 
 
 def test_it_rates_a_month_without_a_reading_as_missing(seeds):
-    rows = list(csv.DictReader(io.StringIO(_run("birmingham", "--period", "2018-11", "--format", "csv"))))
+    rows = list(
+        csv.DictReader(io.StringIO(_run("birmingham", "--period", "2018-11", "--format", "csv")))
+    )
     assert {r["status"] for r in rows} == {"missing"}
     assert rows[0]["met_or_within_12m"] == "1/2"
 

@@ -91,15 +91,19 @@ def test_it_is_404_for_an_unknown_organisation(client, member):
 
 
 def _organisation_with(kpi_count: int) -> Organisation:
-    organisation = Organisation.objects.create(name=f"Demo trust {kpi_count}", slug=f"demo-{kpi_count}")
+    organisation = Organisation.objects.create(
+        name=f"Demo trust {kpi_count}", slug=f"demo-{kpi_count}"
+    )
     for n in range(kpi_count):
         kpi = KPI.objects.create(
-            organisation=organisation, code=f"D{n}", title=f"Demo KPI {n}", unit="percent",
-            polarity=["higher", "lower", "within"][n % 3], order=n,
+            organisation=organisation,
+            code=f"D{n}",
+            title=f"Demo KPI {n}",
+            unit="percent",
+            polarity=["higher", "lower", "within"][n % 3],
+            order=n,
         )
-        Target.objects.create(
-            kpi=kpi, valid_from=dt.date(2018, 4, 1), value=50, lower=40, upper=60
-        )
+        Target.objects.create(kpi=kpi, valid_from=dt.date(2018, 4, 1), value=50, lower=40, upper=60)
         Reading.objects.bulk_create(
             Reading(kpi=kpi, period=dt.date(2018, m, 1), value=30 + 3 * m) for m in range(1, 13)
         )

@@ -23,17 +23,33 @@ def test_it_downloads_exactly_the_kpi_status_table(client, member):
 def test_it_carries_the_contract_columns_and_values_as_entered(client, member):
     rows = list(csv.DictReader(io.StringIO(_csv(client, member).content.decode())))
     assert list(rows[0]) == [
-        "kpi", "title", "period", "value", "target", "lower", "upper",
-        "polarity", "status", "met_or_within_12m",
+        "kpi",
+        "title",
+        "period",
+        "value",
+        "target",
+        "lower",
+        "upper",
+        "polarity",
+        "status",
+        "met_or_within_12m",
     ]
     kpi11 = next(r for r in rows if r["kpi"] == "KPI11")
     assert (kpi11["value"], kpi11["target"], kpi11["period"]) == ("36.1", "45", "2018-10")
     kpi2 = next(r for r in rows if r["kpi"] == "KPI2")
-    assert (kpi2["status"], kpi2["polarity"], kpi2["met_or_within_12m"]) == ("amber", "lower", "1/1")
+    assert (kpi2["status"], kpi2["polarity"], kpi2["met_or_within_12m"]) == (
+        "amber",
+        "lower",
+        "1/1",
+    )
 
 
 def test_it_downloads_a_picked_month(client, member):
-    rows = list(csv.DictReader(io.StringIO(_csv(client, member, "sandwell", period="2018-01").content.decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(_csv(client, member, "sandwell", period="2018-01").content.decode())
+        )
+    )
     assert {r["period"] for r in rows} == {"2018-01"}
     assert next(r for r in rows if r["kpi"] == "PI14")["value"] == "18.93"
 
