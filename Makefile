@@ -1,0 +1,143 @@
+# trustmonitor — `make run` serves the demo, `make test` runs every check.
+# Everything installs into .venv (Python 3.12); nothing touches the system
+# Python. The only system packages used are Debian's chromium (installed by
+# `test-deps` when missing) and the machine's PostgreSQL 15 (for `test`).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+PYTEST := $(VENV)/bin/pytest
+RUFF := $(VENV)/bin/ruff
+
+# Stamps named after the requirement files' content: editing a file makes a
+# new stamp name, so the next run installs again; otherwise nothing is done.
+REQ_HASH := $(shell cat requirements.txt 2>/dev/null | sha256sum | cut -c1-12)
+DEV_HASH := $(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-req-$(REQ_HASH)
+DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
+
+PG_HOST := 127.0.0.1
+PG_PORT := 5432
+PG_USER := postgres
+PG_DB := trustmonitor
+PG_URL := postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_DB)
+PG_VERSION ?= $(or $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1),15)
+
+RUN_ADDR ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: help venv run test-deps pg test lint format bench clean
+
+help:
+	@echo "make run     set up the demo (venv, migrate, fixtures, demo accounts, static) and serve it on http://$(RUN_ADDR)/"
+	@echo "make test    lint, migration check, deploy check, tests on SQLite then on PostgreSQL"
+	@echo "other targets: venv test-deps pg lint format bench clean"
+
+# --- virtual environment ----------------------------------------------------
+
+venv: $(STAMP)
+
+$(PY):
+	@set -euo pipefail; \
+	candidates=(); \
+	if command -v python3.12 >/dev/null 2>&1; then candidates+=("$$(command -v python3.12)"); fi; \
+	while IFS= read -r p; do candidates+=("$$p"); done < <(ls -d "$(HOME)"/.pyenv/versions/3.12*/bin/python 2>/dev/null | sort -rV); \
+	found=""; \
+	for c in "$${candidates[@]}"; do \
+	  if "$$c" -c 'import sys, venv; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; then found="$$c"; break; fi; \
+	done; \
+	if [ -z "$$found" ]; then \
+	  echo "error: Python 3.12 not found (looked for python3.12 on PATH and $(HOME)/.pyenv/versions/3.12*/bin/python)." >&2; \
+	  echo "       Install it, e.g. 'pyenv install 3.12', then run make again." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$found ($$("$$found" --version))"; \
+	rm -rf $(VENV); \
+	"$$found" -m venv $(VENV)
+
+$(STAMP): $(PY)
+	$(PIP) install --upgrade --progress-bar off pip
+	$(PIP) install --progress-bar off -r requirements.txt
+	rm -f $(VENV)/.installed-req-*
+	touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(PIP) install --progress-bar off -r requirements-dev.txt
+	rm -f $(VENV)/.installed-dev-*
+	touch $@
+
+# --- run the demo -------------------------------------------------------------
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata birmingham sandwell
+	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py runserver $(RUN_ADDR)
+
+# --- test dependencies and services --------------------------------------------
+
+test-deps: $(DEV_STAMP)
+	@set -euo pipefail; \
+	if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "error: /usr/bin/chromium is missing and installing it needs root (no sudo found)." >&2; exit 1; fi; \
+	echo "Installing Debian's chromium for the browser tests"; \
+	$$sudo apt-get update; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+pg:
+	@set -euo pipefail; \
+	if pg_isready -q -h $(PG_HOST) -p $(PG_PORT); then exit 0; fi; \
+	echo "Starting PostgreSQL $(PG_VERSION)"; \
+	pg_ctlcluster --skip-systemctl-redirect $(PG_VERSION) main start || true; \
+	for _ in $$(seq 30); do \
+	  if pg_isready -q -h $(PG_HOST) -p $(PG_PORT); then exit 0; fi; \
+	  sleep 1; \
+	done; \
+	echo "error: PostgreSQL is not accepting connections on $(PG_HOST):$(PG_PORT) after 30 s." >&2; \
+	exit 1
+
+# --- checks ---------------------------------------------------------------------
+
+test: test-deps pg
+	$(RUFF) check .
+	$(RUFF) format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=false ALLOWED_HOSTS=example.org \
+	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+	@echo "--- pytest on SQLite"
+	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
+	@echo "--- pytest on PostgreSQL ($(PG_URL))"
+	@psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d postgres -tAc \
+	  "SELECT 1 FROM pg_database WHERE datname = '$(PG_DB)'" | grep -q 1 \
+	  || createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) $(PG_DB)
+	DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+format: $(DEV_STAMP)
+	$(RUFF) format .
+	$(RUFF) check --fix .
+
+# Every bench/*.py except modules named _*.py (such as __init__.py).
+bench: venv
+	@set -euo pipefail; \
+	shopt -s nullglob; \
+	files=(bench/*.py); \
+	if [ $${#files[@]} -eq 0 ]; then echo "no bench/*.py to run"; exit 0; fi; \
+	for f in "$${files[@]}"; do \
+	  case "$$(basename "$$f")" in _*) continue;; esac; \
+	  echo "--- $$f"; \
+	  $(PY) "$$f"; \
+	done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles
