@@ -1,0 +1,23 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.parametrize("model", ["organisation", "kpi", "target", "reading", "comparator"])
+def test_it_lists_every_model_for_an_admin(client, admin_user, model):
+    client.force_login(admin_user)
+    response = client.get(reverse(f"admin:kpis_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_it_filters_readings_by_organisation(client, admin_user, seeds):
+    client.force_login(admin_user)
+    url = reverse("admin:kpis_reading_changelist")
+    response = client.get(url, {"kpi__organisation__id__exact": seeds["sandwell"].pk})
+    assert response.context["cl"].result_count == 180
+
+
+def test_it_checks_ownership(client, member, officer):
+    for user in (member, officer):
+        client.force_login(user)
+        response = client.get(reverse("admin:kpis_reading_changelist"))
+        assert response.status_code == 302  # to the admin log-in: not staff
