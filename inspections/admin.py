@@ -1,1 +1,47 @@
-# Register your models here.
+from django.contrib import admin
+
+from inspections.models import Action, ActionPlan, ActionUpdate, Finding, Inspection, Judgement
+
+
+class JudgementInline(admin.TabularInline):
+    model = Judgement
+    extra = 0
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "kind", "setting", "start_date", "published_date"]
+    list_filter = ["organisation", "kind"]
+    search_fields = ["title", "setting", "focus", "summary"]
+    date_hierarchy = "start_date"
+    inlines = [JudgementInline]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organisation", "inspection", "kind", "due_date"]
+    list_filter = ["organisation", "kind", "service_area"]
+    search_fields = ["text", "detail"]
+    filter_horizontal = ["kpis"]
+    list_select_related = ["organisation", "inspection"]
+
+
+class ActionUpdateInline(admin.TabularInline):
+    model = ActionUpdate
+    extra = 0
+    readonly_fields = ["created_at"]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "kind", "dated", "inspection", "kpi"]
+    list_filter = ["organisation", "kind"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["number", "__str__", "plan", "lead", "timescale_text", "status"]
+    list_filter = ["plan__organisation", "status", "plan"]
+    search_fields = ["text", "lead"]
+    list_select_related = ["plan"]
+    inlines = [ActionUpdateInline]

@@ -1,5 +1,6 @@
 """Who may see which organisation: one helper every view goes through."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -28,6 +29,24 @@ def get_organisation_for_user(request: HttpRequest, slug: str) -> Organisation:
     404 rather than 403, so an officer cannot learn which slugs exist.
     """
     return get_object_or_404(visible_organisations(request.user), slug=slug)
+
+
+def can_commission(user, organisation: Organisation) -> bool:
+    """Commissioners act for their own organisations; superusers for all."""
+    if user.is_superuser:
+        return True
+    return (
+        user.groups.filter(name=COMMISSIONER).exists()
+        and organisation.staff.filter(pk=user.pk).exists()
+    )
+
+
+def get_organisation_for_commissioner(request: HttpRequest, slug: str) -> Organisation:
+    """The organisation if the user commissions it: 404 if unseen, 403 if read-only."""
+    organisation = get_organisation_for_user(request, slug)
+    if not can_commission(request.user, organisation):
+        raise PermissionDenied("Only the organisation's commissioners can change this.")
+    return organisation
 
 
 def get_kpi_for_user(request: HttpRequest, slug: str, code: str) -> KPI:

@@ -147,18 +147,27 @@ def trend_figure(
                     hovertemplate=f"{comparator['label']} %{{y}}<extra></extra>",
                 )
             )
-    for event in events:
-        figure.add_vline(x=_epoch_ms(event["date"]), line={"color": "#0b0c0c", "dash": "dot"})
-        figure.add_annotation(
-            x=event["date"],
-            y=1,
-            yref="paper",
-            text=event["label"],
-            showarrow=False,
-            yanchor="bottom",
-            font={"size": 11},
+    if events:
+        # A dotted line per event, and a marker at the top of the plot that
+        # names it on hover (shapes have no hover of their own). The markers
+        # sit on a hidden 0–1 axis so they stay at the top whatever the data.
+        for event in events:
+            figure.add_vline(x=_epoch_ms(event["date"]), line={"color": "#0b0c0c", "dash": "dot"})
+        figure.add_trace(
+            go.Scatter(
+                x=[event["date"] for event in events],
+                y=[1] * len(events),
+                yaxis="y2",
+                mode="markers",
+                name="Inspections",
+                marker={"symbol": "triangle-down", "size": 12, "color": "#0b0c0c"},
+                customdata=[[event["label"]] for event in events],
+                hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<extra></extra>",
+            )
         )
-
+        figure.update_layout(
+            yaxis2={"overlaying": "y", "range": [0, 1.02], "visible": False, "fixedrange": True}
+        )
     figure.update_layout(
         margin={"l": 50, "r": 20, "t": 30, "b": 40},
         height=380,
@@ -169,10 +178,18 @@ def trend_figure(
         xaxis={
             "gridcolor": "#f3f2f1",
             "tickformat": "%b %Y",
-            "dtick": "M1" if len(periods) <= 18 else "M3",
+            "dtick": "M1" if _span_months(periods, events) <= 18 else "M3",
         },
     )
     return figure
+
+
+def _span_months(periods, events) -> int:
+    dates = [*periods, *(event["date"] for event in events)]
+    if not dates:
+        return 0
+    first, last = min(dates), max(dates)
+    return (last.year - first.year) * 12 + last.month - first.month
 
 
 def _axis_title(unit: str) -> str:

@@ -5,6 +5,7 @@ with a new contract.
 """
 
 import csv
+import io
 import json
 from decimal import Decimal
 
@@ -65,10 +66,46 @@ def status_records(table: StatusTable) -> list[dict]:
 
 
 def write_status_csv(table: StatusTable, out) -> None:
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for record in status_records(table):
-        writer.writerow({key: neutralise(str(value)) for key, value in record.items()})
+    records = status_records(table)
+    write_csv(CSV_COLUMNS, ([r[c] for c in CSV_COLUMNS] for r in records), out)
+
+
+def write_csv(headers: list[str], rows, out) -> None:
+    """Any table as CSV, every text cell neutralised."""
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([neutralise("" if cell is None else str(cell)) for cell in row])
+
+
+def xlsx_bytes(headers: list[str], rows, *, title: str) -> bytes:
+    """Any table as a formatted XLSX: bold frozen header, sensible widths.
+
+    Text cells are neutralised like CSV cells; numbers stay numbers.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(h) for h in headers]
+    for row in rows:
+        values = [
+            cell if isinstance(cell, int | float | Decimal) else neutralise(str(cell or ""))
+            for cell in row
+        ]
+        sheet.append(values)
+        widths = [max(w, min(60, len(str(v)))) for w, v in zip(widths, values, strict=True)]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width + 2
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def status_json(table: StatusTable) -> str:

@@ -160,6 +160,13 @@ def trend_frame(*, kpi: KPI, today: dt.date | None = None) -> pd.DataFrame:
     return frame
 
 
+def trend_span(frame: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """First and last month of a trend frame (None when empty)."""
+    if frame.empty:
+        return None
+    return rating.as_date(frame["period"].iloc[0]), rating.as_date(frame["period"].iloc[-1])
+
+
 def trend_rows(*, kpi: KPI, frame: pd.DataFrame) -> list[StatusRow]:
     """The rated months of ``trend_frame`` as rows, newest first."""
     return [_row(kpi, record) for record in reversed(frame.to_dict("records"))]

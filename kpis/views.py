@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
+from inspections import selectors as inspection_selectors
 from kpis import charts, exports, selectors
 from kpis.access import get_kpi_for_user, get_organisation_for_user, visible_organisations
 from kpis.forms import DashboardFilterForm
@@ -27,6 +28,7 @@ def dashboard(request, slug):
     )
     context = {
         "organisation": organisation,
+        "judgements": inspection_selectors.current_judgements(organisation=organisation),
         "form": form,
         "table": table,
         "rows": selectors.sort_rows(rows, filters["sort"]),
@@ -54,8 +56,12 @@ def kpi_detail(request, slug, code):
     kpi = get_kpi_for_user(request, slug, code)
     frame = selectors.trend_frame(kpi=kpi)
     comparators = selectors.comparators(kpi=kpi)
+    events = inspection_selectors.inspection_events(
+        organisation=kpi.organisation, near=selectors.trend_span(frame)
+    )
     figure = charts.trend_figure(
         frame,
+        events=events,
         unit=kpi.unit,
         comparators=[
             {
@@ -73,5 +79,7 @@ def kpi_detail(request, slug, code):
         "comparators": comparators,
         "targets": list(kpi.targets.all()),
         "figure": charts.figure_json(figure),
+        "findings": inspection_selectors.kpi_findings(kpi=kpi),
+        "events": events,
     }
     return render(request, "kpis/kpi_detail.html", context)

@@ -62,5 +62,7 @@ def test_it_draws_comparator_lines_and_event_markers():
     england = _trace(figure, "England (2018)")
     assert list(england.y) == [43.3, 43.3]
     assert england.line.dash == "dot"
-    assert figure.layout.annotations[0].text == "Monitoring visit"
+    inspections = _trace(figure, "Inspections")
+    assert list(inspections.x) == [dt.date(2019, 2, 14)]
+    assert inspections.customdata[0][0] == "Monitoring visit"
     assert len(figure.layout.shapes) == 1

@@ -1,0 +1,30 @@
+from django import template
+from django.utils.html import format_html
+
+from inspections.models import BRAG, Grade
+
+register = template.Library()
+
+_BRAG_SHORT = {
+    BRAG.BLUE: "Blue: complete",
+    BRAG.RED: "Red",
+    BRAG.AMBER: "Amber",
+    BRAG.GREEN: "Green",
+    BRAG.NOT_RATED: "Not yet rated",
+}
+
+
+@register.simple_tag
+def brag_chip(status):
+    """The BRAG status in words on its colour."""
+    return format_html(
+        '<span class="chip brag-{}" title="{}">{}</span>',
+        status,
+        BRAG(status).label,
+        _BRAG_SHORT.get(status, status),
+    )
+
+
+@register.simple_tag
+def grade_chip(grade):
+    return format_html('<span class="chip grade-{}">{}</span>', grade, Grade(grade).label)
