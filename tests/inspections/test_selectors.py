@@ -1,0 +1,80 @@
+import datetime as dt
+
+import pytest
+
+from inspections import selectors
+from inspections.models import BRAG
+
+TODAY = dt.date(2023, 8, 1)
+
+
+@pytest.mark.parametrize(
+    ("timescale", "status", "today", "expected"),
+    [
+        (dt.date(2023, 7, 1), BRAG.AMBER, dt.date(2023, 7, 31), False),  # last day of month
+        (dt.date(2023, 7, 1), BRAG.AMBER, dt.date(2023, 8, 1), True),  # the day after
+        (dt.date(2023, 7, 1), BRAG.RED, dt.date(2024, 1, 1), True),
+        (dt.date(2023, 7, 1), BRAG.NOT_RATED, dt.date(2024, 1, 1), True),
+        (dt.date(2023, 7, 1), BRAG.BLUE, dt.date(2024, 1, 1), False),  # complete
+        (None, BRAG.RED, dt.date(2024, 1, 1), False),  # no timescale
+    ],
+)
+def test_it_marks_overdue_after_the_timescale_month_unless_blue(timescale, status, today, expected):
+    assert selectors.is_overdue(timescale=timescale, status=status, today=today) is expected
+
+
+def test_it_filters_the_tracker(visit, seeds):
+    birmingham = seeds["birmingham"]
+    every = selectors.action_tracker(organisation=birmingham, today=TODAY)
+    assert [r.action.number for r in every] == ["1", "2"]
+    overdue = selectors.action_tracker(organisation=birmingham, overdue=True, today=TODAY)
+    assert [r.action.number for r in overdue] == ["1"]
+    assert [
+        r.action.number
+        for r in selectors.action_tracker(organisation=birmingham, status="blue", today=TODAY)
+    ] == ["2"]
+    by_lead = selectors.action_tracker(organisation=birmingham, lead="LH", today=TODAY)
+    assert [r.action.number for r in by_lead] == ["2"]
+    assert selectors.action_tracker(organisation=seeds["sandwell"], today=TODAY) == []
+
+
+def test_it_counts_actions_by_brag(visit, seeds):
+    rows = selectors.action_tracker(organisation=seeds["birmingham"], today=TODAY)
+    counts = selectors.brag_counts(rows)
+    assert (counts["amber"], counts["blue"], counts["red"]) == (1, 1, 0)
+
+
+def test_it_lists_leads_once_each(visit, seeds):
+    assert selectors.tracker_leads(organisation=seeds["birmingham"]) == ["GT", "LH"]
+
+
+def test_it_headlines_overall_effectiveness(visit, seeds):
+    current = selectors.current_judgements(organisation=seeds["birmingham"])
+    mine = next(c for c in current if c["inspection"] == visit["inspection"])
+    assert mine["headline"].area == "Overall effectiveness"
+
+
+def test_it_shows_only_open_actions_beside_a_kpi(visit, seeds):
+    kpi15 = seeds["birmingham"].kpis.get(code="KPI15")
+    [(finding, actions)] = [
+        pair for pair in selectors.kpi_findings(kpi=kpi15, today=TODAY)
+        if pair[0] == visit["finding"]
+    ]  # fmt: skip
+    assert [row.action.number for row in actions] == ["1"]
+    assert actions[0].overdue is True
+
+
+def test_it_marks_inspections_within_a_year_of_the_trend(visit, seeds):
+    events = selectors.inspection_events(
+        organisation=seeds["birmingham"], near=(dt.date(2018, 10, 1), dt.date(2018, 10, 1))
+    )
+    assert {"date": dt.date(2018, 9, 3), "label": "TEST full inspection",
+            "pk": visit["inspection"].pk} in events  # fmt: skip
+    far = selectors.inspection_events(
+        organisation=seeds["birmingham"], near=(dt.date(2021, 1, 1), dt.date(2021, 1, 1))
+    )
+    assert all(e["pk"] != visit["inspection"].pk for e in far)
+
+
+def test_it_marks_nothing_without_a_trend(visit, seeds):
+    assert selectors.inspection_events(organisation=seeds["birmingham"], near=None) == []

@@ -1,0 +1,65 @@
+from django.urls import reverse
+
+
+def _get(client, user, name, *args, **params):
+    client.force_login(user)
+    return client.get(reverse(name, args=args), params)
+
+
+def test_it_lists_inspections_newest_first_with_judgements(client, member, visit):
+    response = _get(client, member, "inspection_list", "birmingham")
+    assert response.status_code == 200
+    dates = [i.start_date for i in response.context["inspections"]]
+    assert dates == sorted(dates, reverse=True)
+    html = response.content.decode()
+    assert "TEST full inspection" in html
+    assert (
+        '<span class="chip grade-requires_improvement">Requires improvement to be good</span>'
+        in html
+    )
+    assert "Record an inspection" not in html  # members read only
+
+
+def test_it_shows_findings_grouped_with_actions_and_status(client, member, visit):
+    response = _get(client, member, "inspection_detail", "birmingham", visit["inspection"].pk)
+    html = response.content.decode()
+    [group] = response.context["groups"]
+    assert group.label == "What needs to improve"
+    assert "TEST audit supervision records" in html
+    assert '<span class="chip brag-amber"' in html and "Overdue" in html
+    assert "Add a finding" not in html
+
+
+def test_it_offers_commissioners_the_forms(client, commissioner, visit):
+    html = _get(
+        client, commissioner, "inspection_detail", "birmingham", visit["inspection"].pk
+    ).content.decode()
+    assert "Add a finding" in html and "Add an action" in html
+
+
+def test_it_shows_current_judgements_on_the_dashboard(client, member, visit):
+    html = _get(client, member, "dashboard", "birmingham").content.decode()
+    assert "Current Ofsted judgements" in html
+    assert "Requires improvement to be good" in html
+
+
+def test_it_shows_linked_findings_and_markers_on_the_kpi_page(client, member, visit):
+    response = _get(client, member, "kpi_detail", "birmingham", "KPI15")
+    html = response.content.decode()
+    assert "TEST supervision is not consistently reflective." in html
+    assert "TEST audit supervision records" in html
+    assert "TEST train managers" not in html  # complete (Blue) actions are not open
+    inspections = next(t for t in response.context["figure"]["data"] if t["name"] == "Inspections")
+    assert (
+        inspections["customdata"] == [["TEST full inspection"]]
+        or ["TEST full inspection"] in inspections["customdata"]
+    )
+
+
+def test_it_checks_ownership(client, sandwell_officer, visit):
+    pk = visit["inspection"].pk
+    assert _get(client, sandwell_officer, "inspection_list", "birmingham").status_code == 404
+    assert _get(client, sandwell_officer, "inspection_detail", "birmingham", pk).status_code == 404
+    # Right organisation in the URL, wrong inspection id: still not found.
+    assert _get(client, sandwell_officer, "inspection_detail", "sandwell", pk).status_code == 404
+    assert _get(client, sandwell_officer, "action_tracker", "birmingham").status_code == 404
