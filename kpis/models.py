@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 
 class Polarity(models.TextChoices):
@@ -94,6 +95,7 @@ class Target(models.Model):
     value = models.DecimalField(**VALUE_FIELD)
     lower = models.DecimalField(**VALUE_FIELD)
     upper = models.DecimalField(**VALUE_FIELD)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kpi", "valid_from"]
@@ -122,6 +124,7 @@ class Reading(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kpi", "period"]
@@ -162,3 +165,45 @@ class Comparator(models.Model):
 
     def __str__(self):
         return f"{self.kpi.code} {self.get_kind_display()} {self.year}: {self.value}"
+
+
+class ReturnState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+
+
+class MonthlyReturn(models.Model):
+    """An organisation's readings for one month, and where they are in review.
+
+    draft → submitted → accepted (locked); a commissioner may reopen an
+    accepted return, with a reason. ``version`` rises with every save, so a
+    second editor working from an older copy is refused, not overwritten.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="returns")
+    period = models.DateField(help_text="The first day of the month the return is for")
+    state = models.CharField(max_length=10, choices=ReturnState.choices, default=ReturnState.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "-period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "period"], name="return_once_per_month"
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="return_period_first_of_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.period:%Y-%m} ({self.get_state_display()})"
