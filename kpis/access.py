@@ -49,6 +49,24 @@ def get_organisation_for_commissioner(request: HttpRequest, slug: str) -> Organi
     return organisation
 
 
+def can_enter_returns(user, organisation: Organisation) -> bool:
+    """Officers and commissioners of the organisation; superusers."""
+    if user.is_superuser:
+        return True
+    groups = set(user.groups.values_list("name", flat=True))
+    return bool(groups & {PERFORMANCE_OFFICER, COMMISSIONER}) and (
+        organisation.staff.filter(pk=user.pk).exists()
+    )
+
+
+def get_organisation_for_officer(request: HttpRequest, slug: str) -> Organisation:
+    """The organisation if the user enters its returns: 404 if unseen, 403 if read-only."""
+    organisation = get_organisation_for_user(request, slug)
+    if not can_enter_returns(request.user, organisation):
+        raise PermissionDenied("Only the organisation's own officers can enter its returns.")
+    return organisation
+
+
 def get_kpi_for_user(request: HttpRequest, slug: str, code: str) -> KPI:
     organisation = get_organisation_for_user(request, slug)
     try:

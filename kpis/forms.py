@@ -40,3 +40,125 @@ class DashboardFilterForm(forms.Form):
     @staticmethod
     def defaults() -> dict:
         return {"period": None, "service_area": "", "status": "", "sort": "order"}
+
+
+def clean_reading_value(raw, kpi):
+    """A value as typed, through the one parser the imports use."""
+    from kpis import imports
+
+    try:
+        return imports.parse_value(raw, kpi)
+    except ValueError as error:
+        raise forms.ValidationError(str(error), code="bad_value") from None
+
+
+class ReturnForm(forms.Form):
+    """Every KPI of the organisation for one month: value, numerator,
+    denominator and commentary. Cleaning only; the service saves."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, kpis, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpis = list(kpis)
+        for kpi in self.kpis:
+            self.fields[f"value_{kpi.pk}"] = forms.CharField(
+                label=f"{kpi.code} value", required=False, max_length=40
+            )
+            self.fields[f"numerator_{kpi.pk}"] = forms.CharField(
+                label=f"{kpi.code} numerator", required=False, max_length=40
+            )
+            self.fields[f"denominator_{kpi.pk}"] = forms.CharField(
+                label=f"{kpi.code} denominator", required=False, max_length=40
+            )
+            self.fields[f"commentary_{kpi.pk}"] = forms.CharField(
+                label=f"{kpi.code} commentary", required=False, widget=forms.Textarea
+            )
+
+    def rows(self):
+        """Bound fields per KPI, for the template."""
+        return [
+            {
+                "kpi": kpi,
+                "value": self[f"value_{kpi.pk}"],
+                "numerator": self[f"numerator_{kpi.pk}"],
+                "denominator": self[f"denominator_{kpi.pk}"],
+                "commentary": self[f"commentary_{kpi.pk}"],
+            }
+            for kpi in self.kpis
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        entries = {}
+        for kpi in self.kpis:
+            entry = _clean_entry(self, kpi)
+            if entry is not None:
+                entries[kpi] = entry
+        cleaned["entries"] = entries
+        return cleaned
+
+
+def _clean_entry(form, kpi):
+    """Value, numerator and denominator of one KPI, with the errors on its fields."""
+    raw = {
+        name: form.cleaned_data.get(f"{name}_{kpi.pk}", "").strip()
+        for name in ("value", "numerator", "denominator")
+    }
+    parsed = {}
+    for name, text in raw.items():
+        if not text:
+            parsed[name] = None
+            continue
+        try:
+            parsed[name] = (
+                clean_reading_value(text, kpi) if name == "value" else _plain_number(text)
+            )
+        except forms.ValidationError as error:
+            form.add_error(f"{name}_{kpi.pk}", error)
+            return None
+    numerator, denominator = parsed["numerator"], parsed["denominator"]
+    if (numerator is None) != (denominator is None):
+        form.add_error(
+            f"denominator_{kpi.pk}" if denominator is None else f"numerator_{kpi.pk}",
+            forms.ValidationError("Give both numerator and denominator, or neither.",
+                                  code="half_fraction"),
+        )  # fmt: skip
+        return None
+    if numerator is not None:
+        derived = _derived_value(numerator, denominator, kpi, form)
+        if derived is None:
+            return None
+        if parsed["value"] is not None and parsed["value"] != derived:
+            form.add_error(f"value_{kpi.pk}", forms.ValidationError(
+                f"The value {parsed['value']} does not match numerator ÷ denominator "
+                f"({derived}).", code="fraction_mismatch"))  # fmt: skip
+            return None
+        parsed["value"] = derived
+    return {**parsed, "commentary": form.cleaned_data.get(f"commentary_{kpi.pk}", "").strip()}
+
+
+def _plain_number(text):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(text.replace(",", "")) if text.isascii() else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number < 0:
+        raise forms.ValidationError(
+            f"{text!r} is not a count: use digits, e.g. 42.", code="bad_count"
+        )
+    return number
+
+
+def _derived_value(numerator, denominator, kpi, form):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if denominator == 0 or numerator > denominator:
+        form.add_error(f"numerator_{kpi.pk}", forms.ValidationError(
+            "The numerator cannot be greater than the denominator (or the denominator 0).",
+            code="numerator_too_big"))  # fmt: skip
+        return None
+    ratio = numerator / denominator * (100 if kpi.unit == "percent" else 1)
+    return ratio.quantize(Decimal(1).scaleb(-kpi.precision), rounding=ROUND_HALF_UP)

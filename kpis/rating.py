@@ -83,6 +83,15 @@ def rate(frame: pd.DataFrame) -> pd.Series:
     )
 
 
+def rate_one(*, value, target, lower, upper, polarity: str) -> str:
+    """One reading's status, through the same vectorised rule as every other."""
+    frame = pd.DataFrame(
+        {"value": [value], "target": [target], "lower": [lower], "upper": [upper],
+         "polarity": [polarity]}
+    )  # fmt: skip
+    return rate(frame).iloc[0]
+
+
 def _statuses(value, target, lower, upper, polarity) -> np.ndarray:
     higher_is_better = polarity == HIGHER
     lower_is_better = polarity == LOWER

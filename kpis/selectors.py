@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from kpis import rating
-from kpis.models import KPI, Comparator, Organisation, Reading, Target
-from kpis.periods import add_months, month_start
+from kpis.models import KPI, Comparator, Organisation, Reading, ReturnState, Target
+from kpis.periods import add_months, due_date, month_start
 
 _READING_COLUMNS = ["kpi", "period", "value"]
 _TARGET_COLUMNS = ["kpi", "valid_from", "target", "lower", "upper"]
@@ -261,3 +261,74 @@ def sort_rows(rows: list[StatusRow], sort: str) -> list[StatusRow]:
     if key not in SORT_KEYS:
         return rows
     return sorted(rows, key=SORT_KEYS[key], reverse=sort.startswith("-"))
+
+
+# --- Monthly returns ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnMonth:
+    period: dt.date
+    due: dt.date
+    monthly_return: object  # MonthlyReturn or None
+    readings: int
+    kpis: int
+    late: bool
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        return self.monthly_return.state if self.monthly_return else "none"
+
+
+def returns_overview(
+    *, organisation: Organisation, today: dt.date | None = None
+) -> list[ReturnMonth]:
+    """Each month from the first reading (or return) to this month, newest first:
+    its return's state, due date, and whether it was late or is overdue."""
+    today = today or timezone.localdate()
+    returns = {r.period: r for r in organisation.returns.all()}
+    counts = dict(
+        Reading.objects.filter(kpi__organisation=organisation)
+        .values_list("period")
+        .annotate(n=Count("pk"))
+    )
+    starts = [*returns, *counts]
+    if not starts:
+        return []
+    kpi_count = organisation.kpis.count()
+    months = []
+    period, first = month_start(today), min(starts)
+    while period >= first:
+        monthly_return = returns.get(period)
+        due = due_date(period)
+        submitted = monthly_return.submitted_at if monthly_return else None
+        months.append(
+            ReturnMonth(
+                period=period,
+                due=due,
+                monthly_return=monthly_return,
+                readings=counts.get(period, 0),
+                kpis=kpi_count,
+                late=bool(submitted and timezone.localdate(submitted) > due),
+                overdue=(
+                    today > due
+                    and (monthly_return is None or monthly_return.state == ReturnState.DRAFT)
+                ),
+            )
+        )
+        period = add_months(period, -1)
+    return months
+
+
+def return_entries(*, organisation: Organisation, period: dt.date) -> list[dict]:
+    """Each KPI with its reading and the target in force for the return form."""
+    table = status_table(organisation=organisation, period=period)
+    readings = {
+        r.kpi_id: r for r in Reading.objects.filter(kpi__organisation=organisation, period=period)
+    }
+    return [{"row": row, "reading": readings.get(row.kpi.pk)} for row in table.rows]
+
+
+def target_in_force(*, kpi: KPI, period: dt.date) -> Target | None:
+    return kpi.targets.filter(valid_from__lt=add_months(period, 1)).order_by("valid_from").last()

@@ -3,9 +3,12 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, ROLES, SCRUTINY_MEMBER
-from kpis.models import Organisation
+from kpis.models import MonthlyReturn, Organisation, Reading, ReturnState, Source
+from kpis.selectors import status_table
 
 # Demo-only accounts for a local or demo install; `make run` creates them.
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105
@@ -60,3 +63,154 @@ def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> list[str]:
             organisation.staff.add(user)
         names.append(username)
     return names
+
+
+# --- Monthly returns --------------------------------------------------------
+
+RETURN_CONFLICT = (
+    "Someone else saved this return while you were editing it. Your entries are "
+    "still in the form below: check the latest figures, then save again."
+)
+RETURN_LOCKED = "The return for {period} is {state}; it cannot be changed now."
+RED_NEEDS_COMMENTARY = "{code} is Red: explain the variance in the commentary before submitting."
+REOPEN_NEEDS_REASON = "Say why the return is being reopened."
+
+
+class ReturnError(Exception):
+    """A change to a return that the rules refuse; the message says why."""
+
+
+class ReturnConflict(ReturnError):
+    pass
+
+
+def monthly_return_get_or_create(*, organisation: Organisation, period) -> MonthlyReturn:
+    monthly_return, _ = MonthlyReturn.objects.get_or_create(
+        organisation=organisation, period=period
+    )
+    return monthly_return
+
+
+def _bump_version(
+    monthly_return: MonthlyReturn, version: int, *, user=None, reason: str = "", **changes
+) -> None:
+    """Claim the return at ``version``; refuse if someone saved it since.
+
+    A single UPDATE … WHERE version = v: on PostgreSQL a second, concurrent
+    claim waits for the first and then finds the version moved on.
+    """
+    claimed = MonthlyReturn.objects.filter(pk=monthly_return.pk, version=version).update(
+        version=F("version") + 1, **changes
+    )
+    if not claimed:
+        raise ReturnConflict(RETURN_CONFLICT)
+    monthly_return.refresh_from_db()
+    # update() sends no signals; saving the claimed row once more records it
+    # in the history, with who and why.
+    monthly_return._history_user = user
+    monthly_return._change_reason = reason
+    monthly_return.save()
+
+
+def _require_state(monthly_return: MonthlyReturn, *states: str) -> None:
+    if monthly_return.state not in states:
+        raise ReturnError(
+            RETURN_LOCKED.format(
+                period=f"{monthly_return.period:%B %Y}",
+                state=monthly_return.get_state_display().lower(),
+            )
+        )
+
+
+@transaction.atomic
+def monthly_return_save(
+    *, monthly_return: MonthlyReturn, version: int, entries: dict, user
+) -> MonthlyReturn:
+    """Save a draft return's readings: ``entries`` maps a KPI to its cleaned
+    value, numerator, denominator and commentary (value None clears it)."""
+    _require_state(monthly_return, ReturnState.DRAFT)
+    _bump_version(monthly_return, version, user=user, reason="readings saved")
+    existing = {
+        r.kpi_id: r
+        for r in Reading.objects.filter(
+            kpi__organisation=monthly_return.organisation, period=monthly_return.period
+        )
+    }
+    for kpi, entry in entries.items():
+        reading = existing.get(kpi.pk)
+        if entry["value"] is None:
+            if reading is not None:
+                reading._history_user = user
+                reading._change_reason = "cleared in the return form"
+                reading.delete()
+            continue
+        fields = {
+            "value": entry["value"],
+            "numerator": entry.get("numerator"),
+            "denominator": entry.get("denominator"),
+            "commentary": entry.get("commentary", ""),
+        }
+        if reading is None:
+            reading = Reading(kpi=kpi, period=monthly_return.period)
+        elif all(getattr(reading, k) == v for k, v in fields.items()):
+            continue
+        for key, value in fields.items():
+            setattr(reading, key, value)
+        reading.source = Source.FORM
+        reading.entered_by = user
+        reading.full_clean()
+        reading._history_user = user
+        reading._change_reason = "return form"
+        reading.save()
+    return monthly_return
+
+
+@transaction.atomic
+def monthly_return_submit(*, monthly_return: MonthlyReturn, version: int, user) -> MonthlyReturn:
+    """draft → submitted, once every Red reading has its commentary."""
+    _require_state(monthly_return, ReturnState.DRAFT)
+    table = status_table(organisation=monthly_return.organisation, period=monthly_return.period)
+    commentary = dict(
+        Reading.objects.filter(
+            kpi__organisation=monthly_return.organisation, period=monthly_return.period
+        ).values_list("kpi_id", "commentary")
+    )
+    missing = [
+        RED_NEEDS_COMMENTARY.format(code=row.kpi.code)
+        for row in table.rows
+        if row.status == "red" and not commentary.get(row.kpi.pk, "").strip()
+    ]
+    if missing:
+        raise ReturnError(" ".join(missing))
+    _bump_version(
+        monthly_return, version, user=user, reason="submitted",
+        state=ReturnState.SUBMITTED, submitted_at=timezone.now(), submitted_by=user,
+    )  # fmt: skip
+    return monthly_return
+
+
+@transaction.atomic
+def monthly_return_accept(*, monthly_return: MonthlyReturn, version: int, user) -> MonthlyReturn:
+    """submitted → accepted: the month's readings are locked."""
+    _require_state(monthly_return, ReturnState.SUBMITTED)
+    _bump_version(
+        monthly_return, version, user=user, reason="accepted",
+        state=ReturnState.ACCEPTED, accepted_at=timezone.now(), accepted_by=user,
+    )  # fmt: skip
+    return monthly_return
+
+
+@transaction.atomic
+def monthly_return_reopen(
+    *, monthly_return: MonthlyReturn, version: int, user, reason: str
+) -> MonthlyReturn:
+    """submitted or accepted → draft, with the reason kept in the history."""
+    if not reason.strip():
+        raise ReturnError(REOPEN_NEEDS_REASON)
+    _require_state(monthly_return, ReturnState.SUBMITTED, ReturnState.ACCEPTED)
+    _bump_version(
+        monthly_return, version, user=user, reason=f"reopened: {reason.strip()}",
+        state=ReturnState.DRAFT, reopen_reason=reason.strip(),
+        accepted_at=None, accepted_by=None,
+    )  # fmt: skip
+    return monthly_return

@@ -1,10 +1,22 @@
 from django.urls import path
 
-from kpis import views
+from kpis import views, views_returns
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("o/<slug:slug>/", views.dashboard, name="dashboard"),
     path("o/<slug:slug>/status.csv", views.dashboard_csv, name="dashboard_csv"),
     path("o/<slug:slug>/kpi/<str:code>/", views.kpi_detail, name="kpi_detail"),
+    path("o/<slug:slug>/returns/", views_returns.return_list, name="return_list"),
+    path("o/<slug:slug>/returns/<str:period>/", views_returns.return_detail, name="return_detail"),
+    path(
+        "o/<slug:slug>/returns/<str:period>/review/",
+        views_returns.return_review,
+        name="return_review",
+    ),
+    path(
+        "o/<slug:slug>/returns/<str:period>/preview/",
+        views_returns.return_preview,
+        name="return_preview",
+    ),
 ]

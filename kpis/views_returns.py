@@ -1,0 +1,158 @@
+"""The monthly return: the officers' entry form, the commissioners' review."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kpis import rating, selectors, services
+from kpis.access import (
+    can_commission,
+    can_enter_returns,
+    get_organisation_for_commissioner,
+    get_organisation_for_officer,
+    get_organisation_for_user,
+)
+from kpis.formatting import plain
+from kpis.forms import ReturnForm, clean_reading_value
+from kpis.models import ReturnState
+from kpis.periods import PeriodError, format_period, parse_period
+
+
+def _period(text: str):
+    try:
+        return parse_period(text)
+    except PeriodError:
+        raise Http404(f"{text!r} is not a month") from None
+
+
+def _initial(entries, monthly_return):
+    initial = {"version": monthly_return.version}
+    for entry in entries:
+        reading, pk = entry["reading"], entry["row"].kpi.pk
+        if reading:
+            initial[f"value_{pk}"] = plain(reading.value)
+            initial[f"numerator_{pk}"] = plain(reading.numerator)
+            initial[f"denominator_{pk}"] = plain(reading.denominator)
+            initial[f"commentary_{pk}"] = reading.commentary
+    return initial
+
+
+@login_required
+def return_list(request, slug):
+    organisation = get_organisation_for_user(request, slug)
+    context = {
+        "organisation": organisation,
+        "months": selectors.returns_overview(organisation=organisation),
+        "can_enter": can_enter_returns(request.user, organisation),
+    }
+    return render(request, "kpis/return_list.html", context)
+
+
+@login_required
+def return_detail(request, slug, period):
+    organisation = get_organisation_for_user(request, slug)
+    month = _period(period)
+    monthly_return = services.monthly_return_get_or_create(organisation=organisation, period=month)
+    entries = selectors.return_entries(organisation=organisation, period=month)
+    can_edit = (
+        can_enter_returns(request.user, organisation) and monthly_return.state == ReturnState.DRAFT
+    )
+    form = ReturnForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial(entries, monthly_return),
+        kpis=[e["row"].kpi for e in entries],
+    )
+    if request.method == "POST":
+        if not can_edit:
+            get_organisation_for_officer(request, slug)  # 403 for the read-only
+            messages.error(request, "This return is not a draft: it cannot be changed now.")
+            return redirect("return_detail", slug=slug, period=period)
+        if form.is_valid():
+            try:
+                _save_or_submit(request, monthly_return, form)
+            except services.ReturnError as error:
+                messages.error(request, str(error))
+            else:
+                return redirect("return_detail", slug=slug, period=period)
+    context = {
+        "organisation": organisation,
+        "monthly_return": monthly_return,
+        "form": form,
+        "entries": list(zip(entries, form.rows(), strict=True)),
+        "can_edit": can_edit,
+        "can_review": can_commission(request.user, organisation),
+        "period_text": format_period(month),
+    }
+    return render(request, "kpis/return_detail.html", context)
+
+
+def _save_or_submit(request, monthly_return, form):
+    version = form.cleaned_data["version"]
+    services.monthly_return_save(
+        monthly_return=monthly_return, version=version,
+        entries=form.cleaned_data["entries"], user=request.user,
+    )  # fmt: skip
+    if request.POST.get("action") == "submit":
+        services.monthly_return_submit(
+            monthly_return=monthly_return, version=monthly_return.version, user=request.user
+        )
+        messages.success(request, "Return submitted to the commissioners.")
+    else:
+        messages.success(request, "Draft saved.")
+
+
+@login_required
+@require_POST
+def return_review(request, slug, period):
+    """Accept a submitted return, or reopen one with a reason."""
+    organisation = get_organisation_for_commissioner(request, slug)
+    monthly_return = services.monthly_return_get_or_create(
+        organisation=organisation, period=_period(period)
+    )
+    version = int(request.POST.get("version") or 0)
+    try:
+        if request.POST.get("action") == "accept":
+            services.monthly_return_accept(
+                monthly_return=monthly_return, version=version, user=request.user
+            )
+            messages.success(request, "Return accepted: its readings are now locked.")
+        else:
+            services.monthly_return_reopen(
+                monthly_return=monthly_return, version=version, user=request.user,
+                reason=request.POST.get("reason", ""),
+            )  # fmt: skip
+            messages.success(request, "Return reopened as a draft.")
+    except services.ReturnError as error:
+        messages.error(request, str(error))
+    return redirect("return_detail", slug=slug, period=period)
+
+
+@login_required
+@require_POST
+def return_preview(request, slug, period):
+    """The status a typed value would get: the live chip on the return form.
+
+    The browser sends what was typed; the one rating module answers, so the
+    rules have no second implementation in JavaScript.
+    """
+    organisation = get_organisation_for_officer(request, slug)
+    month = _period(period)
+    kpi = organisation.kpis.filter(pk=request.POST.get("kpi") or 0).first()
+    if kpi is None:
+        raise Http404("No such KPI for this organisation")
+    try:
+        value = clean_reading_value(request.POST.get("value", ""), kpi)
+    except ValidationError as error:
+        return JsonResponse({"status": "", "label": "", "error": " ".join(error.messages)})
+    target = selectors.target_in_force(kpi=kpi, period=month)
+    status = rating.rate_one(
+        value=value,
+        target=target.value if target else None,
+        lower=target.lower if target else None,
+        upper=target.upper if target else None,
+        polarity=kpi.polarity,
+    )
+    return JsonResponse({"status": status, "label": rating.STATUS_LABELS[status], "error": ""})

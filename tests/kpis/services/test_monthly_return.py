@@ -1,0 +1,120 @@
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from kpis import services
+from kpis.models import KPI, MonthlyReturn, Reading
+
+NOV = dt.date(2018, 11, 1)
+
+
+@pytest.fixture
+def november(seeds):
+    return services.monthly_return_get_or_create(organisation=seeds["birmingham"], period=NOV)
+
+
+def _kpi(code):
+    return KPI.objects.get(organisation__slug="birmingham", code=code)
+
+
+def _entry(value, commentary=""):
+    return {"value": Decimal(value), "numerator": None, "denominator": None,
+            "commentary": commentary}  # fmt: skip
+
+
+def test_it_saves_readings_with_who_and_history(november, officer):
+    services.monthly_return_save(
+        monthly_return=november, version=1, entries={_kpi("KPI2"): _entry("24")}, user=officer
+    )
+    reading = Reading.objects.get(kpi=_kpi("KPI2"), period=NOV)
+    assert (reading.value, reading.source, reading.entered_by) == (Decimal("24"), "form", officer)
+    [record] = reading.history.all()
+    assert (record.history_user, record.history_change_reason) == (officer, "return form")
+    assert november.version == 2
+
+
+def test_it_refuses_a_save_from_an_older_copy(november, officer, commissioner):
+    services.monthly_return_save(
+        monthly_return=november, version=1, entries={_kpi("KPI2"): _entry("24")}, user=officer
+    )
+    stale = MonthlyReturn.objects.get(pk=november.pk)
+    with pytest.raises(services.ReturnConflict, match="Someone else saved this return"):
+        services.monthly_return_save(
+            monthly_return=stale, version=1, entries={_kpi("KPI2"): _entry("20")},
+            user=commissioner,
+        )  # fmt: skip
+    assert Reading.objects.get(kpi=_kpi("KPI2"), period=NOV).value == Decimal("24")
+
+
+def test_it_needs_commentary_on_a_red_reading_before_submit(november, officer):
+    services.monthly_return_save(
+        monthly_return=november, version=1, entries={_kpi("KPI2"): _entry("24.1")}, user=officer
+    )
+    with pytest.raises(services.ReturnError, match="KPI2 is Red: explain the variance"):
+        services.monthly_return_submit(monthly_return=november, version=2, user=officer)
+    assert MonthlyReturn.objects.get(pk=november.pk).state == "draft"
+    services.monthly_return_save(
+        monthly_return=november, version=2,
+        entries={_kpi("KPI2"): _entry("24.1", "Spike after a change of threshold.")}, user=officer,
+    )  # fmt: skip
+    services.monthly_return_submit(monthly_return=november, version=3, user=officer)
+    assert november.state == "submitted" and november.submitted_by == officer
+
+
+def test_accepted_returns_are_locked_until_reopened_with_a_reason(november, officer, commissioner):
+    services.monthly_return_submit(monthly_return=november, version=1, user=officer)
+    services.monthly_return_accept(monthly_return=november, version=2, user=commissioner)
+    with pytest.raises(services.ReturnError, match="November 2018 is accepted"):
+        services.monthly_return_save(
+            monthly_return=november, version=3, entries={_kpi("KPI2"): _entry("1")}, user=officer
+        )
+    with pytest.raises(services.ReturnError, match="Say why"):
+        services.monthly_return_reopen(
+            monthly_return=november, version=3, user=commissioner, reason="  "
+        )
+    services.monthly_return_reopen(
+        monthly_return=november, version=3, user=commissioner, reason="KPI2 figure corrected"
+    )
+    assert november.state == "draft"
+    reasons = [h.history_change_reason for h in november.history.order_by("history_date")]
+    assert reasons[-1] == "reopened: KPI2 figure corrected"
+    assert "accepted" in reasons
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_simultaneous_saves_end_with_one_winner(seeds, officer, commissioner):
+    monthly_return = services.monthly_return_get_or_create(
+        organisation=seeds["birmingham"], period=NOV
+    )
+    barrier, outcomes = threading.Barrier(2), []
+
+    def save(user, value):
+        try:
+            copy = MonthlyReturn.objects.get(pk=monthly_return.pk)
+            barrier.wait()
+            services.monthly_return_save(
+                monthly_return=copy, version=1, entries={_kpi("KPI2"): _entry(value)}, user=user
+            )
+            outcomes.append(("saved", value))
+        except services.ReturnConflict:
+            outcomes.append(("refused", value))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(officer, "22")),
+        threading.Thread(target=save, args=(commissioner, "23")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(kind for kind, _ in outcomes) == ["refused", "saved"]
+    winner = next(value for kind, value in outcomes if kind == "saved")
+    assert Reading.objects.filter(kpi=_kpi("KPI2"), period=NOV).count() == 1
+    assert Reading.objects.get(kpi=_kpi("KPI2"), period=NOV).value == Decimal(winner)
+    assert MonthlyReturn.objects.get(pk=monthly_return.pk).version == 2
