@@ -162,3 +162,55 @@ def _derived_value(numerator, denominator, kpi, form):
         return None
     ratio = numerator / denominator * (100 if kpi.unit == "percent" else 1)
     return ratio.quantize(Decimal(1).scaleb(-kpi.precision), rounding=ROUND_HALF_UP)
+
+
+class TargetsForm(forms.Form):
+    """A contract year's target and tolerance band for every KPI."""
+
+    def __init__(self, *args, kpis, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpis = list(kpis)
+        for kpi in self.kpis:
+            for name in ("target", "lower", "upper"):
+                self.fields[f"{name}_{kpi.pk}"] = forms.CharField(
+                    label=f"{kpi.code} {name}", required=False, max_length=40
+                )
+
+    def rows(self):
+        return [
+            {"kpi": kpi, **{n: self[f"{n}_{kpi.pk}"] for n in ("target", "lower", "upper")}}
+            for kpi in self.kpis
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        entries = {}
+        for kpi in self.kpis:
+            texts = {
+                n: cleaned.get(f"{n}_{kpi.pk}", "").strip() for n in ("target", "lower", "upper")
+            }
+            if not any(texts.values()):
+                entries[kpi] = None  # no target this year
+                continue
+            values = {}
+            for name, text in texts.items():
+                if not text:
+                    self.add_error(f"{name}_{kpi.pk}", forms.ValidationError(
+                        "Give the target and both edges of the tolerance band, or none.",
+                        code="incomplete_band"))  # fmt: skip
+                    break
+                try:
+                    values[name] = clean_reading_value(text, kpi)
+                except forms.ValidationError as error:
+                    self.add_error(f"{name}_{kpi.pk}", error)
+                    break
+            else:
+                if not values["lower"] <= values["target"] <= values["upper"]:
+                    error = forms.ValidationError(
+                        "The band must satisfy lower ≤ target ≤ upper.", code="band_order"
+                    )
+                    self.add_error(f"target_{kpi.pk}", error)
+                else:
+                    entries[kpi] = values
+        cleaned["entries"] = entries
+        return cleaned

@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from kpis import rating
+from kpis.formatting import plain
 from kpis.models import KPI, Comparator, Organisation, Reading, ReturnState, Target
 from kpis.periods import add_months, due_date, month_start
 
@@ -332,3 +333,77 @@ def return_entries(*, organisation: Organisation, period: dt.date) -> list[dict]
 
 def target_in_force(*, kpi: KPI, period: dt.date) -> Target | None:
     return kpi.targets.filter(valid_from__lt=add_months(period, 1)).order_by("valid_from").last()
+
+
+def targets_for_year(*, organisation: Organisation, year: int) -> dict[int, Target]:
+    """Targets valid from 1 April ``year``, by KPI id."""
+    return {
+        t.kpi_id: t
+        for t in Target.objects.filter(
+            kpi__organisation=organisation, valid_from=dt.date(year, 4, 1)
+        )
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    when: dt.datetime
+    who: str
+    what: str
+    change: str
+    before: str
+    after: str
+    why: str
+
+
+_CHANGE_KIND = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def kpi_changes(*, kpi: KPI) -> list[Change]:
+    """Every recorded change to the KPI's readings and targets, newest first."""
+    changes = []
+    for model, label, fields in (
+        (Reading.history.model, "Reading", ("value", "numerator", "denominator", "commentary")),
+        (Target.history.model, "Target", ("value", "lower", "upper")),
+    ):
+        records = list(
+            model.objects.filter(kpi_id=kpi.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        previous_by_id = {}
+        for record in records:
+            before = previous_by_id.get(record.id)
+            moved = [
+                f for f in fields if before is None or getattr(before, f) != getattr(record, f)
+            ] if record.history_type != "-" else list(fields[:1])  # fmt: skip
+            when = record.period if label == "Reading" else record.valid_from
+            changes.append(
+                Change(
+                    when=record.history_date,
+                    who=(
+                        record.history_user.get_full_name() or record.history_user.username
+                        if record.history_user
+                        else "system"
+                    ),
+                    what=f"{label} {when:%b %Y}"
+                    if label == "Reading"
+                    else f"Target from {when:%d %b %Y}",
+                    change=_CHANGE_KIND[record.history_type],
+                    before="; ".join(f"{f} {_shown(getattr(before, f))}" for f in moved)
+                    if before is not None
+                    else "",
+                    after="; ".join(f"{f} {_shown(getattr(record, f))}" for f in moved)
+                    if record.history_type != "-"
+                    else "",
+                    why=record.history_change_reason or "",
+                )
+            )
+            previous_by_id[record.id] = record
+    return sorted(changes, key=lambda c: c.when, reverse=True)
+
+
+def _shown(value) -> str:
+    if isinstance(value, Decimal):
+        return plain(value)
+    return f"“{value}”" if isinstance(value, str) else ("—" if value is None else str(value))

@@ -1,5 +1,7 @@
 """Writes: everything that changes state goes through a function here."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -7,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, ROLES, SCRUTINY_MEMBER
-from kpis.models import MonthlyReturn, Organisation, Reading, ReturnState, Source
+from kpis.models import MonthlyReturn, Organisation, Reading, ReturnState, Source, Target
 from kpis.selectors import status_table
 
 # Demo-only accounts for a local or demo install; `make run` creates them.
@@ -214,3 +216,43 @@ def monthly_return_reopen(
         accepted_at=None, accepted_by=None,
     )  # fmt: skip
     return monthly_return
+
+
+# --- Targets ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def targets_set(*, organisation: Organisation, year: int, entries: dict, user) -> int:
+    """Set each KPI's target for the contract year starting 1 April ``year``.
+
+    ``entries`` maps a KPI to {target, lower, upper}, or None to remove that
+    year's target. Earlier years' targets, and so earlier ratings, are left
+    alone. Returns the number of targets changed.
+    """
+    valid_from = dt.date(year, 4, 1)
+    existing = {
+        t.kpi_id: t
+        for t in Target.objects.filter(kpi__organisation=organisation, valid_from=valid_from)
+    }
+    changed = 0
+    for kpi, values in entries.items():
+        target = existing.get(kpi.pk)
+        if values is None:
+            if target is not None:
+                target._history_user = user
+                target._change_reason = f"removed for {year}/{(year + 1) % 100:02d}"
+                target.delete()
+                changed += 1
+            continue
+        fields = {"value": values["target"], "lower": values["lower"], "upper": values["upper"]}
+        if target is not None and all(getattr(target, k) == v for k, v in fields.items()):
+            continue
+        target = target or Target(kpi=kpi, valid_from=valid_from)
+        for key, value in fields.items():
+            setattr(target, key, value)
+        target.full_clean()
+        target._history_user = user
+        target._change_reason = f"targets for {year}/{(year + 1) % 100:02d}"
+        target.save()
+        changed += 1
+    return changed

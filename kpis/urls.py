@@ -7,6 +7,8 @@ urlpatterns = [
     path("o/<slug:slug>/", views.dashboard, name="dashboard"),
     path("o/<slug:slug>/status.csv", views.dashboard_csv, name="dashboard_csv"),
     path("o/<slug:slug>/kpi/<str:code>/", views.kpi_detail, name="kpi_detail"),
+    path("o/<slug:slug>/kpi/<str:code>/history/", views_returns.kpi_history, name="kpi_history"),
+    path("o/<slug:slug>/targets/<int:year>/", views_returns.targets_edit, name="targets_edit"),
     path("o/<slug:slug>/returns/", views_returns.return_list, name="return_list"),
     path("o/<slug:slug>/returns/<str:period>/", views_returns.return_detail, name="return_detail"),
     path(

@@ -1,13 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import slugify
 
 from inspections import selectors as inspection_selectors
 from kpis import charts, exports, selectors
-from kpis.access import get_kpi_for_user, get_organisation_for_user, visible_organisations
+from kpis.access import (
+    can_commission,
+    get_kpi_for_user,
+    get_organisation_for_user,
+    visible_organisations,
+)
 from kpis.forms import DashboardFilterForm
-from kpis.periods import format_period
+from kpis.periods import contract_year, format_period
 
 
 @login_required
@@ -34,6 +40,8 @@ def dashboard(request, slug):
         "rows": selectors.sort_rows(rows, filters["sort"]),
         "sort": filters["sort"],
         "counts": table.counts(),
+        "can_commission": can_commission(request.user, organisation),
+        "contract_year": contract_year(table.period or timezone.localdate()),
     }
     return render(request, "kpis/dashboard.html", context)
 

@@ -11,12 +11,13 @@ from kpis import rating, selectors, services
 from kpis.access import (
     can_commission,
     can_enter_returns,
+    get_kpi_for_user,
     get_organisation_for_commissioner,
     get_organisation_for_officer,
     get_organisation_for_user,
 )
 from kpis.formatting import plain
-from kpis.forms import ReturnForm, clean_reading_value
+from kpis.forms import ReturnForm, TargetsForm, clean_reading_value
 from kpis.models import ReturnState
 from kpis.periods import PeriodError, format_period, parse_period
 
@@ -156,3 +157,45 @@ def return_preview(request, slug, period):
         polarity=kpi.polarity,
     )
     return JsonResponse({"status": status, "label": rating.STATUS_LABELS[status], "error": ""})
+
+
+@login_required
+def targets_edit(request, slug, year):
+    """A commissioner sets the contract year's targets and tolerances."""
+    organisation = get_organisation_for_commissioner(request, slug)
+    kpis = list(organisation.kpis.all())
+    current = selectors.targets_for_year(organisation=organisation, year=year)
+    initial = {
+        f"{name}_{kpi_id}": plain(getattr(target, field))
+        for kpi_id, target in current.items()
+        for name, field in (("target", "value"), ("lower", "lower"), ("upper", "upper"))
+    }
+    form = TargetsForm(request.POST or None, initial=initial, kpis=kpis)
+    if request.method == "POST" and form.is_valid():
+        changed = services.targets_set(
+            organisation=organisation, year=year, entries=form.cleaned_data["entries"],
+            user=request.user,
+        )  # fmt: skip
+        messages.success(request, f"{changed} target{'s' if changed != 1 else ''} saved.")
+        return redirect("targets_edit", slug=slug, year=year)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "year": year,
+        "label": f"{year}/{(year + 1) % 100:02d}",
+        "years": range(year - 2, year + 3),
+        "earlier": selectors.targets_for_year(organisation=organisation, year=year - 1),
+    }
+    return render(request, "kpis/targets.html", context)
+
+
+@login_required
+def kpi_history(request, slug, code):
+    """Who changed this KPI's readings and targets, when, from what, and why."""
+    kpi = get_kpi_for_user(request, slug, code)
+    context = {
+        "organisation": kpi.organisation,
+        "kpi": kpi,
+        "changes": selectors.kpi_changes(kpi=kpi),
+    }
+    return render(request, "kpis/kpi_history.html", context)

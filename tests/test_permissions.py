@@ -1,0 +1,120 @@
+"""Every URL of the app × every role, with the outcome each should get.
+
+Codes: 200 page, 302 redirect (done, or to log in for the anonymous), 403
+read-only for this user, 404 not this user's organisation to see.
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from inspections import services as inspection_services
+from inspections.models import FindingKind, InspectionKind
+from kpis.models import KPI
+
+ROLES = ["anonymous", "member", "officer", "sandwell_officer", "commissioner", "admin_user"]
+
+
+@pytest.fixture
+def world(seeds):
+    birmingham = seeds["birmingham"]
+    inspection = inspection_services.inspection_create(
+        organisation=birmingham, kind=InspectionKind.FOCUSED_VISIT, title="TEST visit",
+        start_date=dt.date(2018, 9, 1),
+    )  # fmt: skip
+    finding = inspection_services.finding_create(
+        inspection=inspection, kind=FindingKind.STRENGTH, text="TEST strength"
+    )
+    action = inspection_services.action_create(finding=finding, number="1", text="TEST action")
+    kpi = KPI.objects.get(organisation=birmingham, code="KPI2")
+    return {"inspection": inspection.pk, "finding": finding.pk, "action": action.pk, "kpi": kpi.pk}
+
+
+def _requests(world):
+    """(name, method, url, data) for every URL, at Birmingham."""
+    b = "birmingham"
+    return [
+        ("home", "get", reverse("home"), None),
+        ("dashboard", "get", reverse("dashboard", args=[b]), None),
+        ("dashboard_csv", "get", reverse("dashboard_csv", args=[b]), None),
+        ("kpi_detail", "get", reverse("kpi_detail", args=[b, "KPI2"]), None),
+        ("kpi_history", "get", reverse("kpi_history", args=[b, "KPI2"]), None),
+        ("return_list", "get", reverse("return_list", args=[b]), None),
+        ("return_detail", "get", reverse("return_detail", args=[b, "2018-11"]), None),
+        ("return_save", "post", reverse("return_detail", args=[b, "2018-11"]),
+         {"version": 1, f"value_{world['kpi']}": "22", "action": "save"}),
+        ("return_preview", "post", reverse("return_preview", args=[b, "2018-11"]),
+         {"kpi": world["kpi"], "value": "22"}),
+        ("return_review", "post", reverse("return_review", args=[b, "2018-11"]),
+         {"version": 1, "action": "reopen", "reason": "TEST"}),
+        ("targets", "get", reverse("targets_edit", args=[b, 2019]), None),
+        ("inspection_list", "get", reverse("inspection_list", args=[b]), None),
+        ("inspection_detail", "get", reverse("inspection_detail", args=[b, world["inspection"]]), None),
+        ("action_tracker", "get", reverse("action_tracker", args=[b]), None),
+        ("inspection_create", "get", reverse("inspection_create", args=[b]), None),
+        ("finding_create", "get", reverse("finding_create", args=[b, world["inspection"]]), None),
+        ("action_create", "get", reverse("action_create", args=[b, world["finding"]]), None),
+        ("action_update", "get", reverse("action_update", args=[b, world["action"]]), None),
+        ("admin", "get", reverse("admin:index"), None),
+    ]  # fmt: skip
+
+
+READ = {
+    "member": 200,
+    "officer": 200,
+    "sandwell_officer": 404,
+    "commissioner": 200,
+    "admin_user": 200,
+}
+COMMISSION = {
+    "member": 403,
+    "officer": 403,
+    "sandwell_officer": 404,
+    "commissioner": 200,
+    "admin_user": 200,
+}
+EXPECTED = {
+    "home": {**READ, "sandwell_officer": 200},
+    "dashboard": READ,
+    "dashboard_csv": READ,
+    "kpi_detail": READ,
+    "kpi_history": READ,
+    "return_list": READ,
+    "return_detail": READ,
+    # The return for Nov 2018 is a draft: officers and commissioners save it.
+    "return_save": {**READ, "member": 403, "officer": 302, "commissioner": 302, "admin_user": 302},
+    "return_preview": {**READ, "member": 403},
+    # Reopening a draft is refused with a message, then redirected.
+    "return_review": {**COMMISSION, "commissioner": 302, "admin_user": 302},
+    "targets": COMMISSION,
+    "inspection_list": READ,
+    "inspection_detail": READ,
+    "action_tracker": READ,
+    "inspection_create": COMMISSION,
+    "finding_create": COMMISSION,
+    "action_create": COMMISSION,
+    "action_update": COMMISSION,
+    # The admin site: staff only; others are sent to its log-in page.
+    "admin": {"member": 302, "officer": 302, "sandwell_officer": 302, "commissioner": 302,
+              "admin_user": 200},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_expected(client, world, role, request):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    outcomes = {}
+    for name, method, url, data in _requests(world):
+        response = getattr(client, method)(url, data or {})
+        outcomes[name] = response.status_code
+    if role == "anonymous":
+        assert set(outcomes.values()) == {302}
+    else:
+        assert outcomes == {name: EXPECTED[name][role] for name in outcomes}
+
+
+def test_anonymous_users_are_sent_to_log_in(client, world):
+    response = client.get(reverse("dashboard", args=["birmingham"]))
+    assert response.url.startswith(reverse("login"))
