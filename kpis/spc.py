@@ -27,7 +27,7 @@ COMMON_CAUSE = "common_cause"
 IMPROVING = "special_cause_improving"
 CONCERNING = "special_cause_concerning"
 NEITHER = "special_cause_neither"
-CONSISTENTLY_PASS = "consistently_pass"
+CONSISTENTLY_PASS = "consistently_pass"  # noqa: S105 - not a password
 HIT_AND_MISS = "hit_and_miss"
 CONSISTENTLY_FAIL = "consistently_fail"
 
