@@ -3,10 +3,18 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from inspections.models import BRAG, Action, ActionUpdate, Finding, FindingKind, Inspection
+from inspections.models import (
+    BRAG,
+    Action,
+    ActionUpdate,
+    Finding,
+    FindingKind,
+    Inspection,
+    InspectionKind,
+)
 from kpis.models import KPI, Organisation
 from kpis.periods import add_months, month_end
 
@@ -170,8 +178,13 @@ def kpi_findings(*, kpi: KPI, today: dt.date | None = None) -> list[tuple[Findin
 EVENT_MARGIN_MONTHS = 12
 
 
-def inspection_events(*, organisation: Organisation, near=None) -> list[dict]:
-    """Inspection dates as chart markers, oldest first: date and name.
+# Inspections of the whole service are marked on every KPI's chart; an
+# inspection of one home or agency only where a finding links it to the KPI.
+SERVICE_WIDE = (InspectionKind.ILACS, InspectionKind.FOCUSED_VISIT, InspectionKind.MONITORING_VISIT)
+
+
+def inspection_events(*, organisation: Organisation, kpi: KPI | None = None, near=None) -> list:
+    """Inspection dates as chart markers, oldest first: date, name and pk.
 
     ``near`` is a (first, last) month pair; only inspections within
     ``EVENT_MARGIN_MONTHS`` of it are returned. None returns none.
@@ -179,15 +192,19 @@ def inspection_events(*, organisation: Organisation, near=None) -> list[dict]:
     if near is None:
         return []
     first, last = near
-    inspections = organisation.inspections.filter(
-        start_date__gte=add_months(first, -EVENT_MARGIN_MONTHS),
-        start_date__lt=add_months(last, EVENT_MARGIN_MONTHS + 1),
-    ).order_by("start_date")
+    relevant = Q(kind__in=SERVICE_WIDE)
+    if kpi is not None:
+        relevant |= Q(findings__kpis=kpi)
+    inspections = (
+        organisation.inspections.filter(
+            relevant,
+            start_date__gte=add_months(first, -EVENT_MARGIN_MONTHS),
+            start_date__lt=add_months(last, EVENT_MARGIN_MONTHS + 1),
+        )
+        .distinct()
+        .order_by("start_date")
+    )
     return [
-        {
-            "date": i.start_date,
-            "label": f"{i.title}{' — ' + i.setting if i.setting else ''}",
-            "pk": i.pk,
-        }
-        for i in inspections.only("pk", "title", "setting", "start_date")
+        {"date": i.start_date, "label": i.title, "pk": i.pk}
+        for i in inspections.only("pk", "title", "start_date")
     ]

@@ -65,7 +65,7 @@ def kpi_detail(request, slug, code):
     frame = selectors.trend_frame(kpi=kpi)
     comparators = selectors.comparators(kpi=kpi)
     events = inspection_selectors.inspection_events(
-        organisation=kpi.organisation, near=selectors.trend_span(frame)
+        organisation=kpi.organisation, kpi=kpi, near=selectors.trend_span(frame)
     )
     figure = charts.trend_figure(
         frame,

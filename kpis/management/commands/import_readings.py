@@ -1,0 +1,125 @@
+"""``manage.py import_readings PATH [--organisation SLUG] [--dry-run]``.
+
+A thin wrapper: the same ``readings_import()`` as the upload page. Any bad row
+and nothing is saved; every bad row is printed and the exit status is 1.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kpis.formatting import plain
+from kpis.imports import (
+    MAX_UPLOAD_BYTES,
+    ImportFileError,
+    ImportResult,
+    file_kpi_codes,
+    organisations_for_kpi_codes,
+    readings_import,
+)
+from kpis.models import Organisation
+from kpis.periods import format_period
+
+NAME_THE_ORGANISATION = (
+    "Say which organisation the readings are for with --organisation SLUG: {reason} "
+    "(known: {known})."
+)
+
+
+def read_file(path: str) -> tuple[str, bytes]:
+    """The file's name and bytes; no more than one byte past the upload limit
+    is read, which is enough for the import to refuse it."""
+    try:
+        with open(path, "rb") as handle:
+            return Path(path).name, handle.read(MAX_UPLOAD_BYTES + 1)
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+
+
+def organisation_by_slug(slug: str) -> Organisation:
+    try:
+        return Organisation.objects.get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise CommandError(f"No organisation with slug {slug!r} (known: {_known()}).") from None
+
+
+def _known() -> str:
+    return ", ".join(Organisation.objects.values_list("slug", flat=True)) or "none"
+
+
+def report(command: BaseCommand, path: str, result: ImportResult, describe, *, preview: bool):
+    """Print the outcome; raise CommandError listing every bad row."""
+    if preview:
+        for row in result.new:
+            command.stdout.write(f"  new      {describe(row)}")
+        for row, previous in result.changed:
+            command.stdout.write(f"  changed  {describe(row, previous)}")
+    command.stdout.write(f"{path}: {result.summary()}")
+    if result.errors:
+        count = len(result.errors)
+        lines = "\n".join(str(error) for error in result.errors)
+        raise CommandError(
+            f"{count:,} bad row{'s' if count != 1 else ''} in {path}; nothing was saved:\n{lines}"
+        )
+
+
+def _describe_reading(row, previous=None) -> str:
+    value = (
+        plain(row.value) if previous is None else f"{plain(previous.value)} → {plain(row.value)}"
+    )
+    return f"row {row.row}: {row.kpi_code} {format_period(row.period)} {value}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Import readings from a CSV or XLSX file (long layout kpi,period,value,commentary or "
+        "wide layout kpi,<month>,<month>…). All-or-nothing: any bad row and nothing is saved."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", metavar="PATH")
+        parser.add_argument(
+            "--organisation",
+            metavar="SLUG",
+            help="Whose readings; may be left out when the KPI codes are one organisation's.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and preview the file; save nothing."
+        )
+
+    def handle(self, *args, path, organisation, dry_run, **options):
+        name, data = read_file(path)
+        try:
+            if organisation:
+                org = organisation_by_slug(organisation)
+            else:
+                org = self._infer(name, data)
+            result = readings_import(
+                organisation=org,
+                name=name,
+                data=data,
+                dry_run=dry_run,
+                progress=self.stderr.write,
+            )
+        except ImportFileError as error:
+            raise CommandError(f"{path}: {error}") from None
+        report(
+            self,
+            path,
+            result,
+            _describe_reading,
+            preview=dry_run or options["verbosity"] >= 2,
+        )
+
+    def _infer(self, name: str, data: bytes) -> Organisation:
+        owners = organisations_for_kpi_codes(codes=file_kpi_codes(name=name, data=data))
+        if len(owners) == 1:
+            return owners[0]
+        if not owners and Organisation.objects.count() == 1:
+            return Organisation.objects.get()
+        if owners:
+            slugs = " and ".join(o.slug for o in owners)
+            reason = f"the KPI codes in the file belong to {slugs}"
+        else:
+            reason = "no organisation has the KPI codes in the file"
+        raise CommandError(NAME_THE_ORGANISATION.format(reason=reason, known=_known()))
