@@ -178,7 +178,7 @@ class TargetsForm(forms.Form):
 
     def rows(self):
         return [
-            {"kpi": kpi, **{n: self[f"{n}_{kpi.pk}"] for n in ("target", "lower", "upper")}}
+            {"kpi": kpi, "fields": [self[f"{n}_{kpi.pk}"] for n in ("target", "lower", "upper")]}
             for kpi in self.kpis
         ]
 

@@ -1,0 +1,143 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.urls import reverse
+
+from kpis import services
+from kpis.models import KPI, MonthlyReturn, Reading
+
+NOV = "2018-11"
+
+
+def _kpi(code):
+    return KPI.objects.get(organisation__slug="birmingham", code=code)
+
+
+def _post(client, user, data, period=NOV, slug="birmingham"):
+    client.force_login(user)
+    return client.post(reverse("return_detail", args=[slug, period]), data, follow=True)
+
+
+def _form(client, user, period=NOV):
+    client.force_login(user)
+    return client.get(reverse("return_detail", args=["birmingham", period]))
+
+
+def test_an_officer_sees_every_kpi_with_its_target(client, officer):
+    response = _form(client, officer)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="form-control form-control-sm value-input') == 15
+    assert "21% (17–24%)" in html
+    assert response.context["monthly_return"].state == "draft"
+
+
+def test_an_officer_saves_a_draft(client, officer):
+    version = _form(client, officer).context["monthly_return"].version
+    response = _post(client, officer, {"version": version, f"value_{_kpi('KPI2').pk}": "24%",
+                                       f"commentary_{_kpi('KPI2').pk}": "Up from 22%."})  # fmt: skip
+    assert "Draft saved." in response.content.decode()
+    reading = Reading.objects.get(kpi=_kpi("KPI2"), period=dt.date(2018, 11, 1))
+    assert (reading.value, reading.commentary, reading.entered_by) == (
+        Decimal("24"), "Up from 22%.", officer,
+    )  # fmt: skip
+
+
+def test_a_value_from_numerator_and_denominator(client, officer):
+    kpi = _kpi("KPI1")
+    _post(
+        client,
+        officer,
+        {"version": 1, f"numerator_{kpi.pk}": "170", f"denominator_{kpi.pk}": "200"},
+    )
+    assert Reading.objects.get(kpi=kpi, period=dt.date(2018, 11, 1)).value == Decimal("85")
+
+
+def test_a_rejected_form_keeps_what_was_typed_and_saves_nothing(client, officer):
+    kpi1, kpi2 = _kpi("KPI1"), _kpi("KPI2")
+    response = _post(client, officer, {
+        "version": 1, f"value_{kpi1.pk}": "85", f"value_{kpi2.pk}": "n/a",
+        f"commentary_{kpi1.pk}": "Typed with care",
+    })  # fmt: skip
+    html = response.content.decode()
+    assert "nothing has been saved" in html
+    assert "is not a number" in html or "n/a" in html
+    assert 'value="n/a"' in html and 'value="85"' in html and "Typed with care" in html
+    assert not Reading.objects.filter(period=dt.date(2018, 11, 1)).exists()
+
+
+def test_submit_needs_commentary_on_red_and_keeps_the_draft(client, officer):
+    kpi2 = _kpi("KPI2")
+    response = _post(
+        client, officer, {"version": 1, f"value_{kpi2.pk}": "24.1", "action": "submit"}
+    )
+    assert "KPI2 is Red: explain the variance" in response.content.decode()
+    assert MonthlyReturn.objects.get(period=dt.date(2018, 11, 1)).state == "draft"
+    # The value itself was saved as a draft.
+    assert Reading.objects.get(kpi=kpi2, period=dt.date(2018, 11, 1)).value == Decimal("24.1")
+
+
+def test_a_second_editor_from_an_older_copy_is_refused_and_keeps_their_input(
+    client, officer, commissioner
+):
+    kpi2 = _kpi("KPI2")
+    _post(client, officer, {"version": 1, f"value_{kpi2.pk}": "22"})
+    response = _post(client, commissioner, {"version": 1, f"value_{kpi2.pk}": "23"})
+    html = response.content.decode()
+    assert "Someone else saved this return" in html
+    assert 'value="23"' in html
+    assert Reading.objects.get(kpi=kpi2, period=dt.date(2018, 11, 1)).value == Decimal("22")
+
+
+def test_the_commissioner_accepts_and_the_officer_can_no_longer_edit(client, officer, commissioner):
+    kpi2 = _kpi("KPI2")
+    _post(client, officer, {"version": 1, f"value_{kpi2.pk}": "22", "action": "submit"})
+    monthly_return = MonthlyReturn.objects.get(period=dt.date(2018, 11, 1))
+    assert monthly_return.state == "submitted"
+    client.force_login(commissioner)
+    client.post(reverse("return_review", args=["birmingham", NOV]),
+                {"version": monthly_return.version, "action": "accept"})  # fmt: skip
+    assert MonthlyReturn.objects.get(pk=monthly_return.pk).state == "accepted"
+    response = _form(client, officer)
+    assert "value-input" not in response.content.decode()
+    response = _post(
+        client, officer, {"version": monthly_return.version + 1, f"value_{kpi2.pk}": "1"}
+    )
+    assert "cannot be changed now" in response.content.decode()
+    assert Reading.objects.get(kpi=kpi2, period=dt.date(2018, 11, 1)).value == Decimal("22")
+
+
+def test_the_live_preview_rates_with_the_target_in_force(client, officer):
+    client.force_login(officer)
+    url = reverse("return_preview", args=["birmingham", NOV])
+    kpi2 = _kpi("KPI2")
+    answers = {
+        v: client.post(url, {"kpi": kpi2.pk, "value": v}).json()
+        for v in ("21", "24", "24.1", "abc")
+    }
+    assert answers["21"]["status"] == "green"
+    assert answers["24"] == {"status": "amber", "label": "Amber", "error": ""}
+    assert answers["24.1"]["status"] == "red"
+    assert answers["abc"]["status"] == "" and "'abc' is not a number" in answers["abc"]["error"]
+
+
+def test_the_returns_page_shows_states_and_overdue_months(client, member, officer):
+    services.monthly_return_submit(
+        monthly_return=services.monthly_return_get_or_create(
+            organisation=officer.organisations.get(), period=dt.date(2018, 10, 1)
+        ),
+        version=1, user=officer,
+    )  # fmt: skip
+    client.force_login(member)
+    response = client.get(reverse("return_list", args=["birmingham"]))
+    months = {m.period: m for m in response.context["months"]}
+    assert months[dt.date(2018, 10, 1)].state == "submitted"
+    assert months[dt.date(2018, 11, 1)].overdue is True  # due 17 Dec 2018, never submitted
+    assert "Overdue" in response.content.decode()
+
+
+def test_it_checks_ownership(client, sandwell_officer, member):
+    assert _form(client, sandwell_officer).status_code == 404
+    client.force_login(member)
+    response = client.post(reverse("return_detail", args=["birmingham", NOV]), {"version": 1})
+    assert response.status_code == 403
