@@ -13,12 +13,12 @@ ROLES = (SCRUTINY_MEMBER, PERFORMANCE_OFFICER, COMMISSIONER)
 
 
 def visible_organisations(user):
-    """Officers see their own organisations; everyone else who may log in sees all."""
+    """Scrutiny members and superusers see every organisation; officers and
+    commissioners see the organisations they act for."""
     organisations = Organisation.objects.all()
     if user.is_superuser:
         return organisations
-    groups = set(user.groups.values_list("name", flat=True))
-    if groups & {SCRUTINY_MEMBER, COMMISSIONER}:
+    if user.groups.filter(name=SCRUTINY_MEMBER).exists():
         return organisations
     return organisations.filter(staff=user)
 

@@ -11,7 +11,7 @@ def plain(value: Decimal | None) -> str:
     >>> plain(Decimal("85.0000")), plain(Decimal("36.1000")), plain(None)
     ('85', '36.1', '')
     """
-    if value is None:
+    if value is None or value == "":  # "" is what templates give for a missing value
         return ""
     text = f"{Decimal(value).normalize():f}"
     return "0" if text in {"-0", "0"} else text
@@ -19,9 +19,9 @@ def plain(value: Decimal | None) -> str:
 
 def with_unit(value: Decimal | None, unit: str) -> str:
     """``85%``, ``168 days``, ``69.2 per 10,000``; blank for no value."""
-    if value is None:
-        return ""
     text = plain(value)
+    if not text:
+        return ""
     if unit == Unit.PERCENT:
         return f"{text}%"
     if unit == Unit.DAYS:

@@ -74,6 +74,7 @@ BAD_ENCODING = (
     "as 'CSV UTF-8 (Comma delimited)'."
 )
 MALFORMED_CSV = "The CSV file cannot be read at line {line}: {reason}."
+EMPTY_SHEET = "The workbook's first sheet ({sheet!r}) is empty: only the first sheet is read."
 NO_SHEET = "The workbook has no worksheet."
 NO_HEADER = "Row 1 is blank: the first row must name the columns, e.g. kpi,period,value,commentary."
 NO_ROWS = "The file has a header row but no readings below it."
@@ -530,7 +531,7 @@ def _read_table(name: str, data: bytes) -> _Table:
     while rows and all(_is_blank(c) for c in rows[-1]):
         rows.pop()
     if not rows:
-        raise ImportFileError(EMPTY_FILE)
+        raise ImportFileError(EMPTY_SHEET.format(sheet=sheet) if sheet else EMPTY_FILE)
     header = rows[0]
     if all(_is_blank(c) for c in header):
         raise ImportFileError(NO_HEADER)
@@ -1085,6 +1086,13 @@ def _sorted_errors(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: e.row)
 
 
+# What an import writes to a changed reading (unchanged fields are written
+# back as they are).
+_READING_FIELDS = [
+    "value", "numerator", "denominator", "commentary", "source", "entered_by", "entered_at",
+]  # fmt: skip
+
+
 def readings_import(
     *,
     organisation: Organisation,
@@ -1135,20 +1143,7 @@ def readings_import(
         bulk_create_with_history(
             to_create, Reading, batch_size=500, default_user=user, default_change_reason=reason
         )
-        bulk_update_with_history(
-            to_update,
-            [
-                "value",
-                "numerator",
-                "denominator",
-                "commentary",
-                "source",
-                "entered_by",
-                "entered_at",
-            ],
-            user=user,
-            reason=reason,
-        )
+        bulk_update_with_history(to_update, _READING_FIELDS, user=user, reason=reason)
         result.saved = True
     return result
 
@@ -1164,9 +1159,10 @@ def _returns_touch(
         for period, monthly_return in sorted(months.items())
         if monthly_return is None
     ]
-    bulk_create_with_history(
-        missing, MonthlyReturn, default_user=user, default_change_reason=reason
-    )
+    if missing:
+        bulk_create_with_history(
+            missing, MonthlyReturn, default_user=user, default_change_reason=reason
+        )
     existing = [r.pk for r in months.values() if r is not None]
     if existing:
         MonthlyReturn.objects.filter(pk__in=existing).update(version=F("version") + 1)

@@ -207,3 +207,26 @@ class MonthlyReturn(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.period:%Y-%m} ({self.get_state_display()})"
+
+
+class Upload(models.Model):
+    """A file of readings waiting for its uploader to confirm the preview.
+
+    Kept in the database rather than the session so that the preview and the
+    confirmation read the same bytes whichever server process answers.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation}, {self.created_at:%Y-%m-%d %H:%M})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpis import views, views_returns
+from kpis import views, views_returns, views_upload
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,13 @@ urlpatterns = [
     path("o/<slug:slug>/kpi/<str:code>/history/", views_returns.kpi_history, name="kpi_history"),
     path("o/<slug:slug>/targets/<int:year>/", views_returns.targets_edit, name="targets_edit"),
     path("o/<slug:slug>/returns/", views_returns.return_list, name="return_list"),
+    path("o/<slug:slug>/upload/", views_upload.upload_start, name="upload_start"),
+    path("o/<slug:slug>/upload/<int:pk>/", views_upload.upload_preview, name="upload_preview"),
+    path(
+        "o/<slug:slug>/upload/<int:pk>/confirm/",
+        views_upload.upload_confirm,
+        name="upload_confirm",
+    ),
     path("o/<slug:slug>/returns/<str:period>/", views_returns.return_detail, name="return_detail"),
     path(
         "o/<slug:slug>/returns/<str:period>/review/",

@@ -1,0 +1,87 @@
+"""Upload a spreadsheet of readings: preview every row, then confirm."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kpis import imports
+from kpis.access import get_organisation_for_officer
+from kpis.models import Upload
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or XLSX file",
+        help_text="Long layout (kpi, period, value, commentary) or wide (kpi, then a column "
+        "per month). Up to 5 MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Refuse before reading: the parser never sees an oversized file.
+        if upload.size > imports.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                imports.TOO_BIG.format(limit=imports.MAX_UPLOAD_BYTES), code="too_big"
+            )
+        return upload
+
+
+@login_required
+def upload_start(request, slug):
+    organisation = get_organisation_for_officer(request, slug)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        upload = Upload.objects.create(
+            organisation=organisation, uploaded_by=request.user, name=file.name, data=file.read()
+        )
+        return redirect("upload_preview", slug=slug, pk=upload.pk)
+    return render(request, "kpis/upload.html", {"organisation": organisation, "form": form})
+
+
+def _get_upload_for_user(request, slug, pk) -> Upload:
+    organisation = get_organisation_for_officer(request, slug)
+    return get_object_or_404(
+        Upload, pk=pk, organisation=organisation, uploaded_by=request.user, saved_at=None
+    )
+
+
+def _import(upload: Upload, *, dry_run: bool, user):
+    try:
+        return imports.readings_import(
+            organisation=upload.organisation, name=upload.name, data=bytes(upload.data),
+            user=user, dry_run=dry_run,
+        ), None  # fmt: skip
+    except imports.ImportFileError as error:
+        return None, str(error)
+
+
+@login_required
+def upload_preview(request, slug, pk):
+    upload = _get_upload_for_user(request, slug, pk)
+    result, file_error = _import(upload, dry_run=True, user=request.user)
+    context = {
+        "organisation": upload.organisation,
+        "upload": upload,
+        "result": result,
+        "file_error": file_error,
+    }
+    return render(request, "kpis/upload_preview.html", context)
+
+
+@login_required
+@require_POST
+def upload_confirm(request, slug, pk):
+    upload = _get_upload_for_user(request, slug, pk)
+    # Parsed again on confirmation: the database may have moved since the preview.
+    result, file_error = _import(upload, dry_run=False, user=request.user)
+    if file_error or result.errors:
+        messages.error(request, "Nothing was saved: the file now has errors (see below).")
+        return redirect("upload_preview", slug=slug, pk=pk)
+    upload.saved_at = timezone.now()
+    upload.save(update_fields=["saved_at"])
+    messages.success(request, f"{upload.name}: {result.summary()}.")
+    return redirect("return_list", slug=slug)
