@@ -1,6 +1,6 @@
 from django import forms
 
-from kpis import rating, selectors
+from kpis import imports, rating, selectors
 from kpis.periods import PeriodError, format_period, label_period, parse_period
 
 
@@ -44,8 +44,6 @@ class DashboardFilterForm(forms.Form):
 
 def clean_reading_value(raw, kpi):
     """A value as typed, through the one parser the imports use."""
-    from kpis import imports
-
     try:
         return imports.parse_value(raw, kpi)
     except ValueError as error:
@@ -100,68 +98,25 @@ class ReturnForm(forms.Form):
 
 
 def _clean_entry(form, kpi):
-    """Value, numerator and denominator of one KPI, with the errors on its fields."""
+    """Value, numerator and denominator of one KPI, through the import rules;
+    a refusal is put on the field it concerns."""
     raw = {
-        name: form.cleaned_data.get(f"{name}_{kpi.pk}", "").strip()
+        name: form.cleaned_data.get(f"{name}_{kpi.pk}", "")
         for name in ("value", "numerator", "denominator")
     }
-    parsed = {}
-    for name, text in raw.items():
-        if not text:
-            parsed[name] = None
-            continue
-        try:
-            parsed[name] = (
-                clean_reading_value(text, kpi) if name == "value" else _plain_number(text)
-            )
-        except forms.ValidationError as error:
-            form.add_error(f"{name}_{kpi.pk}", error)
-            return None
-    numerator, denominator = parsed["numerator"], parsed["denominator"]
-    if (numerator is None) != (denominator is None):
-        form.add_error(
-            f"denominator_{kpi.pk}" if denominator is None else f"numerator_{kpi.pk}",
-            forms.ValidationError("Give both numerator and denominator, or neither.",
-                                  code="half_fraction"),
-        )  # fmt: skip
-        return None
-    if numerator is not None:
-        derived = _derived_value(numerator, denominator, kpi, form)
-        if derived is None:
-            return None
-        if parsed["value"] is not None and parsed["value"] != derived:
-            form.add_error(f"value_{kpi.pk}", forms.ValidationError(
-                f"The value {parsed['value']} does not match numerator ÷ denominator "
-                f"({derived}).", code="fraction_mismatch"))  # fmt: skip
-            return None
-        parsed["value"] = derived
-    return {**parsed, "commentary": form.cleaned_data.get(f"commentary_{kpi.pk}", "").strip()}
-
-
-def _plain_number(text):
-    from decimal import Decimal, InvalidOperation
-
     try:
-        number = Decimal(text.replace(",", "")) if text.isascii() else None
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or number < 0:
-        raise forms.ValidationError(
-            f"{text!r} is not a count: use digits, e.g. 42.", code="bad_count"
+        value, numerator, denominator = imports.parse_entry(kpi=kpi, **raw)
+    except imports.EntryProblem as problem:
+        form.add_error(
+            f"{problem.field}_{kpi.pk}", forms.ValidationError(str(problem), code="bad_entry")
         )
-    return number
-
-
-def _derived_value(numerator, denominator, kpi, form):
-    from decimal import ROUND_HALF_UP, Decimal
-
-    if denominator == 0 or numerator > denominator:
-        form.add_error(f"numerator_{kpi.pk}", forms.ValidationError(
-            "The numerator cannot be greater than the denominator (or the denominator 0).",
-            code="numerator_too_big"))  # fmt: skip
         return None
-    ratio = numerator / denominator * (100 if kpi.unit == "percent" else 1)
-    return ratio.quantize(Decimal(1).scaleb(-kpi.precision), rounding=ROUND_HALF_UP)
+    return {
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "commentary": form.cleaned_data.get(f"commentary_{kpi.pk}", "").strip(),
+    }
 
 
 class TargetsForm(forms.Form):

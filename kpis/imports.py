@@ -459,6 +459,47 @@ def _value_from_parts(
     return value
 
 
+class EntryProblem(ValueError):
+    """A typed entry refused; ``field`` is value, numerator or denominator."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def parse_entry(
+    *, kpi: KPI, value: Any, numerator: Any = None, denominator: Any = None
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """A value typed on the return form, with an optional numerator and
+    denominator, read by the same rules as a file row.
+
+    Returns (value, numerator, denominator); the value is derived from the
+    other two when they are given. A blank value with no fraction is None.
+    """
+    readers = {
+        "value": lambda cell: None if _is_blank(cell) else parse_value(cell, kpi),
+        "numerator": _parse_part,
+        "denominator": _parse_part,
+    }
+    parsed = {}
+    for name, cell in (("value", value), ("numerator", numerator), ("denominator", denominator)):
+        try:
+            parsed[name] = readers[name](cell)
+        except _CellProblem as problem:
+            raise EntryProblem(name, str(problem)) from None
+    if (parsed["numerator"] is None) != (parsed["denominator"] is None):
+        missing = "numerator" if parsed["numerator"] is None else "denominator"
+        raise EntryProblem(missing, NEED_BOTH)
+    if parsed["numerator"] is not None:
+        try:
+            parsed["value"] = _value_from_parts(
+                parsed["value"], parsed["numerator"], parsed["denominator"], kpi
+            )
+        except _CellProblem as problem:
+            raise EntryProblem("value", str(problem)) from None
+    return parsed["value"], parsed["numerator"], parsed["denominator"]
+
+
 def _period_cell(cell: Any) -> dt.date:
     """A month from a cell: ``2018-10``, ``Oct-18``, ``Jan 2018`` or a date cell."""
     if isinstance(cell, dt.date):  # datetime too: an Excel date is that month
