@@ -63,7 +63,9 @@ def test_a_rejected_form_keeps_what_was_typed_and_saves_nothing(client, officer)
     assert "nothing has been saved" in html
     assert "is not a number" in html or "n/a" in html
     assert 'value="n/a"' in html and 'value="85"' in html and "Typed with care" in html
-    assert not Reading.objects.filter(kpi__organisation__slug="birmingham", period=dt.date(2018, 11, 1)).exists()
+    assert not Reading.objects.filter(
+        kpi__organisation__slug="birmingham", period=dt.date(2018, 11, 1)
+    ).exists()
 
 
 def test_submit_needs_commentary_on_red_and_keeps_the_draft(client, officer):

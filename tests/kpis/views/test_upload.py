@@ -31,7 +31,9 @@ def test_an_officer_previews_then_confirms_a_long_csv(client, officer):
     html = preview.content.decode()
     assert "1 new, 1 changed, 0 unchanged" in html
     assert _snapshot() == _snapshot()  # nothing saved by the preview
-    assert not Reading.objects.filter(kpi__organisation__slug="birmingham", period=dt.date(2018, 11, 1)).exists()
+    assert not Reading.objects.filter(
+        kpi__organisation__slug="birmingham", period=dt.date(2018, 11, 1)
+    ).exists()
     client.post(reverse("upload_confirm", args=["birmingham", upload.pk]))
     assert Reading.objects.get(kpi__code="KPI1", kpi__organisation__slug="birmingham",
                                period=dt.date(2018, 10, 1)).value == Decimal("86")  # fmt: skip
