@@ -27,7 +27,8 @@ PG_URL := postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_DB)
 PG_VERSION ?= $(or $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1),15)
 
 RUN_ADDR ?= 127.0.0.1:8000
-PYTEST_ARGS ?=
+# Two workers: the machines here have 2 cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help venv run test-deps pg test lint format bench clean
 
