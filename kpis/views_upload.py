@@ -13,7 +13,9 @@ from kpis.models import Upload
 
 
 class UploadForm(forms.Form):
+    # Empty files reach the parser, so they get its message like every other.
     file = forms.FileField(
+        allow_empty_file=True,
         label="CSV or XLSX file",
         help_text="Long layout (kpi, period, value, commentary) or wide (kpi, then a column "
         "per month). Up to 5 MB.",
