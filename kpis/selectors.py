@@ -301,25 +301,37 @@ def returns_overview(
     months = []
     period, first = month_start(today), min(starts)
     while period >= first:
-        monthly_return = returns.get(period)
-        due = due_date(period)
-        submitted = monthly_return.submitted_at if monthly_return else None
         months.append(
-            ReturnMonth(
-                period=period,
-                due=due,
-                monthly_return=monthly_return,
-                readings=counts.get(period, 0),
-                kpis=kpi_count,
-                late=bool(submitted and timezone.localdate(submitted) > due),
-                overdue=(
-                    today > due
-                    and (monthly_return is None or monthly_return.state == ReturnState.DRAFT)
-                ),
-            )
+            _return_month(period, returns.get(period), counts.get(period, 0), kpi_count, today)
         )
         period = add_months(period, -1)
     return months
+
+
+def return_month(*, organisation: Organisation, period: dt.date, today=None) -> ReturnMonth:
+    """One month's return state, lateness and readings count."""
+    return _return_month(
+        period,
+        organisation.returns.filter(period=period).first(),
+        Reading.objects.filter(kpi__organisation=organisation, period=period).count(),
+        organisation.kpis.count(),
+        today or timezone.localdate(),
+    )
+
+
+def _return_month(period, monthly_return, readings, kpis, today) -> ReturnMonth:
+    due = due_date(period)
+    submitted = monthly_return.submitted_at if monthly_return else None
+    return ReturnMonth(
+        period=period,
+        due=due,
+        monthly_return=monthly_return,
+        readings=readings,
+        kpis=kpis,
+        late=bool(submitted and timezone.localdate(submitted) > due),
+        overdue=today > due
+        and (monthly_return is None or monthly_return.state == ReturnState.DRAFT),
+    )
 
 
 def return_entries(*, organisation: Organisation, period: dt.date) -> list[dict]:

@@ -41,6 +41,9 @@ def dashboard(request, slug):
         "sort": filters["sort"],
         "counts": table.counts(),
         "can_commission": can_commission(request.user, organisation),
+        "return_month": selectors.return_month(organisation=organisation, period=table.period)
+        if table.period
+        else None,
         "contract_year": contract_year(table.period or timezone.localdate()),
     }
     return render(request, "kpis/dashboard.html", context)
