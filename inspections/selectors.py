@@ -208,3 +208,16 @@ def inspection_events(*, organisation: Organisation, kpi: KPI | None = None, nea
         {"date": i.start_date, "label": i.title, "pk": i.pk}
         for i in inspections.only("pk", "title", "start_date")
     ]
+
+
+def overdue_red_actions_by_kpi(*, organisation: Organisation, today: dt.date) -> dict:
+    """KPI id → [(action number, finding text)] of overdue Red actions on
+    findings linked to that KPI. One query."""
+    found = {}
+    rows = Action.objects.filter(
+        plan__organisation=organisation, status=BRAG.RED, finding__kpis__isnull=False
+    ).values_list("finding__kpis", "number", "finding__text", "timescale", "status")
+    for kpi_id, number, text, timescale, status in rows:
+        if is_overdue(timescale=timescale, status=status, today=today):
+            found.setdefault(kpi_id, []).append((number, text))
+    return found

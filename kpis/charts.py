@@ -204,3 +204,60 @@ def _epoch_ms(day: dt.date) -> float:
 def figure_json(figure: go.Figure) -> dict:
     """The figure as plain JSON data, for ``json_script``."""
     return json.loads(figure.to_json())
+
+
+# NHS "Making Data Count" colours: improvement blue, concern orange, else grey.
+SIGNAL_STYLE = {
+    "improvement": {"color": "#1d70b8", "symbol": "circle", "name": "Special cause: improvement"},
+    "concern": {"color": "#f47738", "symbol": "diamond", "name": "Special cause: concern"},
+    "neither": {"color": "#4c2c92", "symbol": "square", "name": "Special cause"},
+    None: {"color": "#6f777b", "symbol": "circle", "name": "Common cause"},
+}
+
+
+def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figure:
+    """An XmR chart: readings, mean, process limits and two-sigma lines, with
+    each point marked by its special-cause signal (see kpis.spc)."""
+    values = [float(v) for v in analysis.values]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(x=periods, y=values, mode="lines", name="Readings",
+                   line={"color": "#b1b4b6", "width": 1.5}, hoverinfo="skip", showlegend=False)
+    )  # fmt: skip
+    lines = [("Mean", analysis.mean, "solid")]
+    if analysis.has_limits:
+        lines += [
+            ("Upper process limit", analysis.upper_limit, "dash"),
+            ("Lower process limit", analysis.lower_limit, "dash"),
+            ("Upper two-sigma", analysis.upper_two_sigma, "dot"),
+            ("Lower two-sigma", analysis.lower_two_sigma, "dot"),
+        ]
+    for name, level, dash in lines:
+        if level is None:
+            continue
+        figure.add_trace(
+            go.Scatter(x=[periods[0], periods[-1]], y=[float(level)] * 2, mode="lines", name=name,
+                       line={"color": "#0b0c0c" if name == "Mean" else "#505a5f", "dash": dash,
+                             "width": 1.5 if name == "Mean" else 1},
+                       hovertemplate=f"{name} %{{y:.2f}}<extra></extra>")
+        )  # fmt: skip
+    for signal, style in SIGNAL_STYLE.items():
+        points = [i for i, s in enumerate(signals) if s == signal]
+        if not points:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=[periods[i] for i in points], y=[values[i] for i in points], mode="markers",
+                name=style["name"],
+                marker={"color": style["color"], "symbol": style["symbol"], "size": 10},
+                customdata=[[with_unit(analysis.values[i], unit)] for i in points],
+                hovertemplate="%{x|%b %Y}: %{customdata[0]}<extra>" + style["name"] + "</extra>",
+            )
+        )  # fmt: skip
+    figure.update_layout(
+        margin={"l": 50, "r": 20, "t": 30, "b": 40}, height=380, plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.15},
+        yaxis={"title": {"text": _axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False},
+        xaxis={"gridcolor": "#f3f2f1", "tickformat": "%b %Y"},
+    )  # fmt: skip
+    return figure

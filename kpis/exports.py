@@ -60,6 +60,8 @@ def status_records(table: StatusTable) -> list[dict]:
             # Beyond the CSV contract; JSON carries them.
             "direction": row.direction,
             "months_off_target": row.months_off_target,
+            "variation": row.variation,
+            "assurance": row.assurance,
         }
         for row in table.rows
     ]

@@ -6,16 +6,25 @@ number of KPIs or months) and hands the rows to ``kpis.rating``.
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from kpis import rating
+from inspections.selectors import overdue_red_actions_by_kpi
+from kpis import questions, rating, spc
 from kpis.formatting import plain
-from kpis.models import KPI, Comparator, Organisation, Reading, ReturnState, Target
+from kpis.models import (
+    KPI,
+    Comparator,
+    ComparatorKind,
+    Organisation,
+    Reading,
+    ReturnState,
+    Target,
+)
 from kpis.periods import add_months, due_date, month_start
 
 _READING_COLUMNS = ["kpi", "period", "value"]
@@ -36,6 +45,16 @@ class StatusRow:
     met_12m: int
     rated_12m: int
     months_off_target: int
+    # SPC icons (kpis.spc): None below 15 readings, without a target, or
+    # (assurance) for a "within" KPI.
+    variation: str | None = None
+    assurance: str | None = None
+    # Against the statistical neighbours' average, read with polarity.
+    comparison: "questions.Comparison | None" = None
+
+    @property
+    def comparison_sentence(self) -> str:
+        return self.comparison.sentence(self.kpi.unit) if self.comparison else ""
 
     @property
     def met_or_within_12m(self) -> str:
@@ -142,11 +161,45 @@ def status_table(
     )
     at_period = frame[frame["period"] == pd.Timestamp(period)]
     by_kpi = {record["kpi"]: record for record in at_period.to_dict("records")}
-    return StatusTable(
-        organisation=organisation,
-        period=period,
-        rows=[_row(kpi, by_kpi[kpi.pk]) for kpi in kpis],
-    )
+    benchmarks = _neighbour_benchmarks(organisation=organisation, period=period)
+    rows = []
+    for kpi in kpis:
+        row = _row(kpi, by_kpi[kpi.pk])
+        benchmark = benchmarks.get(kpi.pk)
+        rows.append(
+            replace(
+                row,
+                **spc_icons(frame[frame["kpi"] == kpi.pk], kpi, row.target),
+                comparison=questions.compare(
+                    row.value, benchmark.value, kpi.polarity,
+                    f"statistical neighbours ({benchmark.year})",
+                ) if benchmark else None,
+            )
+        )  # fmt: skip
+    return StatusTable(organisation=organisation, period=period, rows=rows)
+
+
+def spc_points(frame: pd.DataFrame) -> list[tuple[dt.date, Decimal]]:
+    """(month, reading) of one KPI's rated frame in date order; months
+    without a reading are left out, never read as zero."""
+    return [
+        (rating.as_date(p), v)
+        for p, v in zip(frame["period"], frame["value"], strict=True)
+        if isinstance(v, Decimal)
+    ]
+
+
+def spc_values(frame: pd.DataFrame) -> list[Decimal]:
+    return [value for _, value in spc_points(frame)]
+
+
+def spc_icons(frame: pd.DataFrame, kpi: KPI, target: Decimal | None) -> dict:
+    """Variation and assurance of one KPI's readings (see kpis.spc)."""
+    analysis = spc.analyse(spc_values(frame))
+    return {
+        "variation": spc.variation(analysis, kpi.polarity),
+        "assurance": spc.assurance(analysis, kpi.polarity, target),
+    }
 
 
 def trend_frame(*, kpi: KPI, today: dt.date | None = None) -> pd.DataFrame:
@@ -419,3 +472,45 @@ def _shown(value) -> str:
     if isinstance(value, Decimal):
         return plain(value)
     return f"“{value}”" if isinstance(value, str) else ("—" if value is None else str(value))
+
+
+# --- Comparators and questions ---------------------------------------------------
+
+
+def _neighbour_benchmarks(*, organisation: Organisation, period: dt.date) -> dict:
+    """KPI id → its statistical-neighbour comparator of the latest year not
+    after the month shown."""
+    found = {}
+    for comparator in Comparator.objects.filter(
+        kpi__organisation=organisation,
+        kind=ComparatorKind.STATISTICAL_NEIGHBOURS,
+        year__lte=period.year,
+    ).order_by("year"):
+        found[comparator.kpi_id] = comparator
+    return found
+
+
+def member_questions(
+    *, table: StatusTable, return_state=None, today: dt.date | None = None
+) -> list[questions.Question]:
+    """The questions the month's data warrants (see kpis.questions)."""
+    if table.period is None:
+        return []
+    year_before = add_months(table.period, -12)
+    earlier = {}
+    for kpi_id, value in (
+        Target.objects.filter(kpi__organisation=table.organisation, valid_from__lte=year_before)
+        .order_by("valid_from")
+        .values_list("kpi_id", "value")
+    ):
+        earlier[kpi_id] = value
+    return questions.questions(
+        rows=table.rows,
+        targets_year_before=earlier,
+        overdue_red_actions=overdue_red_actions_by_kpi(
+            organisation=table.organisation, today=today or timezone.localdate()
+        ),
+        return_month=return_month(
+            organisation=table.organisation, period=table.period, today=today
+        ),  # fmt: skip
+    )

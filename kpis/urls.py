@@ -4,6 +4,7 @@ from kpis import views, views_returns, views_upload
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/spc/", views.spc_help, name="spc_help"),
     path("o/<slug:slug>/", views.dashboard, name="dashboard"),
     path("o/<slug:slug>/status.csv", views.dashboard_csv, name="dashboard_csv"),
     path("o/<slug:slug>/kpi/<str:code>/", views.kpi_detail, name="kpi_detail"),

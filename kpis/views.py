@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from inspections import selectors as inspection_selectors
-from kpis import charts, exports, selectors
+from kpis import charts, exports, selectors, spc
 from kpis.access import (
     can_commission,
     get_kpi_for_user,
@@ -32,6 +32,11 @@ def dashboard(request, slug):
     rows = selectors.filter_rows(
         table.rows, service_area=filters["service_area"], status=filters["status"]
     )
+    return_state = (
+        selectors.return_month(organisation=organisation, period=table.period)
+        if table.period
+        else None
+    )
     context = {
         "organisation": organisation,
         "judgements": inspection_selectors.current_judgements(organisation=organisation),
@@ -40,10 +45,9 @@ def dashboard(request, slug):
         "rows": selectors.sort_rows(rows, filters["sort"]),
         "sort": filters["sort"],
         "counts": table.counts(),
+        "questions": selectors.member_questions(table=table, return_state=return_state),
         "can_commission": can_commission(request.user, organisation),
-        "return_month": selectors.return_month(organisation=organisation, period=table.period)
-        if table.period
-        else None,
+        "return_month": return_state,
         "contract_year": contract_year(table.period or timezone.localdate()),
     }
     return render(request, "kpis/dashboard.html", context)
@@ -83,9 +87,23 @@ def kpi_detail(request, slug, code):
             for c in comparators
         ],
     )
+    view = "spc" if request.GET.get("view") == "spc" else "trend"
+    points = selectors.spc_points(frame)
+    analysis = spc.analyse([value for _, value in points])
+    if view == "spc" and points:
+        figure = charts.spc_figure(
+            [month for month, _ in points], analysis,
+            spc.point_signals(analysis, kpi.polarity), unit=kpi.unit,
+        )  # fmt: skip
     context = {
         "organisation": kpi.organisation,
         "kpi": kpi,
+        "view": view,
+        "analysis": analysis,
+        "variation": spc.variation(analysis, kpi.polarity),
+        "assurance": spc.assurance(
+            analysis, kpi.polarity, frame["target"].iloc[-1] if len(frame) else None
+        ),
         "rows": selectors.trend_rows(kpi=kpi, frame=frame),
         "comparators": comparators,
         "targets": list(kpi.targets.all()),
@@ -94,3 +112,34 @@ def kpi_detail(request, slug, code):
         "events": events,
     }
     return render(request, "kpis/kpi_detail.html", context)
+
+
+@login_required
+def spc_help(request):
+    """The SPC rules, the run length in force and a worked example."""
+    example = spc.analyse(spc.WORKED_EXAMPLE)
+    signals = spc.point_signals(example, spc.WORKED_EXAMPLE_POLARITY)
+    context = {
+        "run_length": spc.run_length(),
+        "minimum": spc.MIN_POINTS,
+        "example": example,
+        "points": [
+            {
+                "number": i + 1,
+                "value": v,
+                "high": sorted(example.high[i]),
+                "low": sorted(example.low[i]),
+                "signal": signals[i],
+            }
+            for i, v in enumerate(example.values)
+        ],  # fmt: skip
+        "polarity": spc.WORKED_EXAMPLE_POLARITY,
+        "target": spc.WORKED_EXAMPLE_TARGET,
+        "variation": spc.VARIATION_LABELS.get(
+            spc.variation(example, spc.WORKED_EXAMPLE_POLARITY), ""
+        ),
+        "assurance": spc.ASSURANCE_LABELS.get(
+            spc.assurance(example, spc.WORKED_EXAMPLE_POLARITY, spc.WORKED_EXAMPLE_TARGET), ""
+        ),
+    }
+    return render(request, "kpis/spc_help.html", context)

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from kpis import formatting, rating
+from kpis import formatting, rating, spc
 from kpis.periods import label_period
 
 register = template.Library()
@@ -86,3 +86,37 @@ def sort_state(context, key):
 @register.simple_tag
 def met_percent(met, rated):
     return rating.met_or_within_percent(met, rated)
+
+
+_VARIATION_SHORT = {
+    spc.COMMON_CAUSE: ("~", "Common cause"),
+    spc.IMPROVING: ("↑", "Improving (special cause)"),
+    spc.CONCERNING: ("↓", "Concerning (special cause)"),
+    spc.NEITHER: ("!", "Special cause"),
+}
+_ASSURANCE_SHORT = {
+    spc.CONSISTENTLY_PASS: "Consistently passes",
+    spc.HIT_AND_MISS: "Hit and miss",
+    spc.CONSISTENTLY_FAIL: "Consistently fails",
+}
+
+
+@register.simple_tag
+def spc_icons(variation, assurance):
+    """The Making Data Count variation and assurance icons, each with words."""
+    if variation is None:
+        return format_html(
+            '<span class="text-muted small" title="{}">—</span>',
+            "Fewer than 15 readings: no process limits yet",
+        )
+    symbol, label = _VARIATION_SHORT[variation]
+    html = format_html(
+        '<span class="spc spc-{}" title="{}"><span aria-hidden="true">{}</span> {}</span>',
+        variation, spc.VARIATION_LABELS[variation], symbol, label,
+    )  # fmt: skip
+    if assurance:
+        html += format_html(
+            '<br><span class="spc spc-{}" title="{}">{}</span>',
+            assurance, spc.ASSURANCE_LABELS[assurance], _ASSURANCE_SHORT[assurance],
+        )  # fmt: skip
+    return html
