@@ -514,3 +514,9 @@ def member_questions(
             organisation=table.organisation, period=table.period, today=today
         ),  # fmt: skip
     )
+
+
+def kpi_questions(*, kpi: KPI) -> list[questions.Question]:
+    """The questions of the KPI's latest month that concern this KPI."""
+    table = status_table(organisation=kpi.organisation)
+    return [q for q in member_questions(table=table) if q.code == kpi.code]

@@ -109,6 +109,7 @@ def kpi_detail(request, slug, code):
         "targets": list(kpi.targets.all()),
         "figure": charts.figure_json(figure),
         "findings": inspection_selectors.kpi_findings(kpi=kpi),
+        "questions": selectors.kpi_questions(kpi=kpi),
         "events": events,
     }
     return render(request, "kpis/kpi_detail.html", context)

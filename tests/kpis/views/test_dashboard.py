@@ -120,3 +120,21 @@ def test_its_query_count_does_not_grow_with_kpis(
     with django_assert_max_num_queries(21):
         response = client.get(reverse("dashboard", args=[organisation.slug]))
     assert len(response.context["rows"]) == kpi_count
+
+
+def test_it_lists_questions_for_the_meeting_with_their_figures(client, member):
+    response = _dashboard(client, member, "sandwell")
+    rules = {(q.rule, q.code) for q in response.context["questions"]}
+    assert ("worse_than_neighbours", "PI2") in rules  # 69.2 against 57.9, lower is better
+    assert ("worse_than_neighbours", "PI4") not in rules  # 85.9 against 82.30: better
+    html = response.content.decode()
+    assert "Questions for this meeting" in html
+    assert "worse than statistical neighbours (2018) by 11.3 per 10,000" in html
+
+
+def test_it_reads_comparators_with_polarity_beside_the_value(client, member):
+    rows = {r.kpi.code: r for r in _dashboard(client, member, "sandwell").context["rows"]}
+    assert (
+        rows["PI3"].comparison_sentence == "better than statistical neighbours (2018) by 0.6 points"
+    )
+    assert rows["PI1"].comparison is None  # no comparator data
