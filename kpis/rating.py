@@ -257,6 +257,10 @@ def rate_series(series: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
     status_values = frame["status"].to_numpy()
     met = np.isin(status_values, MET_OR_WITHIN)
     counted = has_target & np.isin(status_values, (GREEN, AMBER, RED, MISSING))
+    # Per month, whether it counts as met-or-within and as rated; any window
+    # of months (12 here, a contract year on the compliance page) sums these.
+    frame["met"] = met
+    frame["rated"] = counted
     frame["met_12m"] = _rolling_12(met, kpi)
     frame["rated_12m"] = _rolling_12(counted, kpi)
 

@@ -520,3 +520,58 @@ def kpi_questions(*, kpi: KPI) -> list[questions.Question]:
     """The questions of the KPI's latest month that concern this KPI."""
     table = status_table(organisation=kpi.organisation)
     return [q for q in member_questions(table=table) if q.code == kpi.code]
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    kpi: KPI
+    statuses: list  # one status per month of the year (None before the KPI's first reading)
+    met: int
+    rated: int
+
+    @property
+    def label(self) -> str:
+        return rating.met_or_within_percent(self.met, self.rated)
+
+
+def compliance_table(
+    *, organisation: Organisation, year: int, today: dt.date | None = None
+) -> tuple[list[dt.date], list[ComplianceRow]]:
+    """Each KPI's status in every month of the contract year starting 1 April
+    ``year`` (up to this month), and its months met or within out of rated."""
+    today = today or timezone.localdate()
+    first = dt.date(year, 4, 1)
+    last = min(dt.date(year + 1, 3, 1), month_start(today))
+    if last < first:
+        return [], []
+    months = []
+    period = first
+    while period <= last:
+        months.append(period)
+        period = add_months(period, 1)
+    kpis = list(organisation.kpis.all())
+    frame = _rated(
+        kpis,
+        Reading.objects.filter(kpi__organisation=organisation).values_list(*_reading_fields()),
+        Target.objects.filter(kpi__organisation=organisation).values_list(*_target_fields()),
+        until=last,
+        today=today,
+    )
+    frame = frame[frame["period"] >= pd.Timestamp(first)]
+    groups = dict(list(frame.groupby("kpi")))
+    rows = []
+    for kpi in kpis:
+        group = groups.get(kpi.pk)
+        if group is None:
+            rows.append(ComplianceRow(kpi=kpi, statuses=[None] * len(months), met=0, rated=0))
+            continue
+        statuses = dict(zip(map(rating.as_date, group["period"]), group["status"], strict=True))
+        rows.append(
+            ComplianceRow(
+                kpi=kpi,
+                statuses=[statuses.get(month) for month in months],
+                met=int(group["met"].sum()),
+                rated=int(group["rated"].sum()),
+            )
+        )
+    return months, rows

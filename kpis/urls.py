@@ -7,6 +7,7 @@ urlpatterns = [
     path("help/spc/", views.spc_help, name="spc_help"),
     path("o/<slug:slug>/", views.dashboard, name="dashboard"),
     path("o/<slug:slug>/status.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("o/<slug:slug>/compliance/<int:year>/", views.compliance, name="compliance"),
     path("o/<slug:slug>/kpi/<str:code>/", views.kpi_detail, name="kpi_detail"),
     path("o/<slug:slug>/kpi/<str:code>/history/", views_returns.kpi_history, name="kpi_history"),
     path("o/<slug:slug>/targets/<int:year>/", views_returns.targets_edit, name="targets_edit"),

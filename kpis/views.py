@@ -144,3 +144,18 @@ def spc_help(request):
         ),
     }
     return render(request, "kpis/spc_help.html", context)
+
+
+@login_required
+def compliance(request, slug, year):
+    """Every KPI's status in every month of a contract year: printable."""
+    organisation = get_organisation_for_user(request, slug)
+    months, rows = selectors.compliance_table(organisation=organisation, year=year)
+    context = {
+        "organisation": organisation,
+        "year": year,
+        "label": f"{year}/{(year + 1) % 100:02d}",
+        "months": months,
+        "rows": rows,
+    }
+    return render(request, "kpis/compliance.html", context)
