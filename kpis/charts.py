@@ -245,13 +245,15 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
         points = [i for i, s in enumerate(signals) if s == signal]
         if not points:
             continue
+        # Below 15 readings there are no signals, so no "common cause" either.
+        name = style["name"] if analysis.has_limits else "Readings"
         figure.add_trace(
             go.Scatter(
                 x=[periods[i] for i in points], y=[values[i] for i in points], mode="markers",
-                name=style["name"],
+                name=name,
                 marker={"color": style["color"], "symbol": style["symbol"], "size": 10},
                 customdata=[[with_unit(analysis.values[i], unit)] for i in points],
-                hovertemplate="%{x|%b %Y}: %{customdata[0]}<extra>" + style["name"] + "</extra>",
+                hovertemplate="%{x|%b %Y}: %{customdata[0]}<extra>" + name + "</extra>",
             )
         )  # fmt: skip
     figure.update_layout(

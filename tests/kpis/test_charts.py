@@ -66,3 +66,28 @@ def test_it_draws_comparator_lines_and_event_markers():
     assert list(inspections.x) == [dt.date(2019, 2, 14)]
     assert inspections.customdata[0][0] == "Monitoring visit"
     assert len(figure.layout.shapes) == 1
+
+
+def test_the_spc_chart_draws_limits_and_marks_signals():
+    from kpis import spc
+
+    values = [D(v) for v in "10 12 11 13 12 11 10 12 13 11 12 11 10 12 30".split()]
+    periods = [dt.date(2018 + (m // 12), m % 12 + 1, 1) for m in range(len(values))]
+    analysis = spc.analyse(values)
+    figure = charts.spc_figure(periods, analysis, spc.point_signals(analysis, "lower"), unit="days")
+    names = {t.name for t in figure.data}
+    assert {"Mean", "Upper process limit", "Lower process limit", "Upper two-sigma"} <= names
+    concern = _trace(figure, "Special cause: concern")
+    assert list(concern.x) == [periods[-1]]  # 30 days, above the limit, lower is better
+
+
+def test_the_spc_chart_below_fifteen_readings_shows_only_readings_and_mean():
+    from kpis import spc
+
+    values = [D(v) for v in "10 12 11 13".split()]
+    periods = [dt.date(2018, m, 1) for m in range(1, 5)]
+    analysis = spc.analyse(values)
+    figure = charts.spc_figure(
+        periods, analysis, spc.point_signals(analysis, "higher"), unit="count"
+    )
+    assert {t.name for t in figure.data} == {"Readings", "Mean"}
