@@ -100,7 +100,9 @@ def _tracker_export(organisation, rows, export):
         exports.write_csv(TRACKER_HEADERS, table, response)
     else:
         response = HttpResponse(
-            exports.xlsx_bytes(TRACKER_HEADERS, table, title="Actions"),
+            exports.xlsx_bytes(
+                TRACKER_HEADERS, table, title="Actions", fills={"Status": exports.BRAG_FILLS}
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'

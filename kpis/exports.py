@@ -7,8 +7,10 @@ with a new contract.
 import csv
 import io
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kpis import rating
 from kpis.formatting import plain
 from kpis.periods import format_period
 from kpis.selectors import StatusTable
@@ -80,34 +82,100 @@ def write_csv(headers: list[str], rows, out) -> None:
         writer.writerow([neutralise("" if cell is None else str(cell)) for cell in row])
 
 
-def xlsx_bytes(headers: list[str], rows, *, title: str) -> bytes:
-    """Any table as a formatted XLSX: bold frozen header, sensible widths.
+def xlsx_bytes(headers: list[str], rows, *, title: str, fills: dict | None = None) -> bytes:
+    """One table as a formatted XLSX (see ``workbook_bytes``)."""
+    return workbook_bytes([Sheet(title, headers, list(rows), fills=fills or {})])
 
-    Text cells are neutralised like CSV cells; numbers stay numbers.
+
+@dataclass(frozen=True)
+class Fill:
+    """A cell's background and text colour, as RGB hex without ``#``."""
+
+    background: str
+    text: str = "0B0C0C"
+
+
+# The chips' GOV.UK colours (static/css/trustmonitor.css), keyed by the word the
+# cell holds: the colour never stands alone.
+STATUS_FILLS = {
+    rating.STATUS_LABELS[rating.GREEN]: Fill("00703C", "FFFFFF"),
+    rating.STATUS_LABELS[rating.AMBER]: Fill("FFDD00"),
+    rating.STATUS_LABELS[rating.RED]: Fill("D4351C", "FFFFFF"),
+    rating.STATUS_LABELS[rating.NO_TARGET]: Fill("F3F2F1"),
+    rating.STATUS_LABELS[rating.AWAITING]: Fill("FFFFFF"),
+    rating.STATUS_LABELS[rating.MISSING]: Fill("0B0C0C", "FFFFFF"),
+}
+BRAG_FILLS = {
+    "Blue — complete": Fill("1D70B8", "FFFFFF"),
+    "Red — major issues preventing delivery": Fill("D4351C", "FFFFFF"),
+    "Amber — delays or issues, delivery on course": Fill("FFDD00"),
+    "Green — on target for delivery": Fill("00703C", "FFFFFF"),
+    "Not yet rated": Fill("F3F2F1"),
+}
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: list[str]
+    rows: list[list]
+    # Header → {cell text → Fill}: cells of that column holding that text are filled.
+    fills: dict[str, dict[str, Fill]] = field(default_factory=dict)
+
+
+def workbook_bytes(sheets: list[Sheet], *, heading: str = "") -> bytes:
+    """Tables as one formatted XLSX: per sheet a bold header row, frozen;
+    column widths from the contents; cells of a filled column coloured by the
+    word they hold. Text cells are neutralised; numbers and dates stay so.
+
+    ``heading`` goes in the document's title property, not in a cell, so that
+    row 1 of every sheet is its header.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = [len(h) for h in headers]
-    for row in rows:
-        values = [
-            cell if isinstance(cell, int | float | Decimal) else neutralise(str(cell or ""))
-            for cell in row
-        ]
-        sheet.append(values)
-        widths = [max(w, min(60, len(str(v)))) for w, v in zip(widths, values, strict=True)]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width + 2
-    sheet.freeze_panes = "A2"
+    workbook.remove(workbook.active)
+    workbook.properties.title = heading or None
+    edge = Side(style="thin", color="0B0C0C")
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title[:31])
+        sheet.append(spec.headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        widths = [len(header) for header in spec.headers]
+        fills = {spec.headers.index(h): f for h, f in spec.fills.items() if h in spec.headers}
+        for row in spec.rows:
+            values = [_cell(value) for value in row]
+            sheet.append(values)
+            widths = [
+                max(width, min(60, max(len(line) for line in str(v).split("\n"))))
+                for width, v in zip(widths, values, strict=True)
+            ]
+            for index, colours in fills.items():
+                cell = sheet.cell(row=sheet.max_row, column=index + 1)
+                if fill := colours.get(cell.value):
+                    cell.fill = PatternFill("solid", start_color=fill.background)
+                    cell.font = Font(bold=True, color=fill.text)
+                    cell.border = Border(left=edge, right=edge, top=edge, bottom=edge)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width + 2
+        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) or hasattr(value, "isoformat"):
+        return value
+    return neutralise(str(value))
 
 
 def status_json(table: StatusTable) -> str:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kpis.urls")),
     path("", include("inspections.urls")),
+    path("", include("reports.urls")),
 ]

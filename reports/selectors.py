@@ -1,0 +1,477 @@
+"""The contract's monthly monitoring report (Schedule 6, para 4.2.1–4.2.8).
+
+One call, ``monthly_report``, builds every section for an organisation and a
+month from the other apps' selectors, in a fixed number of queries whatever
+the number of KPIs, months, actions or inspections. Each section knows its
+paragraph number, the schedule's heading, and, where the app holds nothing
+for it, the sentence saying so: a section is never left out.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from inspections.models import BRAG, Action, ActionPlan, ActionUpdate, Inspection, PlanKind
+from inspections.selectors import ActionRow, action_tracker, brag_counts, inspection_timeline
+from kpis import rating, spc
+from kpis.models import Organisation, Reading
+from kpis.periods import add_months, contract_year, label_period, month_end
+from kpis.selectors import ReturnMonth, StatusRow, StatusTable, return_month, status_table
+
+# The schedule's headings, paraphrased; the "Service Period" is the month.
+HEADINGS = {
+    "summary": (
+        "4.2.1",
+        "Summary analysis of the month's performance, and the actions being taken "
+        "to address any issues",
+    ),
+    "indicators": (
+        "4.2.2",
+        "Performance against each monthly indicator: the value achieved, its red, "
+        "amber or green status, and the Trust's commentary on significant variances",
+    ),
+    "failures": ("4.2.3", "Performance failures that arose in the month"),
+    "action_plans": ("4.2.4", "Status of all action plans, including progress made"),
+    "rectification_plans": (
+        "4.2.5",
+        "Status of all rectification plans, including progress made",
+    ),
+    "audits": ("4.2.6", "Findings of audits carried out by the Trust (para 4.9)"),
+    "surveys": ("4.2.7", "Findings of surveys carried out by the Trust in the month (para 4.15)"),
+    "inspections": (
+        "4.2.8",
+        "Inspection outcomes: Ofsted monitoring visits and inspections, Ofsted action "
+        "plans, youth justice, adoption and fostering inspections, and any Direction "
+        "from the Secretary of State",
+    ),
+}
+
+# What a section says when the app holds nothing for it. Tests import these.
+NO_NARRATIVE = (
+    "The app holds no written summary analysis by the Trust; this summary is worked "
+    "out from the month's readings."
+)
+NO_READINGS = "The app holds no readings for {organisation} for {month}."
+NO_KPIS = "The app holds no KPIs for {organisation}."
+NO_TARGETS = (
+    "No KPI had a target in force for {month}, so the app cannot identify any performance failure."
+)
+NO_FAILURES = "No KPI was rated Red (outside tolerance) or Missing for {month}."
+FAILURE_NOTE = (
+    "The app does not record Performance Failures as the contract defines them. "
+    "This lists the KPIs rated Red (outside the tolerance band) or Missing (no reading "
+    "after the return was due) for the month."
+)
+NO_ACTION_PLANS = "The app holds no action plan for {organisation} dated on or before {end}."
+NO_RECTIFICATION_PLANS = (
+    "The app holds no rectification plan for {organisation} dated on or before {end}."
+)
+NO_AUDITS = "The app holds no audit findings: it does not yet record the Trust's audits (para 4.9)."
+NO_SURVEYS = (
+    "The app holds no survey findings: it does not yet record the Trust's surveys (para 4.15)."
+)
+NO_INSPECTIONS = (
+    "The app holds no inspection of {organisation} starting between {start} and {end} "
+    "(the contract year to date)."
+)
+NO_DIRECTIONS = (
+    "The app does not record youth justice inspections or Directions from the Secretary "
+    "of State, so it holds none for this period."
+)
+NO_SPC = (
+    "No KPI has the {minimum} readings that process limits need up to {month} (the most "
+    "is {most}), so the app shows no statistical process control signals for this month."
+)
+STATUS_NOW_NOTE = (
+    "BRAG statuses are each action's status as recorded now; the app does not keep an "
+    "action's status at the end of each month. Overdue means the action's timescale "
+    "had passed by {end} and it is not Blue (complete)."
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    number: str
+    heading: str
+    # The sentence shown instead of content when the app holds nothing.
+    empty: str = ""
+    # One line for the workbook's contents sheet.
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class SpcSummary:
+    readings: int
+    latest: dt.date | None
+    mean: Decimal | None
+    lower_limit: Decimal | None
+    upper_limit: Decimal | None
+    variation: str | None
+    assurance: str | None
+    # The rules (kpis.spc) that flag the latest reading, in words.
+    signals: tuple[str, ...]
+    reason: str
+
+    @property
+    def has_limits(self) -> bool:
+        return self.upper_limit is not None
+
+    @property
+    def variation_label(self) -> str:
+        return spc.VARIATION_LABELS.get(self.variation, "")
+
+    @property
+    def assurance_label(self) -> str:
+        return spc.ASSURANCE_LABELS.get(self.assurance, "")
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    row: StatusRow
+    commentary: str
+    spc: SpcSummary
+
+    @property
+    def status_label(self) -> str:
+        return rating.STATUS_LABELS.get(self.row.status, self.row.status)
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    plan: ActionPlan
+    rows: list[ActionRow]
+    counts: list[tuple[str, int]]  # (BRAG value, actions), in BRAG order
+    overdue: list[ActionRow]
+    updates: list[tuple[Action, ActionUpdate]]  # dated in the month
+    kpi_code: str = ""  # a rectification plan's KPI
+
+
+@dataclass(frozen=True)
+class InspectionLine:
+    inspection: Inspection
+    judgements: list
+    in_month: bool
+
+
+@dataclass
+class MonthlyReport:
+    organisation: Organisation
+    period: dt.date
+    table: StatusTable
+    return_month: ReturnMonth
+    return_summary: str
+    indicators: list[IndicatorLine]
+    failures: list[IndicatorLine]
+    action_plans: list[PlanProgress]
+    rectification_plans: list[PlanProgress]
+    inspections: list[InspectionLine]
+    inspections_from: dt.date
+    sections: dict[str, Section] = field(default_factory=dict)
+
+    @property
+    def month(self) -> str:
+        return label_period(self.period)
+
+    @property
+    def month_end(self) -> dt.date:
+        return month_end(self.period)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.table.counts()
+
+    @property
+    def directions(self) -> dict[str, int]:
+        found = {rating.IMPROVING: 0, rating.WORSENING: 0, rating.STABLE: 0}
+        for line in self.indicators:
+            if line.row.direction in found:
+                found[line.row.direction] += 1
+        return found
+
+    @property
+    def direction_sentence(self) -> str:
+        """How many KPIs moved which way since the month before, with polarity."""
+        found = self.directions
+        if not any(found.values()):
+            return f"No KPI has a reading for both {self.month} and the month before to compare."
+        return (
+            f"Against the month before: {found[rating.IMPROVING]} improving, "
+            f"{found[rating.WORSENING]} worsening, {found[rating.STABLE]} stable."
+        )
+
+    @property
+    def off_target(self) -> list[IndicatorLine]:
+        return [i for i in self.indicators if i.row.status in (rating.RED, rating.AMBER)]
+
+    @property
+    def on_target_sentence(self) -> str:
+        """What 4.2.1 says when no KPI is Red or Amber."""
+        if all(i.row.status == rating.NO_TARGET for i in self.indicators):
+            return f"No KPI had a target in force for {self.month}, so none is rated off target."
+        return "No KPI was off target (Red or Amber)."
+
+    @property
+    def spc_lines(self) -> list[IndicatorLine]:
+        """Indicators with enough readings for process limits."""
+        return [i for i in self.indicators if i.spc.has_limits]
+
+    @property
+    def most_readings(self) -> int:
+        return max((i.spc.readings for i in self.indicators), default=0)
+
+    @property
+    def spc_empty(self) -> str:
+        if self.spc_lines:
+            return ""
+        return NO_SPC.format(minimum=spc.MIN_POINTS, month=self.month, most=self.most_readings)
+
+    @property
+    def previous_period(self) -> dt.date:
+        return add_months(self.period, -1)
+
+    @property
+    def next_period(self) -> dt.date:
+        return add_months(self.period, 1)
+
+    @property
+    def inspections_span(self) -> str:
+        return f"{_day(self.inspections_from)} – {_day(self.month_end)}"
+
+    @property
+    def status_note(self) -> str:
+        return STATUS_NOW_NOTE.format(end=_day(self.month_end))
+
+
+def kpi_spc(
+    *, points: list[tuple[dt.date, Decimal]], polarity: str, target: Decimal | None
+) -> SpcSummary:
+    """Variation and assurance (NHS "Making Data Count") of one KPI's readings.
+
+    ``points`` are the KPI's (month, reading) pairs up to the report's month in
+    date order: months without a reading are absent, never zero. ``target`` is
+    the one in force in the report's month. Kept in one function so that it
+    can move into ``kpis.selectors`` whole.
+
+    >>> s = kpi_spc(points=[(dt.date(2018, 1, 1), Decimal(5))], polarity="higher", target=None)
+    >>> s.readings, s.variation, s.has_limits
+    (1, None, False)
+    """
+    analysis = spc.analyse([value for _, value in points])
+    signals = ()
+    if analysis.has_limits:
+        rules = analysis.high[-1] | analysis.low[-1]
+        signals = tuple(_rule_label(rule) for rule in sorted(rules))
+    return SpcSummary(
+        readings=len(points),
+        latest=points[-1][0] if points else None,
+        mean=analysis.mean,
+        lower_limit=analysis.lower_limit,
+        upper_limit=analysis.upper_limit,
+        variation=spc.variation(analysis, polarity),
+        assurance=spc.assurance(analysis, polarity, target),
+        signals=signals,
+        reason=analysis.reason,
+    )
+
+
+def _rule_label(rule: int) -> str:
+    run = spc.run_length()
+    return {
+        1: "outside the process limits",
+        2: f"a shift: {run} or more readings on one side of the mean",
+        3: f"a trend: {run} or more readings each rising or each falling",
+        4: "two of three readings beyond the two-sigma line",
+    }[rule]
+
+
+def _readings_to(*, organisation: Organisation, period: dt.date) -> tuple[dict, dict]:
+    """Each KPI's (month, value) readings up to ``period`` in date order, and the
+    commentary of its reading for ``period``. One query."""
+    points, commentary = defaultdict(list), {}
+    for kpi_id, month, value, text in (
+        Reading.objects.filter(kpi__organisation=organisation, period__lte=period)
+        .order_by("period")
+        .values_list("kpi_id", "period", "value", "commentary")
+    ):
+        points[kpi_id].append((month, value))
+        if month == period and text.strip():
+            commentary[kpi_id] = text.strip()
+    return points, commentary
+
+
+def _plans(*, organisation: Organisation, period: dt.date, codes: dict) -> list[PlanProgress]:
+    """Action plans dated by the month's end, each with its actions' BRAG counts,
+    the actions overdue at the month's end and the updates dated in the month."""
+    end = month_end(period)
+    by_plan: dict[int, list[ActionRow]] = defaultdict(list)
+    plans = {}
+    # Overdue is judged at the month's end, not today.
+    for row in action_tracker(organisation=organisation, today=end):
+        if row.action.plan.dated <= end:
+            plans[row.action.plan_id] = row.action.plan
+            by_plan[row.action.plan_id].append(row)
+    progress = []
+    for plan_id, rows in by_plan.items():
+        counts = brag_counts(rows)
+        progress.append(
+            PlanProgress(
+                plan=plans[plan_id],
+                rows=rows,
+                counts=[(value, counts[value]) for value in BRAG.values],
+                overdue=[row for row in rows if row.overdue],
+                updates=[
+                    (row.action, update)
+                    for row in rows
+                    for update in row.action.updates.all()
+                    if update.dated and period <= update.dated <= end
+                ],
+                kpi_code=codes.get(plans[plan_id].kpi_id, ""),
+            )
+        )
+    return sorted(progress, key=lambda p: p.plan.dated, reverse=True)
+
+
+def _inspections(*, organisation: Organisation, start: dt.date, period: dt.date) -> list:
+    """Inspections starting in the contract year to the month's end, oldest first."""
+    end = month_end(period)
+    return [
+        InspectionLine(
+            inspection=inspection,
+            judgements=list(inspection.judgements.all()),
+            in_month=inspection.start_date >= period,
+        )
+        for inspection in reversed(inspection_timeline(organisation=organisation))
+        if start <= inspection.start_date <= end
+    ]
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _return_summary(month: ReturnMonth, month_label: str) -> str:
+    """The return's state and whether it came in on time, in one sentence."""
+    due = f"due by {_day(month.due)}"
+    held = f"The app holds {month.readings} of {month.kpis} readings for {month_label}"
+    monthly_return = month.monthly_return
+    if monthly_return is None or monthly_return.submitted_at is None:
+        state = (
+            "has not been started" if monthly_return is None else "is a draft, not yet submitted"
+        )
+        lateness = "overdue" if month.overdue else "not yet overdue"
+        return f"The return for {month_label} {state} ({due}: {lateness}). {held}."
+    submitted = timezone.localtime(monthly_return.submitted_at).date()
+    timing = "late" if month.late else "on time"
+    sentence = f"The return for {month_label} was submitted on {_day(submitted)}, {timing} ({due})"
+    if monthly_return.state == "accepted" and monthly_return.accepted_at:
+        accepted = timezone.localtime(monthly_return.accepted_at).date()
+        sentence += f", and accepted on {_day(accepted)}"
+    elif monthly_return.state == "draft":
+        sentence += ", and has since been reopened"
+    return f"{sentence}. {held}."
+
+
+def _sections(report: MonthlyReport) -> dict[str, Section]:
+    month, name = report.month, report.organisation.name
+    end = _day(report.month_end)
+    counts, statuses = report.counts, {line.row.status for line in report.indicators}
+    no_readings = not any(line.row.value is not None for line in report.indicators)
+    empty = {
+        "summary": NO_READINGS.format(organisation=name, month=month) if no_readings else "",
+        "indicators": NO_KPIS.format(organisation=name) if not report.indicators else "",
+        "failures": (
+            NO_TARGETS.format(month=month)
+            if statuses <= {rating.NO_TARGET, rating.AWAITING}
+            else NO_FAILURES.format(month=month)
+            if not report.failures
+            else ""
+        ),
+        "action_plans": ""
+        if report.action_plans
+        else NO_ACTION_PLANS.format(organisation=name, end=end),
+        "rectification_plans": ""
+        if report.rectification_plans
+        else NO_RECTIFICATION_PLANS.format(organisation=name, end=end),
+        "audits": NO_AUDITS,
+        "surveys": NO_SURVEYS,
+        "inspections": ""
+        if report.inspections
+        else NO_INSPECTIONS.format(organisation=name, start=_day(report.inspections_from), end=end),
+    }
+    summary = {
+        "summary": f"{len(report.indicators)} KPIs: {counts[rating.RED]} Red, "
+        f"{counts[rating.AMBER]} Amber, {counts[rating.GREEN]} Green, "
+        f"{counts['other']} other. {report.return_summary}",
+        "indicators": f"{len(report.indicators)} KPIs with value, status and commentary: "
+        "see the KPIs sheet.",
+        "failures": ", ".join(
+            f"{line.row.kpi.code} {line.status_label}" for line in report.failures
+        ),
+        "action_plans": "; ".join(_plan_summary(p) for p in report.action_plans),
+        "rectification_plans": "; ".join(_plan_summary(p) for p in report.rectification_plans),
+        "inspections": "; ".join(
+            f"{line.inspection.title} ({_day(line.inspection.start_date)})"
+            for line in report.inspections
+        ),
+    }
+    return {
+        key: Section(
+            key=key,
+            number=number,
+            heading=heading,
+            empty=empty[key],
+            summary=empty[key] or summary.get(key, ""),
+        )
+        for key, (number, heading) in HEADINGS.items()
+    }
+
+
+def _plan_summary(progress: PlanProgress) -> str:
+    counts = ", ".join(
+        f"{n} {BRAG(value).label.split(' —')[0]}" for value, n in progress.counts if n
+    )
+    actions, overdue = len(progress.rows), len(progress.overdue)
+    return f"{progress.plan.title}: {actions} actions ({counts}), {overdue} overdue"
+
+
+def monthly_report(
+    *, organisation: Organisation, period: dt.date, today: dt.date | None = None
+) -> MonthlyReport:
+    """Every section of the Schedule 6 report for one organisation and month."""
+    today = today or timezone.localdate()
+    table = status_table(organisation=organisation, period=period, today=today)
+    points, commentary = _readings_to(organisation=organisation, period=period)
+    indicators = [
+        IndicatorLine(
+            row=row,
+            commentary=commentary.get(row.kpi.pk, ""),
+            spc=kpi_spc(points=points[row.kpi.pk], polarity=row.kpi.polarity, target=row.target),
+        )
+        for row in table.rows
+    ]
+    plans = _plans(
+        organisation=organisation,
+        period=period,
+        codes={row.kpi.pk: row.kpi.code for row in table.rows},
+    )
+    inspections_from = dt.date(contract_year(period), 4, 1)
+    month = return_month(organisation=organisation, period=period, today=today)
+    report = MonthlyReport(
+        organisation=organisation,
+        period=period,
+        table=table,
+        return_month=month,
+        return_summary=_return_summary(month, label_period(period)),
+        indicators=indicators,
+        failures=[i for i in indicators if i.row.status in (rating.RED, rating.MISSING)],
+        action_plans=[p for p in plans if p.plan.kind != PlanKind.RECTIFICATION],
+        rectification_plans=[p for p in plans if p.plan.kind == PlanKind.RECTIFICATION],
+        inspections=_inspections(organisation=organisation, start=inspections_from, period=period),
+        inspections_from=inspections_from,
+    )
+    report.sections = _sections(report)
+    return report

@@ -1,0 +1,66 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from kpis.access import get_organisation_for_user
+from kpis.periods import PeriodError, format_period, label_period, month_start, parse_period
+from kpis.selectors import latest_period
+from reports import exports, selectors
+
+
+def _period(text: str):
+    try:
+        return parse_period(text)
+    except PeriodError:
+        raise Http404(f"{text!r} is not a month") from None
+
+
+def _css_string(text: str) -> str:
+    r"""Text for a CSS string (the printed page header): every character but
+    ASCII letters and digits as a six-digit CSS escape, so nothing can close
+    the string or the ``<style>`` element. Spaces too, since CSS swallows one
+    space after an escape.
+
+    >>> _css_string("Children's Trust")
+    'Children\\000027s\\000020Trust'
+    """
+    return "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in text)
+
+
+@login_required
+def monthly_report_latest(request, slug):
+    """The report for the latest month with a reading (this month if none)."""
+    organisation = get_organisation_for_user(request, slug)
+    period = latest_period(organisation) or month_start(timezone.localdate())
+    return redirect("monthly_report", slug=organisation.slug, period=format_period(period))
+
+
+@login_required
+def monthly_report(request, slug, period):
+    organisation = get_organisation_for_user(request, slug)
+    report = selectors.monthly_report(organisation=organisation, period=_period(period))
+    export = request.GET.get("format")
+    if export in {"csv", "xlsx"}:
+        name = f"{organisation.slug}-monthly-report-{format_period(report.period)}.{export}"
+        if export == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            exports.write_report_csv(report, response)
+        else:
+            response = HttpResponse(
+                exports.report_xlsx(report), content_type=exports.XLSX_CONTENT_TYPE
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    context = {
+        "organisation": organisation,
+        "report": report,
+        "sections": report.sections,
+        "no_narrative": selectors.NO_NARRATIVE,
+        "failure_note": selectors.FAILURE_NOTE,
+        "no_directions": selectors.NO_DIRECTIONS,
+        "print_header": _css_string(
+            f"{organisation.name} · Monthly monitoring report · {label_period(report.period)}"
+        ),
+    }
+    return render(request, "reports/monthly_report.html", context)
