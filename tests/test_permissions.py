@@ -57,6 +57,11 @@ def _requests(world):
         ("action_create", "get", reverse("action_create", args=[b, world["finding"]]), None),
         ("action_update", "get", reverse("action_update", args=[b, world["action"]]), None),
         ("admin", "get", reverse("admin:index"), None),
+        ("upload_start", "get", reverse("upload_start", args=[b]), None),
+        ("compliance", "get", reverse("compliance", args=[b, 2018]), None),
+        ("monthly_report", "get", reverse("monthly_report", args=[b, "2018-10"]), None),
+        ("monthly_report_xlsx", "get", reverse("monthly_report", args=[b, "2018-10"]) + "?format=xlsx", None),
+        ("spc_help", "get", reverse("spc_help"), None),
     ]  # fmt: skip
 
 
@@ -95,6 +100,11 @@ EXPECTED = {
     "finding_create": COMMISSION,
     "action_create": COMMISSION,
     "action_update": COMMISSION,
+    "upload_start": {**READ, "member": 403},
+    "compliance": READ,
+    "monthly_report": READ,
+    "monthly_report_xlsx": READ,
+    "spc_help": {**READ, "sandwell_officer": 200},
     # The admin site: staff only; others are sent to its log-in page.
     "admin": {"member": 302, "officer": 302, "sandwell_officer": 302, "commissioner": 302,
               "admin_user": 200},
