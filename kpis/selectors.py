@@ -162,6 +162,7 @@ def status_table(
     at_period = frame[frame["period"] == pd.Timestamp(period)]
     by_kpi = {record["kpi"]: record for record in at_period.to_dict("records")}
     benchmarks = _neighbour_benchmarks(organisation=organisation, period=period)
+    series = dict(list(frame.groupby("kpi")))
     rows = []
     for kpi in kpis:
         row = _row(kpi, by_kpi[kpi.pk])
@@ -169,7 +170,7 @@ def status_table(
         rows.append(
             replace(
                 row,
-                **spc_icons(frame[frame["kpi"] == kpi.pk], kpi, row.target),
+                **spc_icons(series[kpi.pk], kpi, row.target),
                 comparison=questions.compare(
                     row.value, benchmark.value, kpi.polarity,
                     f"statistical neighbours ({benchmark.year})",
@@ -190,7 +191,8 @@ def spc_points(frame: pd.DataFrame) -> list[tuple[dt.date, Decimal]]:
 
 
 def spc_values(frame: pd.DataFrame) -> list[Decimal]:
-    return [value for _, value in spc_points(frame)]
+    """The readings alone (no month dates to convert: the dashboard's hot path)."""
+    return [value for value in frame["value"] if isinstance(value, Decimal)]
 
 
 def spc_icons(frame: pd.DataFrame, kpi: KPI, target: Decimal | None) -> dict:

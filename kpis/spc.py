@@ -183,6 +183,9 @@ class _Scale:
     count: int
     total: Decimal
     range_total: Decimal
+    # Each point is placed against each line many times over (four rules,
+    # overlapping windows); the exact products are worked out once.
+    _sides: dict = field(default_factory=dict, compare=False, repr=False)
 
     def offset(self, x: Decimal) -> Decimal:
         with localcontext(_EXACT):
@@ -197,8 +200,11 @@ class _Scale:
     def side(self, x: Decimal, lines: int) -> str | None:
         """HIGH or LOW if x is beyond the mean (lines=0), a two-sigma line (2)
         or a process limit (3); None if it is within or exactly on it."""
-        offset, bound = self.offset(x), self.bound(lines)
-        return HIGH if offset > bound else LOW if offset < -bound else None
+        key = (x, lines)
+        if key not in self._sides:
+            offset, bound = self.offset(x), self.bound(lines)
+            self._sides[key] = HIGH if offset > bound else LOW if offset < -bound else None
+        return self._sides[key]
 
 
 @dataclass
