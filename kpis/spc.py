@@ -222,6 +222,7 @@ class Analysis:
     low: list[set[int]] = field(default_factory=list)
     reason: str = ""
     _scale: _Scale | None = field(default=None, repr=False, compare=False)
+    _zones: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def has_limits(self) -> bool:
@@ -275,6 +276,11 @@ def analyse(values: list[Decimal], *, run: int | None = None) -> Analysis:
         analysis.upper_two_sigma = analysis.mean + two_sigma
         analysis.lower_two_sigma = analysis.mean - two_sigma
     analysis._scale = _Scale(count=count, total=total, range_total=range_total)
+    # Where each point sits against the mean (0), two-sigma lines (2) and
+    # limits (3), placed once: the rules below read these many times.
+    analysis._zones = [
+        {lines: analysis._scale.side(x, lines) for lines in (0, 2, 3)} for x in values
+    ]
     _outside_limits(analysis)
     _shifts(analysis, run)
     _trends(analysis, run)
@@ -288,8 +294,8 @@ def _flag(analysis: Analysis, indexes, side: str, rule: int) -> None:
 
 
 def _outside_limits(a: Analysis) -> None:
-    for i, x in enumerate(a.values):
-        if side := a._scale.side(x, 3):
+    for i, zone in enumerate(a._zones):
+        if side := zone[3]:
             _flag(a, [i], side, 1)
 
 
@@ -310,7 +316,7 @@ def _runs(labels: list) -> list[tuple[int, int, object]]:
 
 def _shifts(a: Analysis, run: int) -> None:
     # A point on the mean has no side (None), so it ends a run.
-    sides = [a._scale.side(x, 0) for x in a.values]
+    sides = [zone[0] for zone in a._zones]
     for start, end, side in _runs(sides):
         if end - start >= run:
             _flag(a, range(start, end), side, 2)
@@ -329,17 +335,13 @@ def _trends(a: Analysis, run: int) -> None:
 
 
 def _two_of_three(a: Analysis) -> None:
-    scale = a._scale
-    for i in range(len(a.values) - 2):
+    zones = a._zones
+    for i in range(len(zones) - 2):
         window = range(i, i + 3)
-        side = scale.side(a.values[i], 0)
-        if side is None or any(scale.side(a.values[j], 0) != side for j in window):
+        side = zones[i][0]
+        if side is None or any(zones[j][0] != side for j in window):
             continue
-        near = [
-            j
-            for j in window
-            if scale.side(a.values[j], 2) == side and scale.side(a.values[j], 3) is None
-        ]
+        near = [j for j in window if zones[j][2] == side and zones[j][3] is None]
         if len(near) >= 2:
             _flag(a, near, side, 4)
 
