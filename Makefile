@@ -30,11 +30,12 @@ RUN_ADDR ?= 127.0.0.1:8000
 # Two workers: the machines here have 2 cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help venv run test-deps pg test lint format bench clean
+.PHONY: help venv run serve test-deps pg test lint format bench clean
 
 help:
 	@echo "make run     set up the demo (venv, migrate, fixtures, demo accounts, static) and serve it on http://$(RUN_ADDR)/"
 	@echo "make test    lint, migration check, deploy check, tests on SQLite then on PostgreSQL"
+	@echo "make serve   production: migrate, collectstatic, then gunicorn (needs DEBUG=false, SECRET_KEY, ALLOWED_HOSTS; docs/deploy.md)"
 	@echo "other targets: venv test-deps pg lint format bench clean"
 
 # --- virtual environment ----------------------------------------------------
@@ -79,6 +80,18 @@ run: venv
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py runserver $(RUN_ADDR)
 
+# --- serve in production ------------------------------------------------------
+
+# Configuration comes from the environment (docs/deploy.md); gunicorn.conf.py
+# reads GUNICORN_BIND, WEB_CONCURRENCY and the log settings.
+serve: venv
+	@$(PY) -c 'import os, sys; sys.exit(os.environ.get("DEBUG", "true").strip().lower() not in {"0", "false", "no", "off"})' \
+	  || { echo "error: make serve is the production server: set DEBUG=false, SECRET_KEY and ALLOWED_HOSTS (see docs/deploy.md); 'make run' serves the demo." >&2; exit 1; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py check --deploy
+	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
 # --- test dependencies and services --------------------------------------------
 
 test-deps: $(DEV_STAMP)
@@ -108,6 +121,7 @@ pg:
 test: test-deps pg
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r kpis inspections reports trustmonitor -ll -q
 	$(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false ALLOWED_HOSTS=example.org \
 	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \

@@ -1,10 +1,15 @@
-"""Who may see which organisation: one helper every view goes through."""
+"""Who may see which organisation: one helper every view goes through.
+
+Every refusal of another organisation's data is logged to the security log
+(``trustmonitor.security``): a 404 for an organisation that exists but is not
+the user's to see, and a 403 for a page they may read but not change.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 
 from kpis.models import KPI, Organisation
+from trustmonitor.security import log_event
 
 SCRUTINY_MEMBER = "Scrutiny member"
 PERFORMANCE_OFFICER = "Performance officer"
@@ -28,7 +33,24 @@ def get_organisation_for_user(request: HttpRequest, slug: str) -> Organisation:
 
     404 rather than 403, so an officer cannot learn which slugs exist.
     """
-    return get_object_or_404(visible_organisations(request.user), slug=slug)
+    organisation = visible_organisations(request.user).filter(slug=slug).first()
+    if organisation is None:
+        # Only a real organisation is worth a log line: a mistyped slug is not a probe.
+        if Organisation.objects.filter(slug=slug).exists():
+            _log_denied(request, slug, status=404)
+        raise Http404("No such organisation.")
+    return organisation
+
+
+def _log_denied(request: HttpRequest, organisation, *, status: int) -> None:
+    log_event(
+        "access_denied",
+        user=request.user,
+        organisation=organisation,
+        path=request.path,
+        method=request.method,
+        status=status,
+    )
 
 
 def can_commission(user, organisation: Organisation) -> bool:
@@ -45,6 +67,7 @@ def get_organisation_for_commissioner(request: HttpRequest, slug: str) -> Organi
     """The organisation if the user commissions it: 404 if unseen, 403 if read-only."""
     organisation = get_organisation_for_user(request, slug)
     if not can_commission(request.user, organisation):
+        _log_denied(request, organisation, status=403)
         raise PermissionDenied("Only the organisation's commissioners can change this.")
     return organisation
 
@@ -63,6 +86,7 @@ def get_organisation_for_officer(request: HttpRequest, slug: str) -> Organisatio
     """The organisation if the user enters its returns: 404 if unseen, 403 if read-only."""
     organisation = get_organisation_for_user(request, slug)
     if not can_enter_returns(request.user, organisation):
+        _log_denied(request, organisation, status=403)
         raise PermissionDenied("Only the organisation's own officers can enter its returns.")
     return organisation
 

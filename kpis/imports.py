@@ -26,6 +26,7 @@ from itertools import zip_longest
 from pathlib import PurePath
 from typing import Any, NamedTuple
 
+from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
@@ -42,6 +43,13 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # An .xlsx is a zip of XML; refuse one that unzips to far more than a 5 MB
 # sheet ever needs (a "zip bomb") before openpyxl reads it.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# A saved workbook holds a few dozen parts, and its XML deflates about 10–20
+# to 1; a zip bomb holds thousands of parts or deflates 1,000 to 1. The
+# declared sizes these checks read are enforced as the parts are read:
+# zipfile stops at a part's declared size and then fails its CRC check.
+MAX_ZIP_ENTRIES = 1_000
+MAX_COMPRESSION_RATIO = 100
+_RATIO_CHECKED_FROM = 1024 * 1024  # small parts (styles, themes) may deflate further
 # Above this many rows the commands print progress.
 LONG_FILE_ROWS = 1_000
 # Reading.value and Target fields: max_digits 14, decimal_places 4.
@@ -69,6 +77,17 @@ NOT_XLSX = (
     "of the sheets): open it in Excel and save it again as .xlsx."
 )
 NOT_CSV = "{name!r} is named .csv but is not a CSV file: it looks like {kind}."
+ZIP_BOMB = (
+    '{name!r} is not read: {detail}, as a "zip bomb" does and a workbook saved by Excel '
+    "does not. Open it in Excel and save just the sheet to import as a new workbook."
+)
+ZIP_BOMB_ENTRIES = "it holds {count:,} files inside (a workbook holds a few dozen)"
+ZIP_BOMB_RATIO = "its part {part!r} unzips to {ratio:,} times its stored size"
+UNSAFE_XML = (
+    "{name!r} is not read: its XML declares entities, which a workbook "
+    "saved by Excel never does and which can be used to attack the server. Open it in Excel "
+    "and save it again as .xlsx."
+)
 BAD_ENCODING = (
     "The file is not text in UTF-8 or Windows-1252 (cp1252){detail}: save it from Excel "
     "as 'CSV UTF-8 (Comma delimited)'."
@@ -168,6 +187,12 @@ _BINARY_KINDS = [
     (b"\xd0\xcf\x11\xe0", "an Excel 97–2003 (.xls) or other Office file"),
     (b"%PDF", "a PDF"),
     (b"{\\rtf", "a Word (RTF) document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"MZ\x90\x00", "a Windows program (.exe)"),
+    (b"\x7fELF", "a program (ELF)"),
+    (b"\x1f\x8b", "a gzip archive"),
 ]
 
 LONG_COLUMNS = ("kpi", "period", "value", "commentary", "numerator", "denominator", "title")
@@ -555,7 +580,12 @@ def _heading(cell: Any) -> str:
     return "" if _is_blank(cell) else _heading_label(cell).strip().casefold()
 
 
-def _read_table(name: str, data: bytes) -> _Table:
+def check_file(name: str, data: bytes) -> None:
+    """The checks made before anything parses a file: its size, its name,
+    and that its bytes are what the name says — text for .csv, a zip that is
+    no zip bomb for .xlsx. Raises ImportFileError. The upload form runs this
+    before it stores a file; every import runs it first.
+    """
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportFileError(TOO_BIG.format(limit=MAX_UPLOAD_BYTES))
     suffix = PurePath(name).suffix.lower()
@@ -565,6 +595,14 @@ def _read_table(name: str, data: bytes) -> _Table:
     if not data.removeprefix(codecs.BOM_UTF8).strip():
         raise ImportFileError(EMPTY_FILE)
     if suffix == ".csv":
+        _check_text(data, name)
+    else:
+        _check_archive(data, name)
+
+
+def _read_table(name: str, data: bytes) -> _Table:
+    check_file(name, data)
+    if PurePath(name).suffix.lower() == ".csv":
         rows, sheet = _read_csv(data, name), ""
     else:
         rows, sheet = _read_xlsx(data, name)
@@ -579,7 +617,10 @@ def _read_table(name: str, data: bytes) -> _Table:
     return _Table(header=list(header), rows=list(enumerate(rows[1:], start=2)), sheet=sheet)
 
 
-def _read_csv(data: bytes, name: str) -> list[list]:
+def _check_text(data: bytes, name: str) -> None:
+    # UTF-32's little-endian mark begins with UTF-16's, so it is looked for first.
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ImportFileError(BAD_ENCODING.format(detail=" (it is UTF-32)"))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ImportFileError(BAD_ENCODING.format(detail=" (it is UTF-16)"))
     for magic, kind in _BINARY_KINDS:
@@ -588,6 +629,10 @@ def _read_csv(data: bytes, name: str) -> list[list]:
     if b"\x00" in data:
         detail = " (it has NUL bytes, as UTF-16 text or a binary file does)"
         raise ImportFileError(BAD_ENCODING.format(detail=detail))
+
+
+def _read_csv(data: bytes, name: str) -> list[list]:
+    """The rows of a CSV file that :func:`check_file` has passed."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -608,32 +653,23 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[list], str]:
     The workbook is read twice: once for the values Excel saved, once for the
     formulas, to tell a formula whose value was never saved (openpyxl and
     some tools write none) from a blank cell.
+
+    :func:`check_file` has checked the archive before openpyxl opens it;
+    openpyxl parses with defusedxml, so a document type or entity declaration
+    (a "billion laughs") is refused rather than expanded.
     """
-    if not data.startswith(b"PK\x03\x04"):
-        raise ImportFileError(NOT_XLSX.format(name=name))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ImportFileError(NOT_XLSX.format(name=name)) from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ImportFileError(TOO_BIG_UNZIPPED.format(limit_mb=MAX_UNZIPPED_BYTES // 2**20))
     books = []
     try:
         for data_only in (True, False):
             books.append(load_workbook(io.BytesIO(data), read_only=True, data_only=data_only))
-    except Exception:  # openpyxl raises many kinds for a zip that is not a workbook
-        for book in books:
-            book.close()
-        raise ImportFileError(NOT_XLSX.format(name=name)) from None
-    values_book, formulas_book = books
-    try:
-        if not values_book.worksheets:
+        if not books[0].worksheets:
             raise ImportFileError(NO_SHEET)
-        values, formulas = values_book.worksheets[0], formulas_book.worksheets[0]
+        values, formulas = books[0].worksheets[0], books[1].worksheets[0]
         # The stored dimensions may be wrong (some tools write "A1"): read all.
         values.reset_dimensions()
         formulas.reset_dimensions()
+        # read_only sheets parse as they are iterated, so a broken or hostile
+        # sheet fails here, inside the try, not later.
         rows = [
             [
                 _xlsx_cell(cell, formula)
@@ -645,9 +681,53 @@ def _read_xlsx(data: bytes, name: str) -> tuple[list[list], str]:
             )
         ]
         return rows, values.title
+    except ImportFileError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a zip that is not a workbook
+        message = UNSAFE_XML if _caused_by(error, DefusedXmlException) else NOT_XLSX
+        raise ImportFileError(message.format(name=name)) from None
     finally:
-        values_book.close()
-        formulas_book.close()
+        for book in books:
+            book.close()
+
+
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    """True if ``error`` or an exception it was raised from is a ``kind``
+    (openpyxl wraps the XML parser's errors in a ValueError)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, kind):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _check_archive(data: bytes, name: str) -> None:
+    """Refuse what is not a zip, or is a zip bomb, from its directory alone:
+    too many parts, too much unzipped in all, or a part that deflates far
+    more than XML does."""
+    if not data.startswith(b"PK\x03\x04"):
+        raise ImportFileError(NOT_XLSX.format(name=name))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
+        raise ImportFileError(NOT_XLSX.format(name=name)) from None
+    if len(parts) > MAX_ZIP_ENTRIES:
+        detail = ZIP_BOMB_ENTRIES.format(count=len(parts))
+        raise ImportFileError(ZIP_BOMB.format(name=name, detail=detail))
+    if sum(part.file_size for part in parts) > MAX_UNZIPPED_BYTES:
+        raise ImportFileError(TOO_BIG_UNZIPPED.format(limit_mb=MAX_UNZIPPED_BYTES // 2**20))
+    for part in parts:
+        if part.file_size < _RATIO_CHECKED_FROM:
+            continue
+        ratio = part.file_size // max(part.compress_size, 1)
+        if ratio > MAX_COMPRESSION_RATIO:
+            detail = ZIP_BOMB_RATIO.format(part=part.filename, ratio=ratio)
+            raise ImportFileError(ZIP_BOMB.format(name=name, detail=detail))
+    if "[Content_Types].xml" not in {part.filename for part in parts}:
+        raise ImportFileError(NOT_XLSX.format(name=name))
 
 
 def _xlsx_cell(cell, formula) -> Any:
@@ -1103,14 +1183,14 @@ def bulk_update_with_history(objs: list, fields: list[str], *, user, reason: str
             )
             assignments = ", ".join(f"{name} = v.{name}" for name in names)
             cursor.execute(
-                f"UPDATE {table} AS t SET {assignments} FROM unnest({arrays}) "  # noqa: S608
+                f"UPDATE {table} AS t SET {assignments} FROM unnest({arrays}) "  # noqa: S608  # nosec B608 — identifiers from the model's metadata
                 f"AS v({', '.join(names)}, {pk}) WHERE t.{pk} = v.{pk}",
                 [list(values) for values in zip(*rows, strict=True)],
             )
         else:
             assignments = ", ".join(f"{name} = %s" for name in names)
             cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608  # nosec B608 — as above
                 rows,
             )
     model.history.bulk_history_create(
@@ -1132,6 +1212,19 @@ def _sorted_errors(errors: list[RowError]) -> list[RowError]:
 _READING_FIELDS = [
     "value", "numerator", "denominator", "commentary", "source", "entered_by", "entered_at",
 ]  # fmt: skip
+
+
+def _import_lock(organisation: Organisation) -> None:
+    """Take the organisation's row lock until the transaction ends.
+
+    Imports for one organisation then run one at a time: a second import
+    waits here, and reads the readings, targets and returns only once the
+    first has committed, so it applies its whole file over the first's (last
+    writer wins) instead of failing on a duplicate or mixing two files. NO KEY
+    UPDATE still lets other transactions insert rows that refer to the
+    organisation (a new return). A no-op on SQLite, which allows one writer.
+    """
+    Organisation.objects.select_for_update(no_key=True).get(pk=organisation.pk)
 
 
 def readings_import(
@@ -1166,6 +1259,7 @@ def readings_import(
         return result
 
     with transaction.atomic():
+        _import_lock(organisation)
         to_create, to_update, touched = _classify_readings(parsed, organisation, result, lock=True)
         now = timezone.now()
         for reading in (*to_create, *to_update):
@@ -1293,6 +1387,8 @@ def targets_import(
         raise ImportFileError(NO_TARGET_ROWS)
     result = ImportResult(errors=_sorted_errors(errors), dry_run=dry_run)
     with transaction.atomic():
+        if not (result.errors or dry_run):
+            _import_lock(organisation)
         existing = {
             (t.kpi_id, t.valid_from): t
             for t in Target.objects.filter(kpi__organisation=organisation)

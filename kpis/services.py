@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, ROLES, SCRUTINY_MEMBER
 from kpis.models import MonthlyReturn, Organisation, Reading, ReturnState, Source, Target
+from kpis.periods import format_period
 from kpis.selectors import status_table
+from trustmonitor.security import log_event
 
 # Demo-only accounts for a local or demo install; `make run` creates them.
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105
@@ -188,6 +190,7 @@ def monthly_return_submit(*, monthly_return: MonthlyReturn, version: int, user) 
         monthly_return, version, user=user, reason="submitted",
         state=ReturnState.SUBMITTED, submitted_at=timezone.now(), submitted_by=user,
     )  # fmt: skip
+    _log_return("return_submitted", monthly_return, user)
     return monthly_return
 
 
@@ -199,6 +202,7 @@ def monthly_return_accept(*, monthly_return: MonthlyReturn, version: int, user) 
         monthly_return, version, user=user, reason="accepted",
         state=ReturnState.ACCEPTED, accepted_at=timezone.now(), accepted_by=user,
     )  # fmt: skip
+    _log_return("return_accepted", monthly_return, user)
     return monthly_return
 
 
@@ -215,7 +219,19 @@ def monthly_return_reopen(
         state=ReturnState.DRAFT, reopen_reason=reason.strip(),
         accepted_at=None, accepted_by=None,
     )  # fmt: skip
+    _log_return("return_reopened", monthly_return, user, reason=reason.strip())
     return monthly_return
+
+
+def _log_return(event: str, monthly_return: MonthlyReturn, user, **details) -> None:
+    log_event(
+        event,
+        user=user,
+        organisation=monthly_return.organisation,
+        period=format_period(monthly_return.period),
+        version=monthly_return.version,
+        **details,
+    )
 
 
 # --- Targets ----------------------------------------------------------------------
@@ -235,6 +251,7 @@ def targets_set(*, organisation: Organisation, year: int, entries: dict, user) -
         for t in Target.objects.filter(kpi__organisation=organisation, valid_from=valid_from)
     }
     changed = 0
+    codes = []
     for kpi, values in entries.items():
         target = existing.get(kpi.pk)
         if values is None:
@@ -243,6 +260,7 @@ def targets_set(*, organisation: Organisation, year: int, entries: dict, user) -
                 target._change_reason = f"removed for {year}/{(year + 1) % 100:02d}"
                 target.delete()
                 changed += 1
+                codes.append(kpi.code)
             continue
         fields = {"value": values["target"], "lower": values["lower"], "upper": values["upper"]}
         if target is not None and all(getattr(target, k) == v for k, v in fields.items()):
@@ -255,4 +273,15 @@ def targets_set(*, organisation: Organisation, year: int, entries: dict, user) -
         target._change_reason = f"targets for {year}/{(year + 1) % 100:02d}"
         target.save()
         changed += 1
+        codes.append(kpi.code)
+    if changed:
+        log_event(
+            "targets_changed",
+            user=user,
+            organisation=organisation,
+            contract_year=f"{year}/{(year + 1) % 100:02d}",
+            changed=changed,
+            kpis=",".join(codes),
+            via="form",
+        )
     return changed

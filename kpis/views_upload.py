@@ -3,17 +3,19 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kpis import imports
 from kpis.access import get_organisation_for_officer
 from kpis.models import Upload
+from trustmonitor.security import log_event, log_import
 
 
 class UploadForm(forms.Form):
-    # Empty files reach the parser, so they get its message like every other.
+    # Empty files get the import's own message (from check_file), like every other.
     file = forms.FileField(
         allow_empty_file=True,
         label="CSV or XLSX file",
@@ -23,11 +25,19 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        # Refuse before reading: the parser never sees an oversized file.
+        # Refuse before reading: the parser never sees an oversized file
+        # (SizeLimitedUploadHandler kept no more than one byte too many).
         if upload.size > imports.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 imports.TOO_BIG.format(limit=imports.MAX_UPLOAD_BYTES), code="too_big"
             )
+        # Then the name and the first bytes, before the file is stored: a
+        # program, an image or a zip bomb never reaches the database.
+        try:
+            imports.check_file(upload.name, upload.read())
+        except imports.ImportFileError as error:
+            raise forms.ValidationError(str(error), code="bad_file") from None
+        upload.seek(0)
         return upload
 
 
@@ -45,10 +55,25 @@ def upload_start(request, slug):
 
 
 def _get_upload_for_user(request, slug, pk) -> Upload:
+    """The user's own unsaved upload; someone else's answers 404, and is logged."""
     organisation = get_organisation_for_officer(request, slug)
-    return get_object_or_404(
-        Upload, pk=pk, organisation=organisation, uploaded_by=request.user, saved_at=None
-    )
+    upload = Upload.objects.filter(
+        pk=pk, organisation=organisation, uploaded_by=request.user, saved_at=None
+    ).first()
+    if upload is None:
+        other = Upload.objects.filter(pk=pk).exclude(uploaded_by=request.user).first()
+        if other is not None:
+            log_event(
+                "access_denied",
+                user=request.user,
+                organisation=other.organisation,
+                path=request.path,
+                method=request.method,
+                status=404,
+                upload=pk,
+            )
+        raise Http404("No such upload.")
+    return upload
 
 
 def _import(upload: Upload, *, dry_run: bool, user):
@@ -80,10 +105,14 @@ def upload_confirm(request, slug, pk):
     upload = _get_upload_for_user(request, slug, pk)
     # Parsed again on confirmation: the database may have moved since the preview.
     result, file_error = _import(upload, dry_run=False, user=request.user)
+    who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
     if file_error or result.errors:
+        reason = file_error or f"{len(result.errors)} bad rows"
+        log_event("readings_import_refused", **who, reason=reason, via="upload")
         messages.error(request, "Nothing was saved: the file now has errors (see below).")
         return redirect("upload_preview", slug=slug, pk=pk)
     upload.saved_at = timezone.now()
     upload.save(update_fields=["saved_at"])
+    log_import("readings_imported", result, **who, via="upload")
     messages.success(request, f"{upload.name}: {result.summary()}.")
     return redirect("return_list", slug=slug)

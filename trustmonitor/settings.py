@@ -5,12 +5,15 @@ environment, strictly: a boolean that cannot be parsed is an error, not False.
 With nothing set, the app runs in debug mode on an embedded SQLite file.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from ops.logs import log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,9 +60,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "kpis",
     "inspections",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +78,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a lock-out into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trustmonitor.urls"
@@ -110,6 +117,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Log-in throttling (django-axes): five failed log-ins on one username lock
+# that account for AXES_COOLOFF_TIME, whatever the password tried next and
+# from whichever address (officers share council NAT addresses, so keying on
+# the IP would lock out a whole office). `manage.py axes_reset_username NAME`
+# lifts a lock early. The page says whom to contact: ACCOUNT_HELP_CONTACT.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "trustmonitor.security.lockout_response"
+# axes warns whenever the IP address is not a lock-out key (W006). Keyed on
+# the username alone, rotating addresses, user agents or cookies gains an
+# attacker nothing against one account; keying on the IP too would lock
+# everyone behind a council's shared address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+ACCOUNT_HELP_CONTACT = os.environ.get(
+    "ACCOUNT_HELP_CONTACT", "your trustmonitor administrator in the council's commissioning team"
+)
+
+# Uploads: a file is cut off one byte past the import limit while it
+# arrives, so an oversized upload never fills memory or disk; the form then
+# refuses it by its size before anything parses it.
+FILE_UPLOAD_HANDLERS = [
+    "trustmonitor.security.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -120,7 +159,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and whitenoise serves from (docs/deploy.md).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -141,6 +181,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A proxy's health probe comes over plain HTTP; it must not be redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -165,9 +207,31 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Logs go to stderr, one JSON object per line in production (LOG_FORMAT=json,
+# the default when DEBUG is off; ops.logs.JSONFormatter): timestamp, level,
+# logger, message and every `extra` field (user, organisation, event, …).
+# LOG_LEVEL sets the level for everything else; the app's own loggers
+# (trustmonitor.*: security events, health-check failures) always log INFO
+# and above. Django's own handlers are dropped so that each record is
+# written once, by the root handler, in the chosen format.
+try:
+    LOG_FORMAT = log_format(os.environ, debug=DEBUG)
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not a logging level (e.g. WARNING)")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "ops.logs.JSONFormatter"},
+        "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "trustmonitor": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "INFO"},
+    },
 }

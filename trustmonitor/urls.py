@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ops.views import healthz
+
 admin.site.site_header = "trustmonitor administration"
 admin.site.site_title = "trustmonitor"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("kpis.urls")),

@@ -4,6 +4,7 @@ A thin wrapper: the same ``readings_import()`` as the upload page. Any bad row
 and nothing is saved; every bad row is printed and the exit status is 1.
 """
 
+import getpass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +20,7 @@ from kpis.imports import (
 )
 from kpis.models import Organisation
 from kpis.periods import format_period
+from trustmonitor.security import log_event, log_import
 
 NAME_THE_ORGANISATION = (
     "Say which organisation the readings are for with --organisation SLUG: {reason} "
@@ -41,6 +43,38 @@ def organisation_by_slug(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         raise CommandError(f"No organisation with slug {slug!r} (known: {_known()}).") from None
+
+
+def command_line_user() -> str:
+    """Who ran the command, for the security log: the operating-system account."""
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (OSError, KeyError):  # no login name and no passwd entry
+        return "command line"
+
+
+def log_outcome(what: str, result: ImportResult, *, organisation, name: str) -> None:
+    """The security log's line for a command's import of ``what`` ("readings"
+    or "targets"): ``readings_imported`` or ``readings_import_refused``."""
+    user = command_line_user()
+    if result.errors:
+        log_event(
+            f"{what}_import_refused",
+            user=user,
+            organisation=organisation,
+            file=name,
+            reason=f"{len(result.errors)} bad rows",
+            via="command",
+        )
+    elif result.saved:
+        log_import(
+            f"{what}_imported",
+            result,
+            user=user,
+            organisation=organisation,
+            file=name,
+            via="command",
+        )
 
 
 def _known() -> str:
@@ -102,7 +136,16 @@ class Command(BaseCommand):
                 progress=self.stderr.write,
             )
         except ImportFileError as error:
+            log_event(
+                "readings_import_refused",
+                user=command_line_user(),
+                organisation=organisation,
+                file=name,
+                reason=str(error),
+                via="command",
+            )
             raise CommandError(f"{path}: {error}") from None
+        log_outcome("readings", result, organisation=org, name=name)
         report(
             self,
             path,

@@ -1,5 +1,6 @@
 import datetime as dt
 import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -118,3 +119,68 @@ def test_two_simultaneous_saves_end_with_one_winner(seeds, officer, commissioner
     assert Reading.objects.filter(kpi=_kpi("KPI2"), period=NOV).count() == 1
     assert Reading.objects.get(kpi=_kpi("KPI2"), period=NOV).value == Decimal(winner)
     assert MonthlyReturn.objects.get(pk=monthly_return.pk).version == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_a_save_that_overlaps_another_waits_then_is_refused(
+    seeds, officer, commissioner, monkeypatch
+):
+    """Deterministic overlap: the first save stops inside its transaction,
+    after claiming the version, until the second is seen waiting for the row."""
+    monthly_return = services.monthly_return_get_or_create(
+        organisation=seeds["birmingham"], period=NOV
+    )
+    claimed, release, outcomes = threading.Event(), threading.Event(), {}
+    bump = services._bump_version
+
+    def paused_bump(*args, **kwargs):
+        bump(*args, **kwargs)
+        if threading.current_thread().name == "first":
+            claimed.set()
+            release.wait(30)
+
+    monkeypatch.setattr(services, "_bump_version", paused_bump)
+
+    def save(name, user, value):
+        try:
+            copy = MonthlyReturn.objects.get(pk=monthly_return.pk)
+            services.monthly_return_save(
+                monthly_return=copy, version=1, entries={_kpi("KPI2"): _entry(value)}, user=user
+            )
+            outcomes[name] = "saved"
+        except services.ReturnConflict as error:
+            outcomes[name] = str(error)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=save, args=("first", officer, "22"), name="first")
+    second = threading.Thread(target=save, args=("second", commissioner, "23"), name="second")
+    first.start()
+    assert claimed.wait(30)
+    second.start()
+    try:
+        with connection.cursor() as cursor:
+            for _ in range(600):
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("the second save did not wait for the first")
+        assert "second" not in outcomes
+    finally:
+        release.set()
+        first.join(30)
+        second.join(30)
+
+    assert outcomes == {"first": "saved", "second": services.RETURN_CONFLICT}
+    reading = Reading.objects.get(kpi=_kpi("KPI2"), period=NOV)
+    assert (reading.value, reading.entered_by) == (Decimal("22"), officer)
+    assert [h.value for h in reading.history.all()] == [Decimal("22")]
+    monthly_return.refresh_from_db()
+    assert monthly_return.version == 2
+    assert [h.history_user for h in monthly_return.history.order_by("history_id")][-1] == officer

@@ -71,8 +71,9 @@ def test_an_oversized_file_is_refused_before_parsing(client, officer):
 
 def test_a_file_of_the_wrong_type_is_refused_clearly(client, officer):
     response = _upload(client, officer, "report.pdf", b"%PDF-1.4 ...")
-    html = client.get(response.url).content.decode()
-    assert "The file cannot be read." in html and "Nothing has been saved" in html
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [imports.WRONG_TYPE.format(name="report.pdf")]
+    assert not Upload.objects.exists()  # refused before it was stored
 
 
 def test_it_checks_ownership(client, officer, sandwell_officer, member):

@@ -1,0 +1,214 @@
+"""Security plumbing: the security event log, the log-in lock-out page, and
+the upload handler that cuts an oversized file off as it arrives.
+
+Every security-relevant event goes through :func:`log_event`, to the logger
+``trustmonitor.security``: one line per event, ``event=… user=… organisation=…``
+then the details, and the same fields as attributes of the log record
+(``record.event``, ``record.user``, ``record.organisation`` and each detail)
+for a structured formatter. Passwords are never passed in.
+
+>>> format_fields({"event": "login_failed", "user": "alice smith", "organisation": None})
+'event=login_failed user="alice smith" organisation=-'
+"""
+
+import json
+import logging
+import re
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.files.uploadhandler import FileUploadHandler
+from django.dispatch import receiver
+from django.shortcuts import render
+
+LOGGER_NAME = "trustmonitor.security"
+logger = logging.getLogger(LOGGER_NAME)
+
+# Attributes a LogRecord already has: a detail may not reuse one (logging
+# would raise KeyError at the worst moment, inside an except block).
+_RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_PLAIN = re.compile(r"[\w.@+/:,-]+")
+
+
+def _user_label(user) -> str | None:
+    """A user as the log names them: the username, or a given label."""
+    if user is None:
+        return None
+    if isinstance(user, str):
+        return user
+    if not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    return user.get_username()
+
+
+def _organisation_label(organisation) -> str | None:
+    if organisation is None:
+        return None
+    if isinstance(organisation, str):
+        return organisation
+    if isinstance(organisation, list | tuple | set):
+        return ",".join(sorted(_organisation_label(o) for o in organisation)) or None
+    return organisation.slug
+
+
+def _shown(value: Any) -> str:
+    """A value for the one-line message; anything a user typed is quoted
+    as JSON, so a newline in a username cannot forge a second log line."""
+    if value is None:
+        return "-"
+    text = str(value)
+    return text if _PLAIN.fullmatch(text) else json.dumps(text, ensure_ascii=False)
+
+
+def format_fields(fields: dict[str, Any]) -> str:
+    return " ".join(f"{key}={_shown(value)}" for key, value in fields.items())
+
+
+def log_event(event: str, *, user, organisation=None, level: int = logging.INFO, **details) -> None:
+    """Log one security event with who did it and for which organisation.
+
+    ``user`` is a User, AnonymousUser, a username (a failed log-in) or a
+    label such as ``"command line (deploy)"``; ``organisation`` an
+    Organisation, a slug, or several. ``details`` are plain values.
+    """
+    clash = _RESERVED.intersection(details)
+    if clash:
+        raise ValueError(f"log_event details may not be named {', '.join(sorted(clash))}")
+    fields = {
+        "event": event,
+        "user": _user_label(user),
+        "organisation": _organisation_label(organisation),
+        **details,
+    }
+    logger.log(level, "%s", format_fields(fields), extra=fields)
+
+
+def log_import(event: str, result, *, user, organisation, **details) -> None:
+    """One line for an import: who, for which organisation, which file
+    (``file=`` in ``details``) and how many readings or targets it created
+    and changed. ``result`` is the import's ImportResult."""
+    log_event(
+        event,
+        user=user,
+        organisation=organisation,
+        rows_created=len(result.new),
+        rows_changed=len(result.changed),
+        rows_unchanged=len(result.unchanged),
+        bad_rows=len(result.errors),
+        dry_run=result.dry_run,
+        **details,
+    )
+
+
+def client_address(request) -> str | None:
+    """The client's address as axes worked it out, else the socket's."""
+    if request is None:
+        return None
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+
+
+def _organisations_of(username: str | None) -> list:
+    from kpis.models import Organisation
+
+    if not username:
+        return []
+    return list(Organisation.objects.filter(staff__username=username))
+
+
+# --- Log-in events --------------------------------------------------------------
+
+
+@receiver(user_logged_in, dispatch_uid="trustmonitor.security.logged_in")
+def _logged_in(sender, request, user, **kwargs):
+    log_event(
+        "login_succeeded",
+        user=user,
+        organisation=_organisations_of(user.get_username()),
+        ip=client_address(request),
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="trustmonitor.security.logged_out")
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        log_event("logged_out", user=user, ip=client_address(request))
+
+
+@receiver(user_login_failed, dispatch_uid="trustmonitor.security.login_failed")
+def _login_failed(sender, credentials, request=None, **kwargs):
+    # Django has already masked the password in ``credentials``; only the
+    # username is taken from them.
+    username = str(credentials.get("username") or "")[:150]
+    log_event(
+        "login_failed",
+        user=username,
+        organisation=_organisations_of(username),
+        level=logging.WARNING,
+        ip=client_address(request),
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="trustmonitor.security.locked_out")
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    log_event(
+        "account_locked",
+        user=username,
+        organisation=_organisations_of(username),
+        level=logging.WARNING,
+        ip=ip_address,
+        minutes=cooloff_minutes(),
+    )
+
+
+# --- The lock-out page ------------------------------------------------------------
+
+LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+
+def cooloff_minutes() -> int:
+    return max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What a locked-out log-in gets (axes' AXES_LOCKOUT_CALLABLE): HTTP 429,
+    how long the lock lasts and whom to ask, in the site's own layout."""
+    minutes = cooloff_minutes()
+    context = {
+        "minutes": minutes,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "contact": settings.ACCOUNT_HELP_CONTACT,
+    }
+    response = render(request, LOCKOUT_TEMPLATE, context, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+# --- Uploads ------------------------------------------------------------------------
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """First in FILE_UPLOAD_HANDLERS: passes on at most one byte more than
+    the import limit of each file, and drops the rest as it arrives.
+
+    The handlers after it (memory, then temporary file) so never hold more
+    than the limit, however large the upload; the upload form sees a file of
+    limit + 1 bytes and refuses it by its size, before any parsing.
+    """
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        from kpis.imports import MAX_UPLOAD_BYTES
+
+        room = MAX_UPLOAD_BYTES + 1 - self.received
+        self.received += len(raw_data)
+        if room <= 0:
+            return None  # the later handlers never see this chunk
+        return raw_data[:room]
+
+    def file_complete(self, file_size):
+        return None  # the next handler builds the file
