@@ -105,8 +105,10 @@ _ASSURANCE_SHORT = {
 def spc_icons(variation, assurance):
     """The Making Data Count variation and assurance icons, each with words."""
     if variation is None:
+        # The reason in words for screen readers, not only in a hover title.
         return format_html(
-            '<span class="text-muted small" title="{}">—</span>',
+            '<span class="text-muted small" title="{0}"><span aria-hidden="true">—</span>'
+            '<span class="visually-hidden">{0}</span></span>',
             "Fewer than 15 readings: no process limits yet",
         )
     symbol, label = _VARIATION_SHORT[variation]
@@ -120,3 +122,19 @@ def spc_icons(variation, assurance):
             assurance, spc.ASSURANCE_LABELS[assurance], _ASSURANCE_SHORT[assurance],
         )  # fmt: skip
     return html
+
+
+_SIGNAL_WORDS = {
+    spc.IMPROVEMENT: "Special cause: improvement",
+    spc.CONCERN: "Special cause: concern",
+    spc.SIGNAL_NEITHER: "Special cause",
+}
+
+
+@register.simple_tag
+def spc_signal(signals, period):
+    """The SPC chart's flag on one month, in words: the chart's text
+    alternative in the readings table. Months without a reading print nothing."""
+    if period not in signals:
+        return ""
+    return _SIGNAL_WORDS.get(signals[period], "Common cause")

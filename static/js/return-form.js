@@ -33,6 +33,10 @@
   }
 
   form.querySelectorAll(".value-input").forEach(function (input) {
+    // After a refused save the page comes back with the typed values kept
+    // but not rated: rate them now, so the status column is not blank.
+    var holder = document.getElementById("status-" + input.dataset.kpiId);
+    if (input.value.trim() && holder && !holder.textContent.trim()) { preview(input); }
     input.addEventListener("input", function () {
       clearTimeout(timers[input.name]);
       timers[input.name] = setTimeout(function () { preview(input); }, 250);

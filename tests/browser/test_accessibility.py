@@ -1,0 +1,252 @@
+"""axe-core (WCAG 2.0, 2.1 and 2.2 A and AA, plus best practice) finds
+nothing on the pages each role sees, in the states that matter: filtered,
+with errors, with a chart drawn."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+
+from inspections.models import Action, Finding, Inspection
+from kpis.models import KPI, Reading
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+GOOD_CSV = b"kpi,period,value,commentary\nKPI1,2018-11,86,\nKPI3,2018-11,88,\n"
+BAD_CSV = b"kpi,period,value,commentary\nKPI1,2018-11,86,\nKPI3,2018-11,n/a,\n"
+
+
+def _upload(page, url, content):
+    page.goto(f"{url}/o/birmingham/upload/")
+    page.get_by_label("CSV or XLSX file").set_input_files(
+        files=[{"name": "nov.csv", "mimeType": "text/csv", "buffer": content}]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_url("**/upload/*/")
+
+
+def _return_with_errors(page, url):
+    page.goto(f"{url}/o/birmingham/returns/2018-11/")
+    page.get_by_label("KPI1 value").fill("10")  # Red, and no commentary
+    page.get_by_label("KPI2 value").fill("lots")
+    page.get_by_role("button", name="Save and submit").click()
+    page.locator(".alert-danger").wait_for()
+
+
+def _targets_with_errors(page, url):
+    page.goto(f"{url}/o/birmingham/targets/2019/")
+    page.get_by_label("KPI1 target").fill("90")
+    page.get_by_label("KPI1 lower").fill("95")
+    page.get_by_label("KPI2 target").fill("abc")
+    page.get_by_role("button", name="Save targets").click()
+    page.locator(".alert-danger").wait_for()
+
+
+def _post_empty(path):
+    def visit(page, url):
+        page.goto(f"{url}{path()}")
+        page.get_by_role("button", name="Save").click()
+        page.locator(".alert-danger").wait_for()
+
+    return visit
+
+
+def _login_with_error(page, url):
+    page.goto(f"{url}/accounts/login/")
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Log in").click()
+    page.locator(".alert-danger, .invalid-feedback, .errorlist").first.wait_for()
+
+
+def _go(path):
+    return lambda page, url: page.goto(f"{url}{path() if callable(path) else path}")
+
+
+def _chart(path):
+    def visit(page, url):
+        page.goto(f"{url}{path}")
+        page.locator("#trend-chart .main-svg").first.wait_for()
+
+    return visit
+
+
+def _spc_with_limits(page, url):
+    """Fifteen readings (three made up, TEST) so the SPC view has limits,
+    signals and its signal column."""
+    kpi = KPI.objects.get(organisation__slug="sandwell", code="PI9")
+    for month, value in ((1, "40"), (2, "95"), (3, "96")):
+        Reading.objects.create(kpi=kpi, period=dt.date(2019, month, 1), value=Decimal(value))
+    _chart("/o/sandwell/kpi/PI9/?view=spc")(page, url)
+
+
+def _first_inspection():
+    return Inspection.objects.filter(organisation__slug="birmingham").order_by("start_date").first()
+
+
+def _finding_with_inspection():
+    return Finding.objects.filter(
+        inspection__organisation__slug="birmingham", inspection__isnull=False
+    ).first()
+
+
+def _inspection_detail():
+    return f"/o/birmingham/inspections/{_finding_with_inspection().inspection_id}/"
+
+
+def _finding_form():
+    return f"/o/birmingham/inspections/{_first_inspection().pk}/findings/new/"
+
+
+def _action_form():
+    return f"/o/birmingham/findings/{_finding_with_inspection().pk}/actions/new/"
+
+
+def _update_form():
+    action = Action.objects.filter(finding__organisation__slug="birmingham").first()
+    if action is None:
+        action = Action.objects.filter(plan__organisation__slug="birmingham").first()
+    return f"/o/birmingham/actions/{action.pk}/update/"
+
+
+# (id, role, how to reach the state). Role None is a visitor not logged in.
+STATES = [
+    ("login", None, _go("/accounts/login/")),
+    ("login-error", None, _login_with_error),
+    ("home", "member", _go("/")),
+    ("dashboard-birmingham", "member", _go("/o/birmingham/")),
+    ("dashboard-sandwell", "member", _go("/o/sandwell/")),
+    (
+        "dashboard-filtered-sorted",
+        "member",
+        _go("/o/sandwell/?period=2018-06&status=red&sort=-off"),
+    ),
+    ("dashboard-officer", "officer", _go("/o/birmingham/")),
+    ("kpi-trend", "member", _chart("/o/birmingham/kpi/KPI9/")),
+    ("kpi-spc", "member", _chart("/o/sandwell/kpi/PI9/?view=spc")),
+    ("kpi-spc-limits", "member", _spc_with_limits),
+    ("spc-help", "member", _go("/help/spc/")),
+    ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
+    ("returns-list", "officer", _go("/o/birmingham/returns/")),
+    ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
+    ("return-form-errors", "officer", _return_with_errors),
+    ("return-review", "commissioner", _go("/o/birmingham/returns/2018-10/")),
+    ("upload", "officer", _go("/o/birmingham/upload/")),
+    ("upload-preview-errors", "officer", lambda page, url: _upload(page, url, BAD_CSV)),
+    ("upload-preview-valid", "officer", lambda page, url: _upload(page, url, GOOD_CSV)),
+    ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
+    ("targets-errors", "commissioner", _targets_with_errors),
+    ("kpi-history", "officer", _go("/o/birmingham/kpi/KPI1/history/")),
+    ("inspections", "member", _go("/o/birmingham/inspections/")),
+    ("inspection-detail", "member", _go(_inspection_detail)),
+    ("inspection-detail-commissioner", "commissioner", _go(_inspection_detail)),
+    ("action-tracker", "member", _go("/o/birmingham/actions/")),
+    ("action-tracker-filtered", "commissioner", _go("/o/birmingham/actions/?status=red&overdue=1")),
+    (
+        "inspection-form-errors",
+        "commissioner",
+        _post_empty(lambda: "/o/birmingham/inspections/new/"),
+    ),
+    ("finding-form-errors", "commissioner", _post_empty(_finding_form)),
+    ("action-form-errors", "commissioner", _post_empty(_action_form)),
+    ("action-update-errors", "commissioner", _post_empty(_update_form)),
+    ("report", "member", _go("/o/birmingham/report/2018-10/")),
+    ("report-sandwell", "commissioner", _go("/o/sandwell/report/2018-12/")),
+    ("not-found", "member", _go("/o/nowhere/")),
+    ("forbidden", "officer", _go("/o/birmingham/targets/2018/")),
+]
+
+
+def _format(violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:8]:
+            lines.append(f"    {' '.join(map(str, node['target']))}")
+            summary = node.get("failureSummary", "").replace("\n", " ")
+            lines.append(f"      {summary[:300]}")
+        if len(violation["nodes"]) > 8:
+            lines.append(f"    … and {len(violation['nodes']) - 8} more")
+    return "\n".join(lines)
+
+
+def axe_violations(page):
+    """Run axe-core in the page. Playwright's evaluate goes through the
+    DevTools protocol, which the page's Content-Security-Policy does not
+    govern, so axe runs against the page exactly as it is served."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    return Axe().run(page, options=options).response["violations"]
+
+
+def assert_no_violations(page, state):
+    violations = axe_violations(page)
+    assert not violations, f"axe found on {state} ({page.url}):\n{_format(violations)}"
+
+
+def log_in_by_cookie(page, live_server, username):
+    """A session made in the test rather than through the log-in form: the
+    form itself is checked once, in its own states."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.fixture
+def cast(seeds, member, officer, commissioner):
+    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    return {"member": member, "officer": officer, "commissioner": commissioner}
+
+
+@pytest.mark.parametrize(("state", "role", "visit"), STATES, ids=[s[0] for s in STATES])
+def test_it_has_no_axe_violations(page, live_server, cast, state, role, visit):
+    if role:
+        log_in_by_cookie(page, live_server, role)
+    visit(page, live_server.url)
+    assert_no_violations(page, state)
+
+
+# Pages at 320 CSS px (WCAG 1.4.10 Reflow): the page never scrolls sideways;
+# a table too wide for the screen scrolls in its own box, which the keyboard
+# can reach and which has a name.
+NARROW = [
+    ("home", "member", _go("/")),
+    ("dashboard", "member", _go("/o/birmingham/")),
+    ("kpi-trend", "member", _chart("/o/birmingham/kpi/KPI9/")),
+    ("kpi-spc", "member", _chart("/o/sandwell/kpi/PI9/?view=spc")),
+    ("return-form-errors", "officer", _return_with_errors),
+    ("returns-list", "officer", _go("/o/birmingham/returns/")),
+    ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
+    ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
+    ("action-tracker", "member", _go("/o/birmingham/actions/")),
+    ("inspection-detail", "member", _go(_inspection_detail)),
+    ("report", "member", _go("/o/birmingham/report/2018-10/")),
+]
+
+SCROLL_BOXES = """() => [...document.querySelectorAll("*")]
+  .filter(el => el.scrollWidth > el.clientWidth + 1 && el !== document.documentElement
+          && el !== document.body && ["auto", "scroll"].includes(getComputedStyle(el).overflowX)
+          && el.closest(".trend-chart") === null)
+  .map(el => ({html: el.outerHTML.slice(0, 120), tabindex: el.getAttribute("tabindex"),
+               name: el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || ""}))"""
+
+
+@pytest.mark.parametrize(("state", "role", "visit"), NARROW, ids=[s[0] for s in NARROW])
+def test_it_reflows_at_320_pixels(page, live_server, cast, state, role, visit):
+    page.set_viewport_size({"width": 320, "height": 800})
+    log_in_by_cookie(page, live_server, role)
+    visit(page, live_server.url)
+
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{state} scrolls sideways: {width}px wide at 320px"
+    for box in page.evaluate(SCROLL_BOXES):
+        assert box["tabindex"] == "0" and box["name"], f"{state}: scrolling box {box}"
+    assert_no_violations(page, f"{state} at 320px")

@@ -1,0 +1,133 @@
+"""The main flow by keyboard alone, with the focus visible at every stop:
+log in, open the dashboard, a KPI, then the month's return, enter a Red
+value with its commentary and submit."""
+
+import pytest
+
+from kpis.models import MonthlyReturn, Reading
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# What the focused element looks like: its text, its label, and whether a
+# focus indicator is drawn while it matches :focus-visible.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) { return null; }
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  // trustmonitor.css draws a 3px outline; Bootstrap's own faint ring alone
+  // is not enough.
+  const indicator = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  return {
+    tag: el.tagName.toLowerCase(),
+    text: (el.innerText || el.value || el.getAttribute("aria-label") || "").trim(),
+    label: el.getAttribute("aria-label") || (el.labels && el.labels[0] ? el.labels[0].innerText : ""),
+    focusVisible: el.matches(":focus-visible"),
+    indicator,
+    onScreen: box.width > 0 && box.height > 0,
+  };
+}"""
+
+
+def tab_to(page, matches, key="Tab", limit=120):
+    """Press Tab (or Shift+Tab) until the focused element matches; every
+    stop on the way must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            continue
+        assert focused["focusVisible"] and focused["indicator"], f"focus not visible on {focused}"
+        assert focused["onScreen"], f"focus on an invisible element: {focused}"
+        if matches(focused):
+            return focused
+    raise AssertionError("never reached the element by Tab")
+
+
+def text_is(text):
+    return lambda focused: focused["text"] == text
+
+
+def label_is(label):
+    return lambda focused: focused["label"].strip() == label
+
+
+def test_an_officer_logs_in_reads_a_kpi_and_submits_a_return_by_keyboard(
+    page, live_server, officer
+):
+    page.goto(f"{live_server.url}/accounts/login/")
+
+    # The log-in form puts the focus in its first field.
+    assert page.evaluate(FOCUSED)["label"].startswith("Username")
+    page.keyboard.type("officer")
+    tab_to(page, lambda f: f["tag"] == "input" and f["label"].startswith("Password"))
+    page.keyboard.type("password")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+
+    # The skip link comes first, shows when focused and moves the focus on.
+    page.keyboard.press("Tab")
+    skip = page.evaluate(FOCUSED)
+    assert skip["text"] == "Skip to main content", skip
+    assert skip["onScreen"] and skip["indicator"]
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    tab_to(page, text_is("Birmingham Children's Trust"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/o/birmingham/")
+
+    tab_to(page, text_is("KPI2"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/kpi/KPI2/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("KPI2:")
+
+    # Past the chart view switch and the chart to its data table, then back
+    # up to the breadcrumb.
+    tab_to(page, text_is("Statistical process control"))
+    tab_to(page, text_is("readings table"))
+    tab_to(page, text_is("Birmingham Children's Trust"), key="Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/o/birmingham/")
+
+    tab_to(page, text_is("Return"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/returns/2018-10/")
+
+    tab_to(page, label_is("KPI2 value"))
+    page.keyboard.press("Control+A")
+    page.keyboard.type("30")
+    page.locator("#return-form tr[data-kpi=KPI2] .chip").filter(has_text="Red").wait_for()
+    tab_to(page, label_is("KPI2 commentary"))
+    page.keyboard.type("Rise after the threshold change in October.")
+    tab_to(page, text_is("Save and submit"))
+    page.keyboard.press("Enter")
+    page.get_by_text("Return submitted to the commissioners.").wait_for()
+
+    reading = Reading.objects.get(kpi__code="KPI2", kpi__organisation__slug="birmingham",
+                                  period__year=2018, period__month=10)  # fmt: skip
+    assert reading.value == 30
+    assert reading.commentary == "Rise after the threshold change in October."
+    assert MonthlyReturn.objects.get(period__year=2018, period__month=10).state == "submitted"
+
+
+def test_a_wide_table_scrolls_by_keyboard_at_320_pixels(page, live_server, officer):
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.keyboard.type("officer")
+    page.keyboard.press("Tab")
+    page.keyboard.type("password")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/o/birmingham/compliance/2018/")
+
+    focused = tab_to(page, label_is("Compliance by month, 2018/19"))
+    assert focused["tag"] == "div"
+    box = page.get_by_role("region", name="Compliance by month, 2018/19")
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.compliance-table').parentElement.scrollLeft > 0"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
