@@ -1183,14 +1183,14 @@ def bulk_update_with_history(objs: list, fields: list[str], *, user, reason: str
             )
             assignments = ", ".join(f"{name} = v.{name}" for name in names)
             cursor.execute(
-                f"UPDATE {table} AS t SET {assignments} FROM unnest({arrays}) "  # noqa: S608
+                f"UPDATE {table} AS t SET {assignments} FROM unnest({arrays}) "  # noqa: S608  # nosec B608
                 f"AS v({', '.join(names)}, {pk}) WHERE t.{pk} = v.{pk}",
                 [list(values) for values in zip(*rows, strict=True)],
             )
         else:
             assignments = ", ".join(f"{name} = %s" for name in names)
             cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608  # nosec B608
                 rows,
             )
     model.history.bulk_history_create(
