@@ -1,6 +1,7 @@
 """Time readings_import() on SYNTHETIC files: a 10,000-row long CSV (40 KPIs ×
 250 months) and a 40 × 120 wide XLSX, through the same service as the upload
-page and ``manage.py import_readings``, history included.
+page and ``manage.py import_readings``, history included (set-up in
+bench/_common.py).
 
 Each file is timed three ways: all rows new, all rows changed, all unchanged;
 and as a dry run (the upload page's preview). Uses a scratch SQLite file
@@ -10,26 +11,16 @@ Run: .venv/bin/python bench/import_readings.py
 
 import datetime as dt
 import io
-import os
-import platform
-import secrets
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/trustmonitor-import-bench.sqlite3")
-os.environ.update(DEBUG="false", SECURE_SSL_REDIRECT="false")
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trustmonitor.settings")
 
-import django  # noqa: E402
+from bench import _common  # noqa: E402  (sets Django up first)
 
-django.setup()
-
+# isort: split
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from bench.synthetic import POLARITIES, months  # noqa: E402
@@ -124,12 +115,9 @@ def run(label: str, name: str, make, month_count: int, user) -> None:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    _common.prepare(static=False)
     user, _ = User.objects.get_or_create(username="synthetic-import-bench")
-    print(
-        f"database: {connection.vendor}; machine: {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, date {dt.date.today()}"
-    )
+    print(_common.machine())
     try:
         run("SYNTHETIC long CSV, 40 KPIs × 250 months", "bench.csv", long_csv, 250, user)
         run("SYNTHETIC wide XLSX, 40 KPIs × 120 months", "bench.xlsx", wide_xlsx, 120, user)

@@ -128,6 +128,10 @@ class Reading(models.Model):
 
     class Meta:
         ordering = ["kpi", "period"]
+        # One month across every KPI (the home page's latest returns, a
+        # month's readings): without it, a scan of every reading at national
+        # scale. (kpi, period) is served by the unique constraint's index.
+        indexes = [models.Index(fields=["period"], name="reading_period_idx")]
         constraints = [
             models.UniqueConstraint(fields=["kpi", "period"], name="reading_once_per_month"),
             models.CheckConstraint(

@@ -124,15 +124,30 @@ def _choose(conditions, choices, default) -> np.ndarray:
 
 
 def month_index(periods) -> np.ndarray:
-    """Months since year 0 (``year * 12 + month - 1``) for dates or timestamps."""
+    """Months since year 0 (``year * 12 + month - 1``) for dates or timestamps.
+
+    >>> month_index([dt.date(2018, 10, 1), pd.Timestamp("2018-11-01")]).tolist()
+    [24225, 24226]
+    """
     stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(periods), errors="raise"))
     return (stamps.year * 12 + stamps.month - 1).to_numpy(dtype="int64")
 
 
+# numpy counts months from January 1970.
+_EPOCH_MONTH = 1970 * 12
+
+
 def _period_from_index(index: np.ndarray) -> pd.Series:
+    """The first of each month as a Timestamp (microsecond unit, as pandas
+    gives for assembled dates), straight from numpy's month count.
+
+    >>> _period_from_index(np.array([24225])).tolist()
+    [Timestamp('2018-10-01 00:00:00')]
+    """
     # Timestamps, not dates: converting every row to a date is slow, and
     # callers pick a few rows first (``as_date`` converts those).
-    return pd.to_datetime(pd.DataFrame({"year": index // 12, "month": index % 12 + 1, "day": 1}))
+    months = np.asarray(index, dtype="int64") - _EPOCH_MONTH
+    return pd.Series(months.astype("datetime64[M]").astype("datetime64[us]"))
 
 
 def as_date(period) -> dt.date:

@@ -9,8 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from inspections.selectors import overdue_red_actions_by_kpi
@@ -51,6 +52,11 @@ class StatusRow:
     assurance: str | None = None
     # Against the statistical neighbours' average, read with polarity.
     comparison: "questions.Comparison | None" = None
+    # The SPC analysis behind the icons (the readings up to ``period``) and
+    # the month of the latest of those readings, for pages that show more of
+    # it (the Schedule 6 report) without working it out again.
+    spc: "spc.Analysis | None" = field(default=None, compare=False, repr=False)
+    latest_reading: dt.date | None = None
 
     @property
     def comparison_sentence(self) -> str:
@@ -146,31 +152,51 @@ def status_table(
     organisation: Organisation,
     period: dt.date | None = None,
     today: dt.date | None = None,
+    only: KPI | None = None,
+    trend: pd.DataFrame | None = None,
 ) -> StatusTable:
-    """One row per KPI for ``period`` (default: latest month with data)."""
+    """One row per KPI for ``period`` (default: latest month with data).
+
+    With ``only``, the one row of that KPI, worked out from its own readings
+    (each KPI's row depends on nothing else): what a KPI's page needs. If
+    the page has the KPI's ``trend_frame`` already and it ends at ``period``,
+    it is the same rated series, so it is used rather than built again.
+    """
     period = period or latest_period(organisation)
-    kpis = list(organisation.kpis.all())
+    kpis = [only] if only else list(organisation.kpis.all())
     if period is None or not kpis:
         return StatusTable(organisation=organisation, period=period)
-    frame = _rated(
-        kpis,
-        Reading.objects.filter(kpi__organisation=organisation).values_list(*_reading_fields()),
-        Target.objects.filter(kpi__organisation=organisation).values_list(*_target_fields()),
-        until=period,
-        today=today,
-    )
+    scope = {"kpi": only} if only else {"kpi__organisation": organisation}
+    if (
+        only
+        and trend is not None
+        and len(trend)
+        and trend["period"].iloc[-1] == pd.Timestamp(period)
+    ):
+        frame = trend
+    else:
+        frame = _rated(
+            kpis,
+            Reading.objects.filter(**scope).values_list(*_reading_fields()),
+            Target.objects.filter(**scope).values_list(*_target_fields()),
+            until=period,
+            today=today,
+        )
     at_period = frame[frame["period"] == pd.Timestamp(period)]
     by_kpi = {record["kpi"]: record for record in at_period.to_dict("records")}
     benchmarks = _neighbour_benchmarks(organisation=organisation, period=period)
-    series = dict(list(frame.groupby("kpi")))
+    readings = _readings_by_kpi(frame)
     rows = []
     for kpi in kpis:
         row = _row(kpi, by_kpi[kpi.pk])
         benchmark = benchmarks.get(kpi.pk)
+        units, latest = readings.get(kpi.pk, (_NO_UNITS, None))
+        analysis = spc.analyse_units(units, digits=rating.SCALE_DIGITS)
         rows.append(
             replace(
                 row,
-                **spc_icons(series[kpi.pk], kpi, row.target),
+                **spc_icons(analysis, kpi, row.target),
+                latest_reading=latest,
                 comparison=questions.compare(
                     row.value, benchmark.value, kpi.polarity,
                     f"statistical neighbours ({benchmark.year})",
@@ -180,27 +206,52 @@ def status_table(
     return StatusTable(organisation=organisation, period=period, rows=rows)
 
 
-def spc_points(frame: pd.DataFrame) -> list[tuple[dt.date, Decimal]]:
-    """(month, reading) of one KPI's rated frame in date order; months
-    without a reading are left out, never read as zero."""
-    return [
-        (rating.as_date(p), v)
-        for p, v in zip(frame["period"], frame["value"], strict=True)
-        if isinstance(v, Decimal)
-    ]
+def spc_months(frame: pd.DataFrame) -> list[dt.date]:
+    """The months of one KPI's readings in a rated frame, in date order:
+    the x axis of its SPC chart (months without a reading are left out)."""
+    return [rating.as_date(p) for p in frame["period"][frame["value_units"].notna()]]
 
 
-def spc_values(frame: pd.DataFrame) -> list[Decimal]:
-    """The readings alone (no month dates to convert: the dashboard's hot path)."""
-    return [value for value in frame["value"] if isinstance(value, Decimal)]
+def spc_analysis(frame: pd.DataFrame) -> spc.Analysis:
+    """The SPC analysis of one KPI's rated frame: its readings in date order,
+    taken as the rating engine's exact integer ten-thousandths, so no Decimal
+    is made per reading (months without a reading are left out)."""
+    units = frame["value_units"].to_numpy()
+    return spc.analyse_units(units[~np.isnan(units)], digits=rating.SCALE_DIGITS)
 
 
-def spc_icons(frame: pd.DataFrame, kpi: KPI, target: Decimal | None) -> dict:
-    """Variation and assurance of one KPI's readings (see kpis.spc)."""
-    analysis = spc.analyse(spc_values(frame))
+_NO_UNITS = np.zeros(0)
+
+
+def _readings_by_kpi(frame: pd.DataFrame) -> dict[int, tuple[np.ndarray, dt.date]]:
+    """KPI id → (its readings as exact ten-thousandths in date order, the
+    month of the latest), read from a rated frame's arrays in one pass: the
+    frame is sorted by KPI and month, so each KPI is one slice."""
+    units = frame["value_units"].to_numpy()
+    has = ~np.isnan(units)
+    kpis, units, months = frame["kpi"].to_numpy()[has], units[has], frame["month"].to_numpy()[has]
+    if not len(kpis):
+        return {}
+    starts = np.flatnonzero(np.r_[True, kpis[1:] != kpis[:-1]])
+    ends = [*starts[1:], len(kpis)]
+    return {
+        int(kpis[start]): (units[start:end], _month_date(int(months[end - 1])))
+        for start, end in zip(starts, ends, strict=True)
+    }
+
+
+def _month_date(month: int) -> dt.date:
+    """The first of the month of ``rating.month_index``'s count."""
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
+def spc_icons(analysis: spc.Analysis, kpi: KPI, target: Decimal | None) -> dict:
+    """Variation and assurance of one KPI's readings (see kpis.spc), and the
+    analysis behind them."""
     return {
         "variation": spc.variation(analysis, kpi.polarity),
         "assurance": spc.assurance(analysis, kpi.polarity, target),
+        "spc": analysis,
     }
 
 
@@ -235,12 +286,24 @@ def comparators(*, kpi: KPI) -> list[Comparator]:
 def organisation_summaries(*, today: dt.date | None = None) -> list[dict]:
     """Each organisation with its RAG counts for its latest month with data.
 
-    Three queries however many organisations: only the latest month's
+    Four queries however many organisations: only the latest month's
     readings are fetched, and each is rated against the target in force.
     """
     organisations = list(Organisation.objects.all())
-    kpis = list(KPI.objects.all())
-    latest = dict(Reading.objects.values_list("kpi__organisation").annotate(latest=Max("period")))
+    # Each KPI's latest month by one probe of the (kpi, period) index, rather
+    # than a scan of every reading (720,000 at national scale) to group by
+    # organisation; the organisation's latest month is the latest of these.
+    kpis = list(
+        KPI.objects.annotate(
+            latest_reading=Subquery(
+                Reading.objects.filter(kpi=OuterRef("pk")).order_by("-period").values("period")[:1]
+            )
+        )
+    )
+    latest = {}
+    for kpi in kpis:
+        if kpi.latest_reading and kpi.latest_reading > latest.get(kpi.organisation_id, dt.date.min):
+            latest[kpi.organisation_id] = kpi.latest_reading
     readings_by_org, targets_by_org = defaultdict(list), defaultdict(list)
     for organisation_id, *reading in Reading.objects.filter(
         period__in=set(latest.values()) or [dt.date.min]
@@ -252,26 +315,39 @@ def organisation_summaries(*, today: dt.date | None = None) -> list[dict]:
     ):
         targets_by_org[organisation_id].append(target)
 
+    kpis_by_org = defaultdict(list)
+    for kpi in kpis:
+        kpis_by_org[kpi.organisation_id].append(kpi)
+    # Organisations whose latest month is the same are rated in one call (at
+    # national scale, nearly all of them): each KPI's rating depends only on
+    # its own readings and targets, and pandas' cost is mostly per call.
+    by_period = defaultdict(list)
+    for organisation_id, period in latest.items():
+        if kpis_by_org[organisation_id]:
+            by_period[period].append(organisation_id)
+    status_by_kpi = {}
+    for period, organisation_ids in by_period.items():
+        frame = _rated(
+            [kpi for pk in organisation_ids for kpi in kpis_by_org[pk]],
+            [reading for pk in organisation_ids for reading in readings_by_org[pk]],
+            [target for pk in organisation_ids for target in targets_by_org[pk]],
+            until=period,
+            today=today,
+        )
+        at_period = frame[frame["period"] == pd.Timestamp(period)]
+        status_by_kpi.update(zip(at_period["kpi"], at_period["status"], strict=True))
+
     summaries = []
     for organisation in organisations:
-        period = latest.get(organisation.pk)
-        own_kpis = [k for k in kpis if k.organisation_id == organisation.pk]
-        counts = status_counts([])
-        if period is not None and own_kpis:
-            frame = _rated(
-                own_kpis,
-                readings_by_org[organisation.pk],
-                targets_by_org[organisation.pk],
-                until=period,
-                today=today,
-            )
-            counts = status_counts(frame.loc[frame["period"] == pd.Timestamp(period), "status"])
+        own_kpis = kpis_by_org[organisation.pk]
         summaries.append(
             {
                 "organisation": organisation,
-                "period": period,
+                "period": latest.get(organisation.pk),
                 "kpi_count": len(own_kpis),
-                "counts": counts,
+                "counts": status_counts(
+                    status_by_kpi[kpi.pk] for kpi in own_kpis if kpi.pk in status_by_kpi
+                ),
             }
         )
     return summaries
@@ -512,15 +588,17 @@ def member_questions(
         overdue_red_actions=overdue_red_actions_by_kpi(
             organisation=table.organisation, today=today or timezone.localdate()
         ),
-        return_month=return_month(
-            organisation=table.organisation, period=table.period, today=today
-        ),  # fmt: skip
+        # The page's own copy when it has one (two queries fewer).
+        return_month=return_state
+        if return_state is not None
+        else return_month(organisation=table.organisation, period=table.period, today=today),
     )
 
 
-def kpi_questions(*, kpi: KPI) -> list[questions.Question]:
-    """The questions of the KPI's latest month that concern this KPI."""
-    table = status_table(organisation=kpi.organisation)
+def kpi_questions(*, kpi: KPI, trend: pd.DataFrame | None = None) -> list[questions.Question]:
+    """The questions of the organisation's latest month that concern this KPI
+    (``trend``: the KPI's ``trend_frame``, if the page has it)."""
+    table = status_table(organisation=kpi.organisation, only=kpi, trend=trend)
     return [q for q in member_questions(table=table) if q.code == kpi.code]
 
 

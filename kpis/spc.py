@@ -2,7 +2,7 @@
 
 Pure functions over a KPI's readings in date order (months without a reading
 are left out, never read as zero). No models, no request. Every comparison
-with a line is exact (see ``_Scale``), so a point exactly on the mean, a
+with a line is exact (integers, see ``_Lines``), so a point exactly on the mean, a
 two-sigma line or a process limit is not beyond it.
 
 Rules (the product brief, "Statistical process control"):
@@ -37,6 +37,7 @@ from decimal import (
     localcontext,
 )
 
+import numpy as np
 from django.conf import settings
 
 MIN_POINTS = 15
@@ -162,55 +163,78 @@ def run_length() -> int:
     return getattr(settings, "SPC_RUN_LENGTH", 6)
 
 
+# One step of the lines in exact integer units (see ``_Lines``): 2.66 as 266 / 100.
+_SIGMA_HUNDREDTHS = 266
+
+
 @dataclass(frozen=True)
-class _Scale:
-    """Where a value sits against the lines, exactly: no division, no rounding.
+class _Lines:
+    """Where values sit against the lines, exactly: integers, no division.
 
-    With n readings summing to Σx and moving ranges summing to ΣmR, the mean
-    is Σx / n and the process limits sit 2.66 × ΣmR / (n − 1) from it. Both
-    divisions can recur (Σx / 15), so instead of comparing x with rounded
-    lines, compare ``offset(x) = 3·(n − 1)·(n·x − Σx)``, which is
-    3·n·(n − 1) times x's distance from the mean, with multiples of
-    ``2.66·ΣmR·n``, which is n·(n − 1) times the distance from the mean to a
-    limit: the mean is at offset 0, the two-sigma lines at ±2 of these
-    (3 × two-sigma = 2 × limit) and the process limits at ±3 (``bound``).
+    Readings are integers ``X`` counting units of 10^-digits (70.3 at 4
+    digits is 703000). With n readings summing to ΣX and moving ranges
+    summing to ΣM, the mean is ΣX / n and the process limits sit
+    2.66 × ΣM / (n − 1) from it. Both divisions can recur (ΣX / 15), so
+    instead of comparing X with rounded lines, compare
+    ``offset(X) = 300·(n − 1)·(n·X − ΣX)``, which is 300·n·(n − 1) times X's
+    distance from the mean, with multiples of ``step = 266·n·ΣM``, which is
+    300·n·(n − 1) / 3 times the distance from the mean to a limit: the mean
+    is at offset 0, the two-sigma lines at ±2 steps (3 × two-sigma = 2 ×
+    limit) and the process limits at ±3.
 
-    >>> scale = _Scale(count=3, total=Decimal(31), range_total=Decimal(3))
-    >>> scale.side(Decimal("10.33"), 0), scale.side(Decimal("10.34"), 0)
-    ('low', 'high')
+    The arithmetic runs on numpy int64 when the largest product provably
+    fits, else on Python integers (numpy object arrays): exact either way.
+
+    >>> lines = _Lines(count=3, total=3100, range_total=300, digits=2)
+    >>> lines.place(lines.offsets(np.array([1033, 1034])), 0).tolist()  # mean 10.333…
+    [-1, 1]
     """
 
     count: int
-    total: Decimal
-    range_total: Decimal
-    # Each point is placed against each line many times over (four rules,
-    # overlapping windows); the exact products are worked out once.
-    _sides: dict = field(default_factory=dict, compare=False, repr=False)
+    total: int
+    range_total: int
+    digits: int
 
-    def offset(self, x: Decimal) -> Decimal:
+    @property
+    def step(self) -> int:
+        return _SIGMA_HUNDREDTHS * self.count * self.range_total
+
+    def offsets(self, units: np.ndarray) -> np.ndarray:
+        return 300 * (self.count - 1) * (self.count * units - self.total)
+
+    def place(self, offsets: np.ndarray, lines: int) -> np.ndarray:
+        """+1 beyond the upper line, -1 beyond the lower, 0 within or exactly
+        on it: the mean (lines=0), the two-sigma lines (2) or the limits (3)."""
+        bound = lines * self.step
+        return np.asarray(offsets > bound, dtype=np.int8) - np.asarray(
+            offsets < -bound, dtype=np.int8
+        )
+
+    def target_offset(self, target: Decimal):
+        """The offset of a target of any precision, exactly (a Decimal)."""
         with localcontext(_EXACT):
-            return 3 * (self.count - 1) * (self.count * x - self.total)
+            return 300 * (self.count - 1) * (self.count * target.scaleb(self.digits) - self.total)
 
-    def bound(self, lines: int) -> Decimal:
-        """The offset of the mean (lines=0), the upper two-sigma line (2) or
-        the upper process limit (3); the lower ones are its negative."""
-        with localcontext(_EXACT):
-            return lines * SIGMA_FACTOR * self.range_total * self.count
 
-    def side(self, x: Decimal, lines: int) -> str | None:
-        """HIGH or LOW if x is beyond the mean (lines=0), a two-sigma line (2)
-        or a process limit (3); None if it is within or exactly on it."""
-        key = (x, lines)
-        if key not in self._sides:
-            offset, bound = self.offset(x), self.bound(lines)
-            self._sides[key] = HIGH if offset > bound else LOW if offset < -bound else None
-        return self._sides[key]
+def _exact_array(units) -> np.ndarray:
+    """The integers as int64 if 300·n·(n·max|X| + |ΣX|) and 3·266·n·ΣM fit
+    in 62 bits, else as Python integers. (ΣM ≤ 2·n·max|X| and |ΣX| ≤
+    n·max|X|.) Takes a list of ints, or a numpy array of integers or of
+    integral floats (the rating engine's units, exact below 2**53)."""
+    n = len(units)
+    if isinstance(units, np.ndarray) and units.dtype.kind in "if":
+        largest = int(np.abs(units).max()) if n else 0
+        if largest < 2**53 and 1600 * (n + 1) ** 2 * (largest + 1) < 2**62:
+            return units.astype(np.int64)
+        units = [int(u) for u in units]
+    largest = max((abs(u) for u in units), default=0)
+    fits = 1600 * (n + 1) ** 2 * (largest + 1) < 2**62
+    return np.array(units, dtype=np.int64 if fits else object)
 
 
 @dataclass
 class Analysis:
-    values: list[Decimal]
-    # The lines, for display (to 28 digits); comparisons use _scale, exactly.
+    # The lines, for display (to 28 digits); comparisons use _lines, exactly.
     mean: Decimal | None
     upper_limit: Decimal | None = None
     lower_limit: Decimal | None = None
@@ -221,12 +245,27 @@ class Analysis:
     high: list[set[int]] = field(default_factory=list)
     low: list[set[int]] = field(default_factory=list)
     reason: str = ""
-    _scale: _Scale | None = field(default=None, repr=False, compare=False)
-    _zones: list = field(default_factory=list, repr=False, compare=False)
+    _units: np.ndarray = field(default=None, repr=False, compare=False)
+    _lines: _Lines | None = field(default=None, repr=False, compare=False)
+    _values: list[Decimal] | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_limits(self) -> bool:
         return self.upper_limit is not None
+
+    @property
+    def count(self) -> int:
+        return len(self._units)
+
+    @property
+    def values(self) -> list[Decimal]:
+        """The readings as Decimals (made on first use: the dashboard needs
+        only the icons)."""
+        if self._values is None:
+            digits = self._lines.digits if self._lines else 0
+            with localcontext(_EXACT):
+                self._values = [Decimal(int(u)).scaleb(-digits) for u in self._units]
+        return self._values
 
 
 def analyse(values: list[Decimal], *, run: int | None = None) -> Analysis:
@@ -246,104 +285,137 @@ def analyse(values: list[Decimal], *, run: int | None = None) -> Analysis:
     >>> a.reason[:30]
     'Fewer than 15 readings (14): t'
     """
+    values = [Decimal(v) for v in values]
+    # Enough decimal places for every value (at least none): each value is
+    # then an exact integer count of units of 10^-digits.
+    digits = max([0, *(-v.as_tuple().exponent for v in values)])
+    with localcontext(_EXACT):
+        units = [int(v.scaleb(digits)) for v in values]
+    return analyse_units(units, digits=digits, run=run, values=values)
+
+
+def analyse_units(
+    units, *, digits: int, run: int | None = None, values: list[Decimal] | None = None
+) -> Analysis:
+    """``analyse`` of readings given as exact integers of 10^-digits (a list,
+    or a numpy array of integers or integral floats).
+
+    The fast path: the rating engine already holds every reading as integer
+    ten-thousandths (``rating.build_series``'s ``value_units``, digits 4), so
+    the dashboard passes those and no Decimal is made per reading. The lines
+    shown are the Decimals that ``analyse`` gives for the same readings.
+
+    >>> analyse_units([8300, 7900, 8100], digits=2).mean
+    Decimal('81.00')
+    """
     run = run_length() if run is None else run
     if run < 2:
         raise ValueError(f"A shift or trend needs a run length of at least 2, not {run}.")
-    values = [Decimal(v) for v in values]
-    count = len(values)
+    units = _exact_array(units)
+    count = len(units)
+    total = int(units.sum()) if count else 0
+    range_total = int(np.abs(np.diff(units)).sum()) if count > 1 else 0
     with localcontext(_EXACT):
-        total = sum(values, Decimal(0))
-        range_total = sum(
-            (abs(b - a) for a, b in zip(values, values[1:], strict=False)), Decimal(0)
-        )
+        # As Decimal's own sums of the readings would be (same digits and exponent).
+        total_decimal = Decimal(total).scaleb(-digits)
+        range_decimal = Decimal(range_total).scaleb(-digits)
     # The lines for display only, to Decimal's usual 28 digits; the signals
-    # below compare with _scale, exactly.
+    # below compare integers, exactly.
     with localcontext(prec=28):
         analysis = Analysis(
-            values=values,
-            mean=total / count if count else None,
-            high=[set() for _ in values],
-            low=[set() for _ in values],
+            mean=total_decimal / count if count else None,
+            high=[set() for _ in range(count)],
+            low=[set() for _ in range(count)],
+            _units=units,
+            _values=values,
         )
         if count < MIN_POINTS:
             analysis.reason = TOO_FEW.format(minimum=MIN_POINTS, count=count)
             return analysis
-        spread = SIGMA_FACTOR * range_total / (count - 1)
-        two_sigma = 2 * SIGMA_FACTOR * range_total / (3 * (count - 1))
-        analysis.mean_moving_range = range_total / (count - 1)
+        spread = SIGMA_FACTOR * range_decimal / (count - 1)
+        two_sigma = 2 * SIGMA_FACTOR * range_decimal / (3 * (count - 1))
+        analysis.mean_moving_range = range_decimal / (count - 1)
         analysis.upper_limit = analysis.mean + spread
         analysis.lower_limit = analysis.mean - spread
         analysis.upper_two_sigma = analysis.mean + two_sigma
         analysis.lower_two_sigma = analysis.mean - two_sigma
-    analysis._scale = _Scale(count=count, total=total, range_total=range_total)
+    analysis._lines = lines = _Lines(
+        count=count, total=total, range_total=range_total, digits=digits
+    )
     # Where each point sits against the mean (0), two-sigma lines (2) and
-    # limits (3), placed once: the rules below read these many times.
-    analysis._zones = [
-        {lines: analysis._scale.side(x, lines) for lines in (0, 2, 3)} for x in values
-    ]
-    _outside_limits(analysis)
-    _shifts(analysis, run)
-    _trends(analysis, run)
-    _two_of_three(analysis)
+    # limits (3), placed once as +1 / 0 / -1: the rules read these arrays.
+    offsets = lines.offsets(units)
+    mean_side, sigma_side, limit_side = (lines.place(offsets, n) for n in (0, 2, 3))
+    moves = _sign(np.diff(units))
+    flags = {
+        1: _by_side(limit_side != 0, limit_side),
+        2: _by_side(_run_lengths(mean_side) >= run, mean_side),
+        3: _trends(moves, run),
+        4: _by_side(_two_of_three(mean_side, sigma_side, limit_side), mean_side),
+    }
+    for rule, (high, low) in flags.items():
+        for i in np.flatnonzero(high):
+            analysis.high[i].add(rule)
+        for i in np.flatnonzero(low):
+            analysis.low[i].add(rule)
     return analysis
 
 
-def _flag(analysis: Analysis, indexes, side: str, rule: int) -> None:
-    for i in indexes:
-        (analysis.high if side == HIGH else analysis.low)[i].add(rule)
+def _sign(numbers: np.ndarray) -> np.ndarray:
+    """+1, 0 or -1 per element, as int8 (for int64 or Python-integer arrays)."""
+    return np.asarray(numbers > 0, dtype=np.int8) - np.asarray(numbers < 0, dtype=np.int8)
 
 
-def _outside_limits(a: Analysis) -> None:
-    for i, zone in enumerate(a._zones):
-        if side := zone[3]:
-            _flag(a, [i], side, 1)
+def _by_side(flagged: np.ndarray, sides: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(high, low) masks of flagged points, by their side (+1 / -1; 0 is neither)."""
+    return flagged & (sides > 0), flagged & (sides < 0)
 
 
-def _runs(labels: list) -> list[tuple[int, int, object]]:
-    """(start, end exclusive, label) of each run of equal, non-None labels.
+def _run_lengths(labels: np.ndarray) -> np.ndarray:
+    """Per element, the length of the run of equal labels it belongs to.
 
-    >>> _runs(["high", "high", None, "low", "high"])
-    [(0, 2, 'high'), (3, 4, 'low'), (4, 5, 'high')]
+    >>> _run_lengths(np.array([1, 1, 0, -1, 1])).tolist()
+    [2, 2, 1, 1, 1]
     """
-    runs, start = [], 0
-    for i in range(1, len(labels) + 1):
-        if i == len(labels) or labels[i] != labels[start]:
-            if labels[start] is not None:
-                runs.append((start, i, labels[start]))
-            start = i
-    return runs
+    if not len(labels):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.r_[True, labels[1:] != labels[:-1]]
+    run_id = np.cumsum(starts) - 1
+    return np.bincount(run_id)[run_id]
 
 
-def _shifts(a: Analysis, run: int) -> None:
-    # A point on the mean has no side (None), so it ends a run.
-    sides = [zone[0] for zone in a._zones]
-    for start, end, side in _runs(sides):
-        if end - start >= run:
-            _flag(a, range(start, end), side, 2)
+def _trends(moves: np.ndarray, run: int) -> tuple[np.ndarray, np.ndarray]:
+    """(high, low) masks of every point of a trend, the first included.
+
+    moves[i] is the move from point i to point i + 1; equal neighbours are no
+    move (0), so they end a trend. The mean plays no part. A point can end a
+    rising trend and start a falling one: it is then flagged both ways.
+    """
+    count = len(moves) + 1
+    high, low = np.zeros(count, dtype=bool), np.zeros(count, dtype=bool)
+    in_trend = _run_lengths(moves) >= run - 1  # run - 1 moves join run points
+    for mask, side in ((high, 1), (low, -1)):
+        move = in_trend & (moves == side)
+        mask[:-1] |= move  # the point each move starts from
+        mask[1:] |= move  # and the point it reaches
+    return high, low
 
 
-def _trends(a: Analysis, run: int) -> None:
-    # moves[i] is the move from point i to point i + 1; equal neighbours are
-    # no move (None), so they end a trend. The mean plays no part.
-    moves = [
-        HIGH if after > before else LOW if after < before else None
-        for before, after in zip(a.values, a.values[1:], strict=False)
-    ]
-    for start, end, side in _runs(moves):
-        if end - start >= run - 1:  # run - 1 moves join run points
-            _flag(a, range(start, end + 1), side, 3)
-
-
-def _two_of_three(a: Analysis) -> None:
-    zones = a._zones
-    for i in range(len(zones) - 2):
-        window = range(i, i + 3)
-        side = zones[i][0]
-        if side is None or any(zones[j][0] != side for j in window):
-            continue
-        near = [j for j in window if zones[j][2] == side and zones[j][3] is None]
-        if len(near) >= 2:
-            _flag(a, near, side, 4)
+def _two_of_three(mean_side, sigma_side, limit_side) -> np.ndarray:
+    """Mask of points flagged by rule 4: of 3 consecutive points all on one
+    side of the mean, those beyond the two-sigma line on that side but not
+    beyond the process limit (rule 1's), if 2 or 3 of them are."""
+    count = len(mean_side)
+    flagged = np.zeros(count, dtype=bool)
+    if count < 3:
+        return flagged
+    near = (mean_side != 0) & (sigma_side == mean_side) & (limit_side == 0)
+    first = mean_side[:-2]
+    same = (first != 0) & (mean_side[1:-1] == first) & (mean_side[2:] == first)
+    windows = same & (near[:-2].astype(np.int8) + near[1:-1] + near[2:] >= 2)
+    for k in range(3):  # each point of a window that counts
+        flagged[k : count - 2 + k] |= windows & near[k : count - 2 + k]
+    return flagged
 
 
 def meaning(side: str, polarity: str) -> str | None:
@@ -440,12 +512,12 @@ def assurance(a: Analysis, polarity: str, target: Decimal | None) -> str | None:
     >>> assurance(a, "lower", Decimal("72.02")), assurance(a, "higher", None)
     ('consistently_fail', None)
     """
-    if a._scale is None or target is None or polarity == "within":
+    if a._lines is None or target is None or polarity == "within":
         return None
     target = Decimal(target)
     if target.is_nan():
         return None
-    offset, limit = a._scale.offset(target), a._scale.bound(3)
+    offset, limit = a._lines.target_offset(target), 3 * a._lines.step
     at_or_below_lower, at_or_above_upper = offset <= -limit, offset >= limit
     if polarity == "higher":
         passes, fails = at_or_below_lower, at_or_above_upper

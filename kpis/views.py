@@ -88,13 +88,14 @@ def kpi_detail(request, slug, code):
         ],
     )
     view = "spc" if request.GET.get("view") == "spc" else "trend"
-    points = selectors.spc_points(frame)
-    analysis = spc.analyse([value for _, value in points])
-    if view == "spc" and points:
-        figure = charts.spc_figure(
-            [month for month, _ in points], analysis,
-            spc.point_signals(analysis, kpi.polarity), unit=kpi.unit,
-        )  # fmt: skip
+    analysis = selectors.spc_analysis(frame)
+    signals = {}
+    if view == "spc" and analysis.count:
+        months = selectors.spc_months(frame)
+        point_signals = spc.point_signals(analysis, kpi.polarity)
+        figure = charts.spc_figure(months, analysis, point_signals, unit=kpi.unit)
+        # The chart's signals in words, for the readings table beside it.
+        signals = dict(zip(months, point_signals, strict=True)) if analysis.has_limits else {}
     context = {
         "organisation": kpi.organisation,
         "kpi": kpi,
@@ -105,11 +106,12 @@ def kpi_detail(request, slug, code):
             analysis, kpi.polarity, frame["target"].iloc[-1] if len(frame) else None
         ),
         "rows": selectors.trend_rows(kpi=kpi, frame=frame),
+        "signals": signals,
         "comparators": comparators,
         "targets": list(kpi.targets.all()),
         "figure": charts.figure_json(figure),
         "findings": inspection_selectors.kpi_findings(kpi=kpi),
-        "questions": selectors.kpi_questions(kpi=kpi),
+        "questions": selectors.kpi_questions(kpi=kpi, trend=frame),
         "events": events,
     }
     return render(request, "kpis/kpi_detail.html", context)

@@ -247,27 +247,28 @@ class MonthlyReport:
 
 
 def kpi_spc(
-    *, points: list[tuple[dt.date, Decimal]], polarity: str, target: Decimal | None
+    *, analysis: spc.Analysis, latest: dt.date | None, polarity: str, target: Decimal | None
 ) -> SpcSummary:
     """Variation and assurance (NHS "Making Data Count") of one KPI's readings.
 
-    ``points`` are the KPI's (month, reading) pairs up to the report's month in
-    date order: months without a reading are absent, never zero. ``target`` is
-    the one in force in the report's month. Kept in one function so that it
-    can move into ``kpis.selectors`` whole.
+    ``analysis`` is the SPC analysis of the KPI's readings up to the report's
+    month in date order (months without a reading are absent, never zero),
+    as the status table worked it out for the icons; ``latest`` is the month
+    of the latest of them; ``target`` is the one in force in the report's
+    month.
 
-    >>> s = kpi_spc(points=[(dt.date(2018, 1, 1), Decimal(5))], polarity="higher", target=None)
+    >>> s = kpi_spc(analysis=spc.analyse([Decimal(5)]), latest=dt.date(2018, 1, 1),
+    ...             polarity="higher", target=None)
     >>> s.readings, s.variation, s.has_limits
     (1, None, False)
     """
-    analysis = spc.analyse([value for _, value in points])
     signals = ()
     if analysis.has_limits:
         rules = analysis.high[-1] | analysis.low[-1]
         signals = tuple(_rule_label(rule) for rule in sorted(rules))
     return SpcSummary(
-        readings=len(points),
-        latest=points[-1][0] if points else None,
+        readings=analysis.count,
+        latest=latest,
         mean=analysis.mean,
         lower_limit=analysis.lower_limit,
         upper_limit=analysis.upper_limit,
@@ -288,19 +289,15 @@ def _rule_label(rule: int) -> str:
     }[rule]
 
 
-def _readings_to(*, organisation: Organisation, period: dt.date) -> tuple[dict, dict]:
-    """Each KPI's (month, value) readings up to ``period`` in date order, and the
-    commentary of its reading for ``period``. One query."""
-    points, commentary = defaultdict(list), {}
-    for kpi_id, month, value, text in (
-        Reading.objects.filter(kpi__organisation=organisation, period__lte=period)
-        .order_by("period")
-        .values_list("kpi_id", "period", "value", "commentary")
-    ):
-        points[kpi_id].append((month, value))
-        if month == period and text.strip():
-            commentary[kpi_id] = text.strip()
-    return points, commentary
+def _commentary(*, organisation: Organisation, period: dt.date) -> dict[int, str]:
+    """The commentary of each KPI's reading for ``period``, by KPI id. One query."""
+    return {
+        kpi_id: text.strip()
+        for kpi_id, text in Reading.objects.filter(
+            kpi__organisation=organisation, period=period
+        ).values_list("kpi_id", "commentary")
+        if text.strip()
+    }
 
 
 def _plans(*, organisation: Organisation, period: dt.date, codes: dict) -> list[PlanProgress]:
@@ -444,12 +441,18 @@ def monthly_report(
     """Every section of the Schedule 6 report for one organisation and month."""
     today = today or timezone.localdate()
     table = status_table(organisation=organisation, period=period, today=today)
-    points, commentary = _readings_to(organisation=organisation, period=period)
+    commentary = _commentary(organisation=organisation, period=period)
     indicators = [
         IndicatorLine(
             row=row,
             commentary=commentary.get(row.kpi.pk, ""),
-            spc=kpi_spc(points=points[row.kpi.pk], polarity=row.kpi.polarity, target=row.target),
+            # The analysis the status table made for the icons: SPC runs once.
+            spc=kpi_spc(
+                analysis=row.spc,
+                latest=row.latest_reading,
+                polarity=row.kpi.polarity,
+                target=row.target,
+            ),
         )
         for row in table.rows
     ]

@@ -31,9 +31,6 @@ def watched(page):
     page.add_init_script(RECORD_VIOLATIONS)
 
     def on_console(message):
-        # The browser asks for /favicon.ico by itself; the site has none.
-        if message.location.get("url", "").endswith("/favicon.ico"):
-            return
         if message.type in {"error", "warning"}:
             problems.append(f"console {message.type}: {message.text} ({message.location})")
 

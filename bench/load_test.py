@@ -1,0 +1,149 @@
+"""Load test: 50 SYNTHETIC scrutiny members browsing through gunicorn on loopback.
+
+Starts gunicorn (2 workers, DEBUG off) on 127.0.0.1:8025 against the
+national database, makes sure the 50 user accounts exist (synthetic-load-01…,
+scrutiny members), runs locust headless for 60 s (50 users, each logging in
+once, then dashboard / KPI page / report / returns with 0–1 s think time),
+prints p50/p95/max per page and the error count, and stops gunicorn. The
+log-ins (a PBKDF2 hash each) are timed apart: the 60 s of browsing are
+measured from when the last user is in.
+Needs the bench-only tools: .venv/bin/pip install -r bench/requirements.txt
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/trustmonitor_national \
+     .venv/bin/python bench/load_test.py [--users 50] [--run-time 60s] [--workers 2]
+"""
+
+import argparse
+import csv
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import _common  # noqa: E402  (sets Django up first)
+
+# isort: split
+from django.contrib.auth.models import Group, User  # noqa: E402
+
+from bench.synthetic import existing_organisations  # noqa: E402
+from kpis.access import SCRUTINY_MEMBER  # noqa: E402
+
+BIN = _common.ROOT / ".venv" / "bin"
+# A bench account on a scratch database, never a real one.
+PASSWORD = "synthetic-load-test-password"  # noqa: S105
+AIM_P95_MS = 500
+
+
+def load_users(count: int) -> None:
+    """synthetic-load-01… as scrutiny members (hashing only for new ones)."""
+    group, _ = Group.objects.get_or_create(name=SCRUTINY_MEMBER)
+    for number in range(1, count + 1):
+        user, created = User.objects.get_or_create(username=f"synthetic-load-{number:02d}")
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+            user.groups.add(group)
+
+
+def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    command = [str(BIN / "gunicorn"), "trustmonitor.wsgi", "-b", f"127.0.0.1:{port}"]
+    command += ["-w", str(workers)]
+    server = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
+        command, cwd=_common.ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)  # noqa: S310
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn exited: see {log}") from None
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not answer on port {port}: see {log}")
+
+
+def run_locust(port: int, users: int, run_time: str, prefix: Path) -> int:
+    env = {
+        **os.environ,
+        "LOAD_ORGANISATIONS": str(existing_organisations().count()),
+        "LOAD_USERS": str(users),
+        "LOAD_PASSWORD": PASSWORD,
+        "LOAD_MEASURE_SECONDS": str(int(run_time.rstrip("s"))),
+        "LOAD_LOGIN_SUMMARY": f"{prefix}_login.txt",
+    }
+    command = [
+        str(BIN / "locust"), "-f", str(Path(__file__).with_name("_locustfile.py")),
+        "--headless", "--users", str(users), "--spawn-rate", str(users),
+        # A cap: the locustfile stops run_time after the last log-in.
+        "--run-time", f"{int(run_time.rstrip('s')) + 240}s", "--host", f"http://127.0.0.1:{port}",
+        "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
+    ]  # fmt: skip
+    return subprocess.run(command, env=env, check=False).returncode  # noqa: S603
+
+
+def report(prefix: Path) -> bool:
+    login = Path(f"{prefix}_login.txt")
+    if login.exists():
+        print("\nlogging in (timed apart: name, requests, errors, p50, p95, max ms):")
+        print(login.read_text().rstrip())
+    rows = list(csv.DictReader(Path(f"{prefix}_stats.csv").open()))
+    print("\nbrowsing, from when every user was logged in:")
+    print(f"\n{'page':<16} {'requests':>8} {'errors':>6} {'p50':>6} {'p95':>6} {'max':>7}  ms")
+    ok = True
+    for row in rows:
+        if row["Request Count"] == "0":
+            continue
+        print(
+            f"{row['Name']:<16} {row['Request Count']:>8} {row['Failure Count']:>6} "
+            f"{row['50%']:>6} {row['95%']:>6} {float(row['Max Response Time']):>7.0f}"
+        )
+        if row["Name"] == "Aggregated":
+            ok = int(row["Failure Count"]) == 0 and float(row["95%"]) < AIM_P95_MS
+            rate = float(row["Requests/s"])
+    print(f"throughput {rate:.1f} requests/s; aim: p95 < {AIM_P95_MS} ms and no errors: "
+          f"{'met' if ok else 'NOT met'}")  # fmt: skip
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--run-time", default="60s")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8025)
+    options = parser.parse_args()
+    if not (BIN / "locust").exists():
+        print("load test skipped: locust is not installed (pip install -r bench/requirements.txt)")
+        return
+    _common.prepare()
+    load_users(options.users)
+    print(_common.machine())
+    out = Path(tempfile.mkdtemp(prefix="trustmonitor-load-"))
+    server = start_gunicorn(options.port, options.workers, out / "gunicorn.log")
+    try:
+        print(f"gunicorn pid {server.pid}, {options.workers} workers, port {options.port}; "
+              f"locust: {options.users} users for {options.run_time}; output in {out}")  # fmt: skip
+        run_locust(options.port, options.users, options.run_time, out / "locust")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    print(_common.machine())
+    sys.exit(0 if report(out / "locust") else 1)
+
+
+if __name__ == "__main__":
+    main()
