@@ -3,7 +3,8 @@
 Each user logs in once, with its own account (django-axes throttles by
 username), then reads the dashboard, a KPI's page (trend or SPC view), the
 Schedule 6 report and the returns list of one SYNTHETIC national
-organisation, thinking 0–1 s between pages.
+organisation, thinking LOAD_THINK seconds between pages (default 2–10: a
+person reading a page of 40 KPIs; 0-1 is a stress test).
 """
 
 import itertools
@@ -26,6 +27,7 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _logged_in = []
 _everyone_in = gevent.event.Event()
 LOGIN_SUMMARY = os.environ.get("LOAD_LOGIN_SUMMARY", "")
+THINK_MIN, THINK_MAX = (float(s) for s in os.environ.get("LOAD_THINK", "2-10").split("-"))
 
 
 def _all_logged_in(environment) -> None:
@@ -53,7 +55,7 @@ def _on_init(environment, **kwargs):
 
 
 class Member(HttpUser):
-    wait_time = between(0, 1)
+    wait_time = between(THINK_MIN, THINK_MAX)
 
     def on_start(self):
         number = next(_numbers)
@@ -79,6 +81,9 @@ class Member(HttpUser):
         if len(_logged_in) == USERS:
             self.environment.all_logged_in()
         _everyone_in.wait()
+        # People do not all click at the same instant: start each one's
+        # browsing at a random point of one think time, not in a stampede.
+        gevent.sleep(random.uniform(0, THINK_MAX))  # noqa: S311 - not for security
 
     def _plain_cookies(self):
         # With DEBUG off the session and CSRF cookies are Secure; this bench

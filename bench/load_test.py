@@ -1,15 +1,17 @@
 """Load test: 50 SYNTHETIC scrutiny members browsing through gunicorn on loopback.
 
-Starts gunicorn (2 workers, DEBUG off) on 127.0.0.1:8025 against the
+Starts gunicorn (gunicorn.conf.py, DEBUG off) on 127.0.0.1:8025 against the
 national database, makes sure the 50 user accounts exist (synthetic-load-01…,
 scrutiny members), runs locust headless for 60 s (50 users, each logging in
-once, then dashboard / KPI page / report / returns with 0–1 s think time),
+once, then dashboard / KPI page / report / returns with 2–10 s think time,
+or --think 0-1 for a stress test),
 prints p50/p95/max per page and the error count, and stops gunicorn. The
 log-ins (a PBKDF2 hash each) are timed apart: the 60 s of browsing are
 measured from when the last user is in.
 Needs the bench-only tools: .venv/bin/pip install -r bench/requirements.txt
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/trustmonitor_national \
-     .venv/bin/python bench/load_test.py [--users 50] [--run-time 60s] [--workers 2]
+     .venv/bin/python bench/load_test.py [--users 50] [--run-time 60s] [--think 2-10]
+     [--workers N (default: gunicorn.conf.py's, 2 per core + 1)]
 """
 
 import argparse
@@ -51,7 +53,7 @@ def load_users(count: int) -> None:
             user.groups.add(group)
 
 
-def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int | None, log: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -60,7 +62,8 @@ def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
         "SECURE_SSL_REDIRECT": "false",
     }
     command = [str(BIN / "gunicorn"), "trustmonitor.wsgi", "-b", f"127.0.0.1:{port}"]
-    command += ["-w", str(workers)]
+    if workers:
+        command += ["-w", str(workers)]
     server = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
         command, cwd=_common.ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
@@ -76,7 +79,7 @@ def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
     raise SystemExit(f"gunicorn did not answer on port {port}: see {log}")
 
 
-def run_locust(port: int, users: int, run_time: str, prefix: Path) -> int:
+def run_locust(port: int, users: int, run_time: str, think: str, prefix: Path) -> int:
     env = {
         **os.environ,
         "LOAD_ORGANISATIONS": str(existing_organisations().count()),
@@ -84,6 +87,7 @@ def run_locust(port: int, users: int, run_time: str, prefix: Path) -> int:
         "LOAD_PASSWORD": PASSWORD,
         "LOAD_MEASURE_SECONDS": str(int(run_time.rstrip("s"))),
         "LOAD_LOGIN_SUMMARY": f"{prefix}_login.txt",
+        "LOAD_THINK": think,
     }
     command = [
         str(BIN / "locust"), "-f", str(Path(__file__).with_name("_locustfile.py")),
@@ -123,7 +127,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--run-time", default="60s")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--think", default="2-10", help="seconds between pages, MIN-MAX")
     parser.add_argument("--port", type=int, default=8025)
     options = parser.parse_args()
     if not (BIN / "locust").exists():
@@ -135,9 +140,10 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="trustmonitor-load-"))
     server = start_gunicorn(options.port, options.workers, out / "gunicorn.log")
     try:
-        print(f"gunicorn pid {server.pid}, {options.workers} workers, port {options.port}; "
-              f"locust: {options.users} users for {options.run_time}; output in {out}")  # fmt: skip
-        run_locust(options.port, options.users, options.run_time, out / "locust")
+        print(f"gunicorn pid {server.pid}, {options.workers or 'default'} workers, "
+              f"port {options.port}; locust: {options.users} users for {options.run_time}, "
+              f"thinking {options.think} s; output in {out}")  # fmt: skip
+        run_locust(options.port, options.users, options.run_time, options.think, out / "locust")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
