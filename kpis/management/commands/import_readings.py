@@ -77,6 +77,19 @@ def log_outcome(what: str, result: ImportResult, *, organisation, name: str) -> 
         )
 
 
+def refuse_file(what: str, path, error: ImportFileError, *, organisation, name: str):
+    """Log a file refused before any row was read, and the command's error."""
+    log_event(
+        f"{what}_import_refused",
+        user=command_line_user(),
+        organisation=organisation,
+        file=name,
+        reason=str(error),
+        via="command",
+    )
+    return CommandError(f"{path}: {error}")
+
+
 def _known() -> str:
     return ", ".join(Organisation.objects.values_list("slug", flat=True)) or "none"
 
@@ -136,15 +149,9 @@ class Command(BaseCommand):
                 progress=self.stderr.write,
             )
         except ImportFileError as error:
-            log_event(
-                "readings_import_refused",
-                user=command_line_user(),
-                organisation=organisation,
-                file=name,
-                reason=str(error),
-                via="command",
-            )
-            raise CommandError(f"{path}: {error}") from None
+            raise refuse_file(
+                "readings", path, error, organisation=organisation, name=name
+            ) from None
         log_outcome("readings", result, organisation=org, name=name)
         report(
             self,

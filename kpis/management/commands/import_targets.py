@@ -4,18 +4,17 @@ Columns kpi,valid_from,target,lower,upper. A thin wrapper around
 ``targets_import()``: all-or-nothing, every bad row printed, exit status 1.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from kpis.formatting import plain
 from kpis.imports import ImportFileError, targets_import
 from kpis.management.commands.import_readings import (
-    command_line_user,
     log_outcome,
     organisation_by_slug,
     read_file,
+    refuse_file,
     report,
 )
-from trustmonitor.security import log_event
 
 
 def _band(target, lower, upper) -> str:
@@ -47,15 +46,7 @@ class Command(BaseCommand):
         try:
             result = targets_import(organisation=org, name=name, data=data, dry_run=dry_run)
         except ImportFileError as error:
-            log_event(
-                "targets_import_refused",
-                user=command_line_user(),
-                organisation=org,
-                file=name,
-                reason=str(error),
-                via="command",
-            )
-            raise CommandError(f"{path}: {error}") from None
+            raise refuse_file("targets", path, error, organisation=org, name=name) from None
         log_outcome("targets", result, organisation=org, name=name)
         report(
             self,
