@@ -65,6 +65,15 @@ def _login_with_error(page, url):
     page.locator(".alert-danger, .invalid-feedback, .errorlist").first.wait_for()
 
 
+def _locked_out(page, url):
+    """Five failed log-ins for one username: the lock-out page."""
+    for _ in range(4):
+        _login_with_error(page, url)
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Account locked").wait_for()
+
+
 def _go(path):
     return lambda page, url: page.goto(f"{url}{path() if callable(path) else path}")
 
@@ -119,6 +128,7 @@ def _update_form():
 STATES = [
     ("login", None, _go("/accounts/login/")),
     ("login-error", None, _login_with_error),
+    ("locked-out", None, _locked_out),
     ("home", "member", _go("/")),
     ("dashboard-birmingham", "member", _go("/o/birmingham/")),
     ("dashboard-sandwell", "member", _go("/o/sandwell/")),
