@@ -79,6 +79,7 @@ def action_tracker(request, slug):
         "leads": selectors.tracker_leads(organisation=organisation),
         "findings": organisation.findings.filter(actions__isnull=False).distinct(),
         "query": request.GET.urlencode(),
+        "can_edit": can_commission(request.user, organisation),
     }
     return render(request, "inspections/action_tracker.html", context)
 

@@ -20,6 +20,18 @@ def test_it_lists_every_action_with_brag_counts(client, member, visit):
     assert response.context["counts"]["blue"] >= 1
 
 
+def test_commissioners_reach_the_update_form_from_each_action(client, commissioner, visit):
+    response = _tracker(client, commissioner)
+    action = response.context["rows"][0].action
+    update_url = reverse("action_update", args=["birmingham", action.pk])
+    assert f'href="{update_url}"' in response.content.decode()
+
+
+def test_members_see_no_update_links(client, member, visit):
+    response = _tracker(client, member)
+    assert "Post an update" not in response.content.decode()
+
+
 def test_it_filters_overdue_actions(client, member, visit):
     rows = _tracker(client, member, overdue="1").context["rows"]
     texts = {r.action.text for r in rows}
