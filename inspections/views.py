@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from inspections import selectors, services
@@ -12,6 +12,7 @@ from kpis.access import (
     can_commission,
     get_organisation_for_commissioner,
     get_organisation_for_user,
+    get_owned_or_404,
 )
 
 TRACKER_HEADERS = [
@@ -22,7 +23,7 @@ TRACKER_HEADERS = [
 
 def _get_inspection_for_user(request, slug, pk) -> Inspection:
     organisation = get_organisation_for_user(request, slug)
-    return get_object_or_404(organisation.inspections, pk=pk)
+    return get_owned_or_404(request, organisation.inspections.all(), organisation, pk=pk)
 
 
 @login_required
@@ -125,7 +126,7 @@ def inspection_create(request, slug):
 @login_required
 def finding_create(request, slug, pk):
     organisation = get_organisation_for_commissioner(request, slug)
-    inspection = get_object_or_404(organisation.inspections, pk=pk)
+    inspection = get_owned_or_404(request, organisation.inspections.all(), organisation, pk=pk)
     form = FindingForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         services.finding_create(inspection=inspection, **form.cleaned_data)
@@ -141,7 +142,8 @@ def finding_create(request, slug, pk):
 @login_required
 def action_create(request, slug, pk):
     organisation = get_organisation_for_commissioner(request, slug)
-    finding = get_object_or_404(organisation.findings.exclude(inspection=None), pk=pk)
+    findings = organisation.findings.exclude(inspection=None)
+    finding = get_owned_or_404(request, findings, organisation, pk=pk)
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -161,7 +163,8 @@ def action_create(request, slug, pk):
 @login_required
 def action_update(request, slug, pk):
     organisation = get_organisation_for_commissioner(request, slug)
-    action = get_object_or_404(Action.objects.filter(plan__organisation=organisation), pk=pk)
+    actions = Action.objects.filter(plan__organisation=organisation)
+    action = get_owned_or_404(request, actions, organisation, pk=pk)
     form = ActionUpdateForm(request.POST or None, initial={"status": action.status})
     if request.method == "POST" and form.is_valid():
         services.action_update_post(action=action, author=request.user, **form.cleaned_data)

@@ -42,6 +42,18 @@ def get_organisation_for_user(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
+def get_owned_or_404(request: HttpRequest, queryset, organisation: Organisation, **lookup):
+    """One object from ``queryset`` (already limited to ``organisation``).
+    Anything else answers 404; another organisation's object is also logged
+    as a denial, as another organisation's slug is."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        if queryset.model._default_manager.filter(**lookup).exists():
+            _log_denied(request, organisation, status=404)
+        raise Http404(f"No such {queryset.model._meta.verbose_name}.") from None
+
+
 def _log_denied(request: HttpRequest, organisation, *, status: int) -> None:
     log_event(
         "access_denied",

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from inspections.models import Inspection
 from kpis import services
 from kpis.models import Upload
 from trustmonitor.security import LOGGER_NAME, format_fields, log_event
@@ -108,6 +109,21 @@ def test_another_organisations_page_is_logged_as_denied(client, events, sandwell
         "sandwell-officer", "birmingham", 404,
     )  # fmt: skip
     assert record.path == "/o/birmingham/"
+
+
+def test_another_organisations_inspection_under_ones_own_slug_is_logged(
+    client, events, member, seeds
+):
+    sandwells = Inspection.objects.create(
+        organisation=seeds["sandwell"], kind="ilacs", title="TEST visit", start_date=NOV
+    )
+    client.force_login(member)
+    url = reverse("inspection_detail", args=["birmingham", sandwells.pk])
+    assert client.get(url).status_code == 404
+    record = _only(events, "access_denied")
+    assert (record.user, record.organisation, record.status) == ("member", "birmingham", 404)
+    assert client.get(reverse("inspection_detail", args=["birmingham", 10**9])).status_code == 404
+    assert len(events("access_denied")) == 1, "an id that exists nowhere is not a denial"
 
 
 def test_a_slug_that_does_not_exist_is_not_a_denial(client, events, officer):
