@@ -126,6 +126,8 @@ NOT_A_VALUE = (
     "{text!r} is not a number: when there is no reading, leave the cell blank in the wide "
     "layout, or leave the row out in the long layout"
 )
+# The same problem typed on the return form, where there are no layouts.
+NOT_A_VALUE_ON_FORM = "{text!r} is not a number: when there is no reading, leave the box blank"
 NOT_FINITE = "{text!r} is not a finite number"
 NON_ASCII_DIGITS = (
     "{text!r} has characters other than the digits 0–9 (full-width or other scripts' digits): "
@@ -304,7 +306,10 @@ class _PercentNumber:
 
 
 class _CellProblem(ValueError):
-    pass
+    def __init__(self, message: str, *, on_form: str | None = None):
+        super().__init__(message)
+        # How to say it on the return form, where it differs from a file's.
+        self.on_form = on_form or message
 
 
 def _is_blank(cell: Any) -> bool:
@@ -369,7 +374,7 @@ def _number(cell: Any) -> tuple[Decimal, bool]:
         if any(unicodedata.category(ch) in {"Nd", "No"} for ch in text if not ch.isascii()):
             raise _CellProblem(NON_ASCII_DIGITS.format(text=text))
         if text.casefold() in _NO_VALUE_WORDS:
-            raise _CellProblem(NOT_A_VALUE.format(text=text))
+            raise _not_a_value(text)
         raise _CellProblem(NOT_A_NUMBER.format(text=text))
     folded = text.casefold()
     if folded.lstrip("+-") in _NOT_FINITE_WORDS:
@@ -377,12 +382,18 @@ def _number(cell: Any) -> tuple[Decimal, bool]:
     if text.upper() in EXCEL_ERRORS:
         raise _CellProblem(EXCEL_ERROR.format(text=text.upper()))
     if folded in _NO_VALUE_WORDS:
-        raise _CellProblem(NOT_A_VALUE.format(text=text))
+        raise _not_a_value(text)
     percent = text.endswith("%")
     body = text[:-1].rstrip() if percent else text
     if not _NUMBER.fullmatch(body) or not any(ch.isdigit() for ch in body):
         raise _CellProblem(NOT_A_NUMBER.format(text=text))
     return Decimal(body.replace(",", "")), percent
+
+
+def _not_a_value(text: str) -> _CellProblem:
+    return _CellProblem(
+        NOT_A_VALUE.format(text=text), on_form=NOT_A_VALUE_ON_FORM.format(text=text)
+    )
 
 
 def _places(number: Decimal) -> int:
@@ -511,7 +522,7 @@ def parse_entry(
         try:
             parsed[name] = readers[name](cell)
         except _CellProblem as problem:
-            raise EntryProblem(name, str(problem)) from None
+            raise EntryProblem(name, problem.on_form) from None
     if (parsed["numerator"] is None) != (parsed["denominator"] is None):
         missing = "numerator" if parsed["numerator"] is None else "denominator"
         raise EntryProblem(missing, NEED_BOTH)
@@ -521,7 +532,7 @@ def parse_entry(
                 parsed["value"], parsed["numerator"], parsed["denominator"], kpi
             )
         except _CellProblem as problem:
-            raise EntryProblem("value", str(problem)) from None
+            raise EntryProblem("value", problem.on_form) from None
     return parsed["value"], parsed["numerator"], parsed["denominator"]
 
 

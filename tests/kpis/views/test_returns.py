@@ -61,7 +61,9 @@ def test_a_rejected_form_keeps_what_was_typed_and_saves_nothing(client, officer)
     })  # fmt: skip
     html = response.content.decode()
     assert "nothing has been saved" in html
-    assert "is not a number" in html or "n/a" in html
+    # Said as the form has it: a box to leave blank, not a file's layouts.
+    assert "&#x27;n/a&#x27; is not a number: when there is no reading, leave the box blank" in html
+    assert "layout" not in html
     assert 'value="n/a"' in html and 'value="85"' in html and "Typed with care" in html
     assert not Reading.objects.filter(
         kpi__organisation__slug="birmingham", period=dt.date(2018, 11, 1)
