@@ -76,6 +76,17 @@ def _sqlite_connect(name) -> sqlite3.Connection:
     return sqlite3.connect(str(name))
 
 
+def _sqlite_copy(source_name, target_name) -> None:
+    """Copy one SQLite database into another with SQLite's online backup."""
+    source = _sqlite_connect(source_name)
+    target = _sqlite_connect(target_name)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def database_backup(*, path: Path) -> Path:
     """Write the whole database to ``path`` (which must not exist yet)."""
     path = Path(path)
@@ -98,13 +109,7 @@ def database_backup(*, path: Path) -> Path:
             ],
         )
     elif vendor == "sqlite":
-        source = _sqlite_connect(connection.settings_dict["NAME"])
-        target = _sqlite_connect(path)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(connection.settings_dict["NAME"], path)
     else:
         raise BackupError(UNSUPPORTED.format(vendor=vendor))
     return path
@@ -146,10 +151,4 @@ def database_restore(*, path: Path) -> None:
     else:
         _check_kind(path, SQLITE_MAGIC, "SQLite")
         connection.close()
-        source = _sqlite_connect(path)
-        target = _sqlite_connect(name)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(path, name)
