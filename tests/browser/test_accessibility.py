@@ -158,6 +158,7 @@ STATES = [
     ("inspection-detail-commissioner", "commissioner", _go(_inspection_detail)),
     ("action-tracker", "member", _go("/o/birmingham/actions/")),
     ("action-tracker-filtered", "commissioner", _go("/o/birmingham/actions/?status=red&overdue=1")),
+    ("action-tracker-with-update-links", "commissioner", _go("/o/birmingham/actions/")),
     (
         "inspection-form-errors",
         "commissioner",
@@ -236,7 +237,7 @@ NARROW = [
     ("returns-list", "officer", _go("/o/birmingham/returns/")),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
     ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
-    ("action-tracker", "member", _go("/o/birmingham/actions/")),
+    ("action-tracker", "commissioner", _go("/o/birmingham/actions/")),
     ("inspection-detail", "member", _go(_inspection_detail)),
     ("report", "member", _go("/o/birmingham/report/2018-10/")),
 ]
