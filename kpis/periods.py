@@ -53,9 +53,14 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def add_months(period: dt.date, months: int) -> dt.date:
-    index = period.year * 12 + period.month - 1 + months
+def from_month_index(index: int) -> dt.date:
+    """The first of the month ``index`` months after year 0 began
+    (``year * 12 + month - 1``, as ``rating.month_index`` counts)."""
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def add_months(period: dt.date, months: int) -> dt.date:
+    return from_month_index(period.year * 12 + period.month - 1 + months)
 
 
 def month_end(period: dt.date) -> dt.date:

@@ -26,7 +26,7 @@ from kpis.models import (
     ReturnState,
     Target,
 )
-from kpis.periods import add_months, due_date, month_start
+from kpis.periods import add_months, due_date, from_month_index, month_start
 
 _READING_COLUMNS = ["kpi", "period", "value"]
 _TARGET_COLUMNS = ["kpi", "valid_from", "target", "lower", "upper"]
@@ -235,14 +235,9 @@ def _readings_by_kpi(frame: pd.DataFrame) -> dict[int, tuple[np.ndarray, dt.date
     starts = np.flatnonzero(np.r_[True, kpis[1:] != kpis[:-1]])
     ends = [*starts[1:], len(kpis)]
     return {
-        int(kpis[start]): (units[start:end], _month_date(int(months[end - 1])))
+        int(kpis[start]): (units[start:end], from_month_index(int(months[end - 1])))
         for start, end in zip(starts, ends, strict=True)
     }
-
-
-def _month_date(month: int) -> dt.date:
-    """The first of the month of ``rating.month_index``'s count."""
-    return dt.date(month // 12, month % 12 + 1, 1)
 
 
 def spc_icons(analysis: spc.Analysis, kpi: KPI, target: Decimal | None) -> dict:
