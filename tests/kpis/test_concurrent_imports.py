@@ -100,6 +100,24 @@ def pause_a(monkeypatch):
     release.set()
 
 
+def _overlap(pause, first, second, outcomes):
+    """Start ``first`` (thread "a", which ``pause`` stops inside its
+    transaction), then ``second``; see whether ``second`` waits for a lock,
+    then let both finish. Returns (waited, the threads done while paused)."""
+    inside, release = pause
+    first.start()
+    assert inside.wait(WAIT), "the first writer never reached its pause"
+    second.start()
+    try:
+        waited = _wait_for_a_lock_wait()
+        done_while_paused = set(outcomes)
+    finally:
+        release.set()
+        first.join(WAIT)
+        second.join(WAIT)
+    return waited, done_while_paused
+
+
 def _month(organisation, period):
     return {
         r.kpi.code: r
@@ -188,7 +206,6 @@ def test_a_second_import_waits_for_the_first_then_replaces_it(seeds, pause_a):
     after it has written, until the second is seen waiting for the lock."""
     birmingham = seeds["birmingham"]
     codes = _codes()
-    inside, release = pause_a
     outcomes = {}
     first = _run_in_thread(
         outcomes, "a", _import(birmingham, "a.csv", _readings_file(codes, "2018-11", 10, "a"))
@@ -196,16 +213,9 @@ def test_a_second_import_waits_for_the_first_then_replaces_it(seeds, pause_a):
     second = _run_in_thread(
         outcomes, "b", _import(birmingham, "b.csv", _readings_file(codes, "2018-11", 50, "b"))
     )
-    first.start()
-    assert inside.wait(WAIT)
-    second.start()
-    try:
-        assert _wait_for_a_lock_wait(), "the second import did not wait for the first"
-        assert "b" not in outcomes
-    finally:
-        release.set()
-        first.join(WAIT)
-        second.join(WAIT)
+    waited, done_while_paused = _overlap(pause_a, first, second, outcomes)
+    assert waited, "the second import did not wait for the first"
+    assert "b" not in done_while_paused
 
     assert outcomes["a"].saved and outcomes["b"].saved, outcomes
     assert len(outcomes["a"].new) == len(codes)
@@ -219,7 +229,6 @@ def test_an_import_waits_for_an_import_of_another_month(seeds, pause_a):
     read and written by one import at a time."""
     birmingham = seeds["birmingham"]
     codes = _codes()
-    inside, release = pause_a
     outcomes = {}
     first = _run_in_thread(
         outcomes, "a", _import(birmingham, "a.csv", _readings_file(codes, "2018-11", 10, "a"))
@@ -227,15 +236,8 @@ def test_an_import_waits_for_an_import_of_another_month(seeds, pause_a):
     second = _run_in_thread(
         outcomes, "b", _import(birmingham, "b.csv", _readings_file(codes, "2018-12", 50, "b"))
     )
-    first.start()
-    assert inside.wait(WAIT)
-    second.start()
-    try:
-        assert _wait_for_a_lock_wait()
-    finally:
-        release.set()
-        first.join(WAIT)
-        second.join(WAIT)
+    waited, _ = _overlap(pause_a, first, second, outcomes)
+    assert waited
     assert outcomes["a"].saved and outcomes["b"].saved, outcomes
     assert Reading.objects.filter(
         kpi__organisation=birmingham, period__gte="2018-11-01"
@@ -279,7 +281,6 @@ def test_a_return_form_saved_during_an_import_of_its_month_is_refused(seeds, off
     november = services.monthly_return_get_or_create(
         organisation=birmingham, period=dt.date(2018, 11, 1)
     )
-    inside, release = pause_a
     outcomes = {}
 
     def save():
@@ -294,15 +295,8 @@ def test_a_return_form_saved_during_an_import_of_its_month_is_refused(seeds, off
         outcomes, "a", _import(birmingham, "a.csv", _readings_file(codes, "2018-11", 10, "a"))
     )
     second = _run_in_thread(outcomes, "b", save)
-    first.start()
-    assert inside.wait(WAIT)
-    second.start()
-    try:
-        assert _wait_for_a_lock_wait(), "the form save did not wait for the import"
-    finally:
-        release.set()
-        first.join(WAIT)
-        second.join(WAIT)
+    waited, _ = _overlap(pause_a, first, second, outcomes)
+    assert waited, "the form save did not wait for the import"
 
     assert outcomes["a"].saved
     assert isinstance(outcomes["b"], services.ReturnConflict)
