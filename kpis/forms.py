@@ -47,7 +47,9 @@ def clean_reading_value(raw, kpi):
     try:
         return imports.parse_value(raw, kpi)
     except ValueError as error:
-        raise forms.ValidationError(str(error), code="bad_value") from None
+        # Said as the form has it (a box, not a file's layouts) where it differs.
+        message = getattr(error, "on_form", str(error))
+        raise forms.ValidationError(message, code="bad_value") from None
 
 
 class ReturnForm(forms.Form):

@@ -125,6 +125,13 @@ def test_the_live_preview_rates_with_the_target_in_force(client, officer):
     assert answers["abc"]["status"] == "" and "'abc' is not a number" in answers["abc"]["error"]
 
 
+def test_the_live_preview_gives_the_forms_advice_for_no_reading(client, officer):
+    client.force_login(officer)
+    url = reverse("return_preview", args=["birmingham", NOV])
+    answer = client.post(url, {"kpi": _kpi("KPI2").pk, "value": "n/a"}).json()
+    assert answer["error"] == "'n/a' is not a number: when there is no reading, leave the box blank"
+
+
 def test_the_returns_page_shows_states_and_overdue_months(client, member, officer):
     services.monthly_return_submit(
         monthly_return=services.monthly_return_get_or_create(
