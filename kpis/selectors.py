@@ -21,6 +21,7 @@ from kpis.models import (
     KPI,
     Comparator,
     ComparatorKind,
+    MonthlyReturn,
     Organisation,
     Reading,
     ReturnState,
@@ -458,6 +459,16 @@ def _return_month(period, monthly_return, readings, kpis, today) -> ReturnMonth:
         overdue=today > due
         and (monthly_return is None or monthly_return.state == ReturnState.DRAFT),
     )
+
+
+def monthly_return(*, organisation: Organisation, period: dt.date) -> MonthlyReturn:
+    """The month's return, or an unsaved draft when nobody has started it.
+
+    Reading a return never creates one: the row is made by the first save
+    (``services.monthly_return_get_or_create``).
+    """
+    found = organisation.returns.filter(period=period).first()
+    return found or MonthlyReturn(organisation=organisation, period=period)
 
 
 def return_entries(*, organisation: Organisation, period: dt.date) -> list[dict]:

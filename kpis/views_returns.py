@@ -56,7 +56,7 @@ def return_list(request, slug):
 def return_detail(request, slug, period):
     organisation = get_organisation_for_user(request, slug)
     month = _period(period)
-    monthly_return = services.monthly_return_get_or_create(organisation=organisation, period=month)
+    monthly_return = selectors.monthly_return(organisation=organisation, period=month)
     entries = selectors.return_entries(organisation=organisation, period=month)
     can_edit = (
         can_enter_returns(request.user, organisation) and monthly_return.state == ReturnState.DRAFT
@@ -72,6 +72,9 @@ def return_detail(request, slug, period):
             messages.error(request, "This return is not a draft: it cannot be changed now.")
             return redirect("return_detail", slug=slug, period=period)
         if form.is_valid():
+            monthly_return = services.monthly_return_get_or_create(
+                organisation=organisation, period=month
+            )
             try:
                 _save_or_submit(request, monthly_return, form)
             except services.ReturnError as error:
@@ -110,9 +113,9 @@ def _save_or_submit(request, monthly_return, form):
 def return_review(request, slug, period):
     """Accept a submitted return, or reopen one with a reason."""
     organisation = get_organisation_for_commissioner(request, slug)
-    monthly_return = services.monthly_return_get_or_create(
-        organisation=organisation, period=_period(period)
-    )
+    # Only a submitted or accepted return can be reviewed: one nobody has
+    # started is refused by the service without being created.
+    monthly_return = selectors.monthly_return(organisation=organisation, period=_period(period))
     version = int(request.POST.get("version") or 0)
     try:
         if request.POST.get("action") == "accept":

@@ -152,3 +152,25 @@ def test_it_checks_ownership(client, sandwell_officer, member):
     client.force_login(member)
     response = client.post(reverse("return_detail", args=["birmingham", NOV]), {"version": 1})
     assert response.status_code == 403
+
+
+def test_opening_a_month_nobody_started_creates_no_return(client, member, officer):
+    response = _form(client, officer)
+    assert response.context["monthly_return"].state == "draft"
+    client.force_login(member)
+    client.get(reverse("return_detail", args=["birmingham", NOV]))
+    assert MonthlyReturn.objects.filter(period=dt.date(2018, 11, 1)).exists() is False
+    assert MonthlyReturn.history.count() == 0
+
+
+def test_reviewing_a_month_nobody_started_is_refused_and_creates_nothing(client, commissioner):
+    client.force_login(commissioner)
+    response = client.post(
+        reverse("return_review", args=["birmingham", NOV]),
+        {"version": 1, "action": "accept"},
+        follow=True,
+    )
+    assert "The return for November 2018 is draft; it cannot be changed now." in (
+        response.content.decode()
+    )
+    assert MonthlyReturn.objects.filter(period=dt.date(2018, 11, 1)).exists() is False
