@@ -248,6 +248,8 @@ class Analysis:
     _units: np.ndarray = field(default=None, repr=False, compare=False)
     _lines: _Lines | None = field(default=None, repr=False, compare=False)
     _values: list[Decimal] | None = field(default=None, repr=False, compare=False)
+    # The readings are _units × 10^-_digits, with or without limits.
+    _digits: int = field(default=0, repr=False, compare=False)
 
     @property
     def has_limits(self) -> bool:
@@ -262,9 +264,8 @@ class Analysis:
         """The readings as Decimals (made on first use: the dashboard needs
         only the icons)."""
         if self._values is None:
-            digits = self._lines.digits if self._lines else 0
             with localcontext(_EXACT):
-                self._values = [Decimal(int(u)).scaleb(-digits) for u in self._units]
+                self._values = [Decimal(int(u)).scaleb(-self._digits) for u in self._units]
         return self._values
 
 
@@ -328,6 +329,7 @@ def analyse_units(
             low=[set() for _ in range(count)],
             _units=units,
             _values=values,
+            _digits=digits,
         )
         if count < MIN_POINTS:
             analysis.reason = TOO_FEW.format(minimum=MIN_POINTS, count=count)

@@ -1,3 +1,6 @@
+import base64
+
+import numpy as np
 from django.urls import reverse
 
 
@@ -45,3 +48,24 @@ def test_its_query_count_is_constant(client, member, django_assert_max_num_queri
     client.force_login(member)
     with django_assert_max_num_queries(22):
         client.get(reverse("kpi_detail", args=["sandwell", "PI4"]))
+
+
+def _plotted(trace):
+    """A trace's y values as the browser reads them (plotly may pack them)."""
+    y = trace["y"]
+    if isinstance(y, dict):
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    return y
+
+
+def test_the_spc_chart_plots_readings_in_the_kpis_own_unit(client, member):
+    """Sandwell PI1 has 12 readings: the chart shows them as percentages
+    (83.0 … 66.6) and their mean, not in the engine's ten-thousandths."""
+    client.force_login(member)
+    response = client.get(reverse("kpi_detail", args=["sandwell", "PI1"]) + "?view=spc")
+    traces = {t["name"]: t for t in response.context["figure"]["data"]}
+    readings = _plotted(traces["Readings"])
+    assert readings[0] == 83.0 and readings[-1] == 66.6
+    assert max(readings) == 83.0 and min(readings) == 57.5
+    mean = _plotted(traces["Mean"])
+    assert mean[0] == mean[1] and round(mean[0], 2) == 73.89
