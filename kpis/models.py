@@ -50,12 +50,37 @@ class Organisation(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="organisations"
     )
+    # The months the app holds this organisation's returns for. A month
+    # outside is "not held": never Missing, never overdue, never questioned.
+    held_from = models.DateField(
+        null=True, blank=True, help_text="First month the app holds returns for (blank: any)"
+    )
+    held_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last month the app holds returns for (blank: returns still come in monthly)",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(held_from__isnull=True)
+                | Q(held_until__isnull=True)
+                | Q(held_from__lte=F("held_until")),
+                name="organisation_held_span_in_order",
+                violation_error_message="The held span must start before it ends.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def holds(self, period) -> bool:
+        """Whether the app holds this organisation's return for the month."""
+        if self.held_from and period < self.held_from:
+            return False
+        return not (self.held_until and period > self.held_until)
 
 
 class KPI(models.Model):
@@ -198,6 +223,13 @@ class MonthlyReturn(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reopen_reason = models.TextField(blank=True)
+    # A return the trust made before the app, e.g. in a committee paper; the
+    # app holds its figures but has no dates of submission or acceptance.
+    published_in = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where a return made outside the app was published, e.g. a committee paper",
+    )
     history = HistoricalRecords()
 
     class Meta:

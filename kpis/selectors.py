@@ -133,14 +133,14 @@ def latest_period(organisation: Organisation) -> dt.date | None:
 
 
 def available_periods(organisation: Organisation, *, today: dt.date | None = None) -> list:
-    """Months a user can pick, newest first: first reading to this month."""
+    """Months a user can pick, newest first: first reading to this month, or
+    to the end of the organisation's held span if that comes first."""
     bounds = Reading.objects.filter(kpi__organisation=organisation).aggregate(
         first=Min("period"), last=Max("period")
     )
     if bounds["first"] is None:
         return []
-    this_month = month_start(today or timezone.localdate())
-    last = max(bounds["last"], this_month)
+    last = max(bounds["last"], _last_held_month(organisation, today))
     periods, period = [], last
     while period >= bounds["first"]:
         periods.append(period)
@@ -403,6 +403,7 @@ class ReturnMonth:
     kpis: int
     late: bool
     overdue: bool
+    held: bool = True
 
     @property
     def state(self) -> str:
@@ -426,13 +427,53 @@ def returns_overview(
         return []
     kpi_count = organisation.kpis.count()
     months = []
-    period, first = month_start(today), min(starts)
+    period = max(_last_held_month(organisation, today), *starts)
+    first = min(starts)
     while period >= first:
         months.append(
-            _return_month(period, returns.get(period), counts.get(period, 0), kpi_count, today)
+            _return_month(
+                period,
+                returns.get(period),
+                counts.get(period, 0),
+                kpi_count,
+                today,
+                held=organisation.holds(period),
+            )  # fmt: skip
         )
         period = add_months(period, -1)
     return months
+
+
+NOT_HELD = "{organisation} has returns in the app for {span} only: {month} is not held."
+
+
+def held_span_label(organisation: Organisation) -> str:
+    """The held span in words, e.g. "Jan 2018 to Dec 2018"."""
+    start = f"{organisation.held_from:%b %Y}" if organisation.held_from else "the first return"
+    end = f"{organisation.held_until:%b %Y}" if organisation.held_until else "now"
+    return f"{start} to {end}"
+
+
+def not_held_reason(*, organisation: Organisation, period: dt.date) -> str | None:
+    """Why a month has nothing to show, when the app does not hold it and has
+    no reading for it; None for a month that is held or has readings."""
+    if organisation.holds(period):
+        return None
+    if Reading.objects.filter(kpi__organisation=organisation, period=period).exists():
+        return None
+    return NOT_HELD.format(
+        organisation=organisation.name,
+        span=held_span_label(organisation),
+        month=f"{period:%B %Y}",
+    )
+
+
+def _last_held_month(organisation: Organisation, today: dt.date | None) -> dt.date:
+    """This month, or the last month of a held span that has ended."""
+    this_month = month_start(today or timezone.localdate())
+    if organisation.held_until:
+        return min(organisation.held_until, this_month)
+    return this_month
 
 
 def return_month(*, organisation: Organisation, period: dt.date, today=None) -> ReturnMonth:
@@ -443,10 +484,11 @@ def return_month(*, organisation: Organisation, period: dt.date, today=None) -> 
         Reading.objects.filter(kpi__organisation=organisation, period=period).count(),
         organisation.kpis.count(),
         today or timezone.localdate(),
+        held=organisation.holds(period),
     )
 
 
-def _return_month(period, monthly_return, readings, kpis, today) -> ReturnMonth:
+def _return_month(period, monthly_return, readings, kpis, today, *, held: bool) -> ReturnMonth:
     due = due_date(period)
     submitted = monthly_return.submitted_at if monthly_return else None
     return ReturnMonth(
@@ -455,8 +497,11 @@ def _return_month(period, monthly_return, readings, kpis, today) -> ReturnMonth:
         monthly_return=monthly_return,
         readings=readings,
         kpis=kpis,
+        held=held,
         late=bool(submitted and timezone.localdate(submitted) > due),
-        overdue=today > due
+        # A month the app does not hold is never overdue: nobody owes it.
+        overdue=held
+        and today > due
         and (monthly_return is None or monthly_return.state == ReturnState.DRAFT),
     )
 

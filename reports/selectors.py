@@ -19,7 +19,14 @@ from inspections.selectors import ActionRow, action_tracker, brag_counts, inspec
 from kpis import rating, spc
 from kpis.models import Organisation, Reading
 from kpis.periods import add_months, contract_year, label_period, month_end
-from kpis.selectors import ReturnMonth, StatusRow, StatusTable, return_month, status_table
+from kpis.selectors import (
+    ReturnMonth,
+    StatusRow,
+    StatusTable,
+    not_held_reason,
+    return_month,
+    status_table,
+)
 
 # The schedule's headings, paraphrased; the "Service Period" is the month.
 HEADINGS = {
@@ -170,6 +177,8 @@ class MonthlyReport:
     rectification_plans: list[PlanProgress]
     inspections: list[InspectionLine]
     inspections_from: dt.date
+    # Why the KPI sections are empty when the app does not hold the month.
+    not_held: str = ""
     sections: dict[str, Section] = field(default_factory=dict)
 
     @property
@@ -355,6 +364,12 @@ def _return_summary(month: ReturnMonth, month_label: str) -> str:
     due = f"due by {_day(month.due)}"
     held = f"The app holds {month.readings} of {month.kpis} readings for {month_label}"
     monthly_return = month.monthly_return
+    if monthly_return is not None and monthly_return.published_in:
+        state = monthly_return.get_state_display().lower()
+        return (
+            f"The return for {month_label} was made before the app and published in "
+            f"{monthly_return.published_in}; it is {state}. {held}."
+        )
     if monthly_return is None or monthly_return.submitted_at is None:
         state = (
             "has not been started" if monthly_return is None else "is a draft, not yet submitted"
@@ -399,6 +414,8 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
         if report.inspections
         else NO_INSPECTIONS.format(organisation=name, start=_day(report.inspections_from), end=end),
     }
+    if report.not_held:
+        empty.update(summary=report.not_held, indicators=report.not_held, failures=report.not_held)
     summary = {
         "summary": f"{len(report.indicators)} KPIs: {counts[rating.RED]} Red, "
         f"{counts[rating.AMBER]} Amber, {counts[rating.GREEN]} Green, "
@@ -442,20 +459,27 @@ def monthly_report(
     today = today or timezone.localdate()
     table = status_table(organisation=organisation, period=period, today=today)
     commentary = _commentary(organisation=organisation, period=period)
-    indicators = [
-        IndicatorLine(
-            row=row,
-            commentary=commentary.get(row.kpi.pk, ""),
-            # The analysis the status table made for the icons: SPC runs once.
-            spc=kpi_spc(
-                analysis=row.spc,
-                latest=row.latest_reading,
-                polarity=row.kpi.polarity,
-                target=row.target,
-            ),
-        )
-        for row in table.rows
-    ]
+    # A month the app does not hold has no KPI figures to report (its KPIs are
+    # not Missing); the inspections and plans sections still apply.
+    not_held = not_held_reason(organisation=organisation, period=period) or ""
+    indicators = (
+        []
+        if not_held
+        else [
+            IndicatorLine(
+                row=row,
+                commentary=commentary.get(row.kpi.pk, ""),
+                # The analysis the status table made for the icons: SPC runs once.
+                spc=kpi_spc(
+                    analysis=row.spc,
+                    latest=row.latest_reading,
+                    polarity=row.kpi.polarity,
+                    target=row.target,
+                ),
+            )
+            for row in table.rows
+        ]
+    )
     plans = _plans(
         organisation=organisation,
         period=period,
@@ -468,13 +492,14 @@ def monthly_report(
         period=period,
         table=table,
         return_month=month,
-        return_summary=_return_summary(month, label_period(period)),
+        return_summary=not_held or _return_summary(month, label_period(period)),
         indicators=indicators,
         failures=[i for i in indicators if i.row.status in (rating.RED, rating.MISSING)],
         action_plans=[p for p in plans if p.plan.kind != PlanKind.RECTIFICATION],
         rectification_plans=[p for p in plans if p.plan.kind == PlanKind.RECTIFICATION],
         inspections=_inspections(organisation=organisation, start=inspections_from, period=period),
         inspections_from=inspections_from,
+        not_held=not_held,
     )
     report.sections = _sections(report)
     return report

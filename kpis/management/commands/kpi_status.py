@@ -5,7 +5,7 @@ from kpis.formatting import band, with_unit
 from kpis.models import Organisation
 from kpis.periods import PeriodError, parse_period
 from kpis.rating import STATUS_LABELS
-from kpis.selectors import status_table
+from kpis.selectors import not_held_reason, status_table
 
 
 class Command(BaseCommand):
@@ -28,6 +28,8 @@ class Command(BaseCommand):
             month = parse_period(period) if period else None
         except PeriodError as error:
             raise CommandError(str(error)) from None
+        if month and (reason := not_held_reason(organisation=org, period=month)):
+            raise CommandError(reason)
 
         table = status_table(organisation=org, period=month)
         if table.period is None:

@@ -54,6 +54,9 @@ def test_it_prints_a_readable_table(seeds):
 
 
 def test_it_rates_a_month_without_a_reading_as_missing(seeds):
+    # A trust whose returns still come in: every month after Oct 2018 is held.
+    seeds["birmingham"].held_until = None
+    seeds["birmingham"].save()
     rows = list(
         csv.DictReader(io.StringIO(_run("birmingham", "--period", "2018-11", "--format", "csv")))
     )
@@ -70,3 +73,13 @@ def test_it_refuses_an_unknown_organisation(seeds):
 def test_it_refuses_a_malformed_period(seeds, period):
     with pytest.raises(CommandError, match="is not a month"):
         _run("birmingham", "--period", period)
+
+
+def test_it_refuses_a_month_the_app_does_not_hold(seeds):
+    """The seeds give Birmingham's Oct 2018 only: Nov 2018 is not Missing."""
+    with pytest.raises(CommandError) as error:
+        _run("birmingham", "--period", "2018-11", "--format", "csv")
+    assert str(error.value) == (
+        "Birmingham Children's Trust has returns in the app for Oct 2018 to Oct 2018 only: "
+        "November 2018 is not held."
+    )

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from kpis import services
-from kpis.models import KPI, MonthlyReturn, Reading
+from kpis.models import KPI, MonthlyReturn, Organisation, Reading
 
 NOV = "2018-11"
 
@@ -133,6 +133,8 @@ def test_the_live_preview_gives_the_forms_advice_for_no_reading(client, officer)
 
 
 def test_the_returns_page_shows_states_and_overdue_months(client, member, officer):
+    # A trust whose returns still come in: every month after Oct 2018 is held.
+    Organisation.objects.filter(slug="birmingham").update(held_until=None)
     services.monthly_return_submit(
         monthly_return=services.monthly_return_get_or_create(
             organisation=officer.organisations.get(), period=dt.date(2018, 10, 1)
@@ -174,3 +176,12 @@ def test_reviewing_a_month_nobody_started_is_refused_and_creates_nothing(client,
         response.content.decode()
     )
     assert MonthlyReturn.objects.filter(period=dt.date(2018, 11, 1)).exists() is False
+
+
+def test_months_after_the_held_span_are_neither_listed_nor_overdue(client, member):
+    """The seeds give Sandwell Jan–Dec 2018: nothing after Dec 2018 is owed."""
+    client.force_login(member)
+    response = client.get(reverse("return_list", args=["sandwell"]))
+    months = [m.period for m in response.context["months"]]
+    assert months[0] == dt.date(2018, 12, 1) and months[-1] == dt.date(2018, 1, 1)
+    assert len(months) == 12
