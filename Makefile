@@ -75,8 +75,7 @@ $(DEV_STAMP): $(STAMP)
 
 run: venv
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py loaddata birmingham sandwell inspections_letters inspections_plans seed_returns
-	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py demo_setup
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py runserver $(RUN_ADDR)
 

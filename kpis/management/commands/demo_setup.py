@@ -1,0 +1,21 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+# What `make run` loads, in order; the tour (tests/browser/test_tour.py) loads
+# the same, so the pages it reads are the pages a new user sees.
+SEED_FIXTURES = [
+    "birmingham",
+    "sandwell",
+    "inspections_letters",
+    "inspections_plans",
+    "seed_returns",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the seed data and the demo accounts (what `make run` serves). Safe to run again."
+
+    def handle(self, *args, **options):
+        verbosity = options["verbosity"]
+        call_command("loaddata", *SEED_FIXTURES, verbosity=verbosity)
+        call_command("create_demo_accounts", stdout=self.stdout, verbosity=verbosity)
