@@ -4,19 +4,13 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from kpis.units import Unit
+
 
 class Polarity(models.TextChoices):
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"
     WITHIN = "within", "Within band"
-
-
-class Unit(models.TextChoices):
-    PERCENT = "percent", "%"
-    DAYS = "days", "days"
-    COUNT = "count", "count"
-    RATE_PER_10K = "rate_per_10k", "per 10,000"
-    AVERAGE = "average", "average"
 
 
 class Frequency(models.TextChoices):

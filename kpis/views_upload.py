@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kpis import imports
 from kpis.access import get_organisation_for_officer
+from kpis.imports import files, readings
+from kpis.imports.messages import TOO_BIG
 from kpis.models import Upload
 from trustmonitor.security import log_event, log_import
 
@@ -27,15 +28,15 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         # Refuse before reading: the parser never sees an oversized file
         # (SizeLimitedUploadHandler kept no more than one byte too many).
-        if upload.size > imports.MAX_UPLOAD_BYTES:
+        if upload.size > files.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                imports.TOO_BIG.format(limit=imports.MAX_UPLOAD_BYTES), code="too_big"
+                TOO_BIG.format(limit=files.MAX_UPLOAD_BYTES), code="too_big"
             )
         # Then the name and the first bytes, before the file is stored: a
         # program, an image or a zip bomb never reaches the database.
         try:
-            imports.check_file(upload.name, upload.read())
-        except imports.ImportFileError as error:
+            files.check_file(upload.name, upload.read())
+        except files.ImportFileError as error:
             raise forms.ValidationError(str(error), code="bad_file") from None
         upload.seek(0)
         return upload
@@ -78,11 +79,11 @@ def _get_upload_for_user(request, slug, pk) -> Upload:
 
 def _import(upload: Upload, *, dry_run: bool, user):
     try:
-        return imports.readings_import(
+        return readings.readings_import(
             organisation=upload.organisation, name=upload.name, data=bytes(upload.data),
             user=user, dry_run=dry_run,
         ), None  # fmt: skip
-    except imports.ImportFileError as error:
+    except files.ImportFileError as error:
         return None, str(error)
 
 

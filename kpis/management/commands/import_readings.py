@@ -10,14 +10,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kpis.formatting import plain
-from kpis.imports import (
-    MAX_UPLOAD_BYTES,
-    ImportFileError,
-    ImportResult,
-    file_kpi_codes,
-    organisations_for_kpi_codes,
-    readings_import,
-)
+from kpis.imports.files import MAX_UPLOAD_BYTES, ImportFileError
+from kpis.imports.readings import readings_import
+from kpis.imports.rows import ImportResult, file_kpi_codes, organisations_for_kpi_codes
 from kpis.models import Organisation
 from kpis.periods import format_period
 from trustmonitor.security import log_event, log_import

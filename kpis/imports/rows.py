@@ -1,0 +1,179 @@
+"""What a parse produces — good rows, row errors, the result of an import —
+and the organisation's KPIs looked up by code."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from kpis.imports.cells import (
+    _cell_text,
+    _CellProblem,
+    _ExcelError,
+    _is_blank,
+    _NoCachedValue,
+    _shown,
+)
+from kpis.imports.files import _read_table
+from kpis.imports.layouts import _cell, _readings_layout
+from kpis.imports.messages import (
+    KPI_REQUIRED,
+    OTHER_ORGANISATION_KPI,
+    UNKNOWN_KPI,
+)
+from kpis.models import KPI, Organisation
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad row (or cell): ``row`` as a spreadsheet numbers it, header = 1."""
+
+    row: int
+    message: str
+    column: str = ""  # e.g. "C (value)" or, in the wide layout, "D (Mar-18)"
+
+    def __str__(self):
+        where = f"Row {self.row}, column {self.column}" if self.column else f"Row {self.row}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    row: int
+    kpi_code: str
+    period: dt.date
+    value: Decimal
+    # None when the file has no commentary column (the wide layout never
+    # has): the reading's commentary is then left as it is.
+    commentary: str | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    column: str = ""  # the month's column in the wide layout
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    row: int
+    kpi_code: str
+    valid_from: dt.date
+    target: Decimal
+    lower: Decimal
+    upper: Decimal
+
+
+class PreviousReading(NamedTuple):
+    value: Decimal
+    numerator: Decimal | None
+    denominator: Decimal | None
+    commentary: str
+
+
+class PreviousTarget(NamedTuple):
+    target: Decimal
+    lower: Decimal
+    upper: Decimal
+
+
+@dataclass
+class ImportResult:
+    """What an import found: each good row is new, changed or unchanged.
+
+    ``changed`` holds ``(row, previous)`` pairs, ``previous`` being a
+    :class:`PreviousReading` or :class:`PreviousTarget`, for an "old → new"
+    preview. ``saved`` is True only when the rows were written.
+    """
+
+    new: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    saved: bool = False
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        """``12 new, 3 changed, 0 unchanged; saved``."""
+        counts = (
+            f"{len(self.new):,} new, {len(self.changed):,} changed, "
+            f"{len(self.unchanged):,} unchanged"
+        )
+        if self.errors:
+            count = len(self.errors)
+            return f"{counts}; {count:,} error{'s' if count != 1 else ''}: nothing saved"
+        if self.dry_run:
+            return f"{counts}; dry run: nothing saved"
+        return f"{counts}; saved" if self.saved else f"{counts}; nothing saved"
+
+
+# --- KPIs --------------------------------------------------------------------
+
+
+class _KPIs:
+    """The organisation's KPIs by code (case-insensitive), and whose a code
+    is when it is not the organisation's."""
+
+    def __init__(self, organisation: Organisation):
+        self.organisation = organisation
+        self.by_code = {k.code: k for k in organisation.kpis.all()}
+        self.by_folded = {code.casefold(): k for code, k in self.by_code.items()}
+        self._others: dict[str, str] | None = None
+
+    def get(self, cell: Any) -> KPI:
+        code = _cell_text(cell)
+        if not code:
+            raise _CellProblem(KPI_REQUIRED)
+        kpi = self.by_code.get(code) or self.by_folded.get(code.casefold())
+        if kpi is not None:
+            return kpi
+        if self._others is None:
+            self._others = {
+                c.casefold(): name
+                for c, name in KPI.objects.exclude(organisation=self.organisation)
+                .order_by("organisation__name")
+                .values_list("code", "organisation__name")
+            }
+        if other := self._others.get(code.casefold()):
+            raise _CellProblem(
+                OTHER_ORGANISATION_KPI.format(
+                    code=code, other=other, organisation=self.organisation
+                )
+            )
+        raise _CellProblem(UNKNOWN_KPI.format(code=code, organisation=self.organisation))
+
+
+def _sorted_errors(errors: list[RowError]) -> list[RowError]:
+    return sorted(errors, key=lambda e: e.row)
+
+
+# --- Which organisation a file is for ----------------------------------------
+
+
+def file_kpi_codes(*, name: str, data: bytes) -> set[str]:
+    """The KPI codes in a readings file (raises ImportFileError like an import)."""
+    table = _read_table(name, data)
+    index = _readings_layout(table).columns["kpi"]
+    codes = set()
+    for _, cells in table.rows:
+        cell = _cell(cells, index)
+        if isinstance(cell, _ExcelError | _NoCachedValue) or _is_blank(cell):
+            continue
+        code = _shown(cell)
+        if code.casefold() != "kpi":
+            codes.add(code)
+    return codes
+
+
+def organisations_for_kpi_codes(*, codes: Iterable[str]) -> list[Organisation]:
+    """The organisations that have any of these KPI codes (case-insensitive).
+
+    ``import_readings`` without ``--organisation`` uses the file's codes'
+    organisation when there is exactly one; codes that no organisation has
+    are left to the import to report, row by row.
+    """
+    folded = {code.casefold() for code in codes}
+    owners = {
+        organisation_id
+        for code, organisation_id in KPI.objects.values_list("code", "organisation_id")
+        if code.casefold() in folded
+    }
+    return list(Organisation.objects.filter(pk__in=owners))
