@@ -152,6 +152,8 @@ class Comparator(models.Model):
     value = models.DecimalField(**VALUE_FIELD)
     label = models.CharField(max_length=100, blank=True, help_text="e.g. West Midlands")
     source = models.CharField(max_length=300, blank=True)
+    # Imports write comparators from a trust's own sheet: who changed which, and when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kpi", "year", "kind"]
@@ -220,6 +222,9 @@ class Upload(models.Model):
     )
     name = models.CharField(max_length=255)
     data = models.BinaryField()
+    # The column roles the uploader chose in the preview (ImportMapping.columns),
+    # until the upload is confirmed; None while the found mapping stands.
+    mapping = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     saved_at = models.DateTimeField(null=True, blank=True)
 
@@ -228,3 +233,33 @@ class Upload(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ImportMapping(models.Model):
+    """The column roles an officer confirmed for an organisation's own sheet
+    (kpis.imports.mapping), applied to its next file with the same headings.
+
+    ``signature`` hashes the heading and sub-heading rows, months stood for
+    by a placeholder, so next month's file, a month further on, matches.
+    ``columns`` is a list of ``{"index", "role"[, "period"]}``.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_mappings"
+    )
+    signature = models.CharField(max_length=64)
+    columns = models.JSONField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "signature"], name="import_mapping_once_per_headings"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} headings {self.signature[:8]} ({self.confirmed_at:%Y-%m-%d})"

@@ -17,6 +17,7 @@ from kpis.imports.cells import (
     _period_cell,
 )
 from kpis.imports.files import ImportFileError, _Table
+from kpis.imports.mapping import KPI, Mapping, detect
 from kpis.imports.messages import (
     DATA_WITHOUT_HEADING,
     DUPLICATE_COLUMN,
@@ -43,6 +44,16 @@ class _Layout:
     wide: bool
     columns: dict[str, int]  # heading → index (long layout, targets)
     months: list[tuple[int, dt.date]] = field(default_factory=list)  # wide layout
+    mapping: Mapping | None = None  # a trust's own sheet, headings found below row 1
+
+
+class MappingError(ImportFileError):
+    """A trust's own sheet whose columns cannot all be placed: ``mapping``
+    says what was found, so the preview can offer to correct it."""
+
+    def __init__(self, mapping: Mapping):
+        super().__init__(" ".join(mapping.problems))
+        self.mapping = mapping
 
 
 def _check_headings(table: _Table, known: Iterable[str] | None) -> dict[str, int]:
@@ -95,7 +106,10 @@ def _unknown_layout(table: _Table) -> ImportFileError:
     return ImportFileError(message)
 
 
-def _readings_layout(table: _Table) -> _Layout:
+def _readings_layout(table: _Table, chosen: list[dict] | None = None) -> _Layout:
+    """The long or wide layout when row 1 names its columns; else a trust's
+    own sheet whose heading row :func:`kpis.imports.mapping.detect` finds,
+    read with the roles ``chosen`` for its columns, if any."""
     headings = [_heading(c) for c in table.header]
     present = set(headings)
     if {"kpi", "period", "value"} <= present:
@@ -119,7 +133,13 @@ def _readings_layout(table: _Table) -> _Layout:
             )
         )
     if not headings or headings[0] != "kpi":
-        raise _unknown_layout(table)
+        mapping = detect([(1, table.header), *table.rows], chosen=chosen)
+        if mapping is None:
+            raise _unknown_layout(table)
+        if mapping.problems:
+            raise MappingError(mapping)
+        index = mapping.index(KPI)
+        return _Layout(wide=True, columns={"kpi": index}, months=mapping.months, mapping=mapping)
     columns = _check_headings(table, None)
     months: list[tuple[int, dt.date]] = []
     seen: dict[dt.date, int] = {}

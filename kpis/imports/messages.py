@@ -62,6 +62,25 @@ NOT_A_MONTH_COLUMN = (
 )
 DUPLICATE_MONTH_COLUMN = "Columns {first} and {column} are both for {period}."
 DATA_WITHOUT_HEADING = "Column {column} has values (first in row {row}) but no heading in row 1."
+# A trust's own sheet, its headings below title rows (mapping.py).
+MAPPING_UNKNOWN_HEADING = (
+    "Column {column} heading {text!r} (row {row}) is not one this import knows: choose what "
+    "it is in the preview, or rename it (a month such as Jan-18, kpi, title, or a statistical "
+    "neighbour, England or region average)."
+)
+MAPPING_VALUES_WITHOUT_HEADING = (
+    "Column {column} has values (first in row {first}) but no heading in row {row}: choose "
+    "what it is in the preview, or give it a heading."
+)
+MAPPING_NO_KPI_COLUMN = (
+    "Row {row} has no column naming the KPIs (kpi, code, PLNO, or a heading with 'KPI' or "
+    "'indicator' in it): choose the KPI identifier in the preview."
+)
+MAPPING_TWO_KPI_COLUMNS = (
+    "Columns {columns} both look like the KPI identifier: choose one in the preview and "
+    "ignore the other."
+)
+MAPPING_NO_MONTHS = "No column below row {row}'s headings is a month: there are no readings."
 
 # --- Row problems (RowError) ------------------------------------------------
 
@@ -97,6 +116,13 @@ VALUE_MISMATCH = (
     "gives {computed})"
 )
 KPI_REQUIRED = "the kpi cell is blank: every row needs a KPI code"
+NOT_A_KPI_IDENTIFIER = (
+    "{text!r} is not a KPI of {organisation}: not one of its codes, its own numbers "
+    "(1.00 for PI1) or its titles"
+)
+AMBIGUOUS_KPI_NUMBER = "{text!r} could be {codes}: write the KPI code instead"
+AMBIGUOUS_KPI_TITLE = "the title {text!r} is that of {codes}: write the KPI code instead"
+KPI_OR_TITLE_REQUIRED = "the KPI and title cells are blank: every row needs a KPI"
 UNKNOWN_KPI = "{code!r} is not a KPI of {organisation}"
 OTHER_ORGANISATION_KPI = "{code!r} belongs to {other}, not {organisation}"
 PERIOD_REQUIRED = "a period is required, written as YYYY-MM, e.g. 2018-10"

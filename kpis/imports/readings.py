@@ -3,7 +3,7 @@ new, changed and unchanged, and save them with history in one transaction."""
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -21,8 +21,12 @@ from kpis.imports.cells import (
     _value_from_parts,
     parse_value,
 )
+from kpis.imports.comparators import _classify_comparators, _comparators_save, comparator_source
 from kpis.imports.files import ImportFileError, _read_table, _Table
-from kpis.imports.layouts import _cell, _is_stray_header, _Layout, _readings_layout
+from kpis.imports.layouts import MappingError, _cell, _is_stray_header, _Layout, _readings_layout
+from kpis.imports.mapping import KPI as MAPPED_KPI
+from kpis.imports.mapping import READ_ROLES, Mapping, SkippedRow, is_footnote, means_no_comparator
+from kpis.imports.mapping import TITLE as MAPPED_TITLE
 from kpis.imports.messages import (
     DUPLICATE_KPI_ROW,
     DUPLICATE_READING,
@@ -33,7 +37,9 @@ from kpis.imports.messages import (
     RETURN_SUBMITTED,
     STRAY_HEADER,
 )
+from kpis.imports.remembered import remembered_choices
 from kpis.imports.rows import (
+    ComparatorRow,
     ImportResult,
     PreviousReading,
     ReadingRow,
@@ -58,12 +64,47 @@ class _ParsedReadings:
     errors: list[RowError]
     has_commentary: bool
     has_parts: bool
+    mapping: Mapping | None = None
+    skipped: list[SkippedRow] = field(default_factory=list)
+    comparators: list[tuple[ComparatorRow, KPI]] = field(default_factory=list)
 
 
-def _parse_readings(table: _Table, organisation: Organisation, today: dt.date) -> _ParsedReadings:
-    layout = _readings_layout(table)
+def _layout(table: _Table, organisation: Organisation, chosen: list[dict] | None) -> _Layout:
+    """The table's layout. A trust's own sheet is read with the roles
+    ``chosen`` in the preview or, failing those, the roles remembered for the
+    organisation's sheets with the same headings, or else as found."""
+    try:
+        layout = _readings_layout(table, chosen)
+    except MappingError as error:
+        if chosen is not None:
+            raise
+        layout, found = None, error.mapping
+    else:
+        found = layout.mapping
+    if found is None or chosen is not None:
+        return layout
+    stored = remembered_choices(organisation=organisation, signature=found.signature)
+    if stored is None:
+        if layout is None:
+            raise MappingError(found)
+        return layout
+    try:
+        layout = _readings_layout(table, stored)
+    except MappingError as error:
+        error.mapping.remembered = True
+        raise
+    layout.mapping.remembered = True
+    return layout
+
+
+def _parse_readings(
+    table: _Table, organisation: Organisation, today: dt.date, chosen: list[dict] | None = None
+) -> _ParsedReadings:
+    layout = _layout(table, organisation, chosen)
     kpis = _KPIs(organisation)
     current = month_start(today)
+    if layout.mapping is not None:
+        return _parse_mapped(table, layout.mapping, kpis, current)
     rows: list[tuple[ReadingRow, KPI]] = []
     errors: list[RowError] = []
     first_row: dict[tuple[int, dt.date], int] = {}  # long layout: (KPI, month) → row
@@ -131,6 +172,91 @@ def _parse_readings(table: _Table, organisation: Organisation, today: dt.date) -
         has_commentary="commentary" in layout.columns,
         has_parts="numerator" in layout.columns,
     )
+
+
+def _future(period: dt.date, current: dt.date) -> None:
+    if period > current:
+        raise _CellProblem(
+            FUTURE_PERIOD.format(period=format_period(period), current=format_period(current))
+        )
+
+
+def _parse_mapped(
+    table: _Table, mapping: Mapping, kpis: _KPIs, current: dt.date
+) -> _ParsedReadings:
+    """A trust's own sheet: each row below the headings is a KPI, by code,
+    number or title, with a reading in each month column that is not blank,
+    and comparators in the comparator columns. Titles above the headings,
+    sub-headings and notes under the table are skipped, and listed."""
+    rows: list[tuple[ReadingRow, KPI]] = []
+    comparators: list[tuple[ComparatorRow, KPI]] = []
+    errors: list[RowError] = []
+    skipped = list(mapping.skipped)
+    passed = {s.row for s in skipped}
+    kpi_index, title_index = mapping.index(MAPPED_KPI), mapping.index(MAPPED_TITLE)
+    read = {c.index for c in mapping.columns if c.role in READ_ROLES}
+    kpi_row: dict[int, int] = {}
+    year = mapping.year
+    for number, cells in table.rows:
+        if number <= mapping.heading_row or number in passed:
+            continue
+        if all(_is_blank(c) for i, c in enumerate(cells) if i in read):
+            continue
+        if is_footnote(cells) and not kpis.has_code(_cell(cells, kpi_index)):
+            skipped.append(SkippedRow(number, "a note under the table"))
+            continue
+        try:
+            kpi = kpis.identify(_cell(cells, kpi_index), _cell(cells, title_index))
+        except _CellProblem as problem:
+            errors.append(RowError(number, str(problem), mapping_column(table, mapping, kpi_index)))
+            continue
+        if (first := kpi_row.get(kpi.pk)) is not None:
+            errors.append(RowError(number, DUPLICATE_KPI_ROW.format(code=kpi.code, first=first)))
+            continue
+        kpi_row[kpi.pk] = number
+        for index, period in mapping.months:
+            cell = _cell(cells, index)
+            if _is_blank(cell):
+                continue  # no reading for that month
+            column = mapping_column(table, mapping, index)
+            try:
+                _future(period, current)
+                value = parse_value(cell, kpi)
+            except _CellProblem as problem:
+                errors.append(RowError(number, str(problem), column))
+                continue
+            rows.append(
+                (ReadingRow(number, kpi.code, period, value, None, None, None, column), kpi)
+            )
+        for comparator in mapping.comparators:
+            cell = _cell(cells, comparator.index)
+            if means_no_comparator(cell):
+                continue
+            column = mapping_column(table, mapping, comparator.index)
+            try:
+                value = parse_value(cell, kpi)
+            except _CellProblem as problem:
+                errors.append(RowError(number, str(problem), column))
+                continue
+            offered = ComparatorRow(
+                number, kpi.code, comparator.kind, comparator.label, year, value, column
+            )
+            comparators.append((offered, kpi))
+    skipped.sort(key=lambda s: s.row)
+    return _ParsedReadings(
+        rows=rows,
+        errors=errors,
+        has_commentary=False,
+        has_parts=False,
+        mapping=mapping,
+        skipped=skipped,
+        comparators=comparators,
+    )
+
+
+def mapping_column(table: _Table, mapping: Mapping, index: int) -> str:
+    """``I (Jan-18)``: the letter and the heading as the sheet shows it."""
+    return table.column(index, mapping.columns[index].heading)
 
 
 def _long_reading(
@@ -279,30 +405,44 @@ def readings_import(
     source: str = Source.UPLOAD,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    chosen: list[dict] | None = None,
+    save_comparators: bool = False,
 ) -> ImportResult:
     """Read a CSV or XLSX file of readings and, if every row is good and
     this is not a dry run, save it in one transaction, with history.
 
-    Raises ImportFileError when the file as a whole cannot be read; row
-    problems come back in ``result.errors`` (and then nothing is saved).
-    ``progress``, if given, is told what is happening on long files.
+    Raises ImportFileError when the file as a whole cannot be read (a
+    MappingError, with the mapping found, when a trust's own sheet has
+    columns that cannot be placed); row problems come back in
+    ``result.errors`` (and then nothing is saved). ``progress``, if given, is
+    told what is happening on long files. A trust's own sheet is read with
+    the column roles ``chosen`` (see :mod:`kpis.imports.mapping`), else those
+    remembered for its headings; the comparators it offers are saved too
+    when ``save_comparators``.
     """
     table = _read_table(name, data)
     long_file = len(table.rows) > LONG_FILE_ROWS and progress is not None
     if long_file:
         progress(f"Reading {len(table.rows):,} rows…")
-    parsed = _parse_readings(table, organisation, today or timezone.localdate())
-    if not parsed.rows and not parsed.errors:
+    parsed = _parse_readings(table, organisation, today or timezone.localdate(), chosen)
+    if not parsed.rows and not parsed.errors and not parsed.comparators:
         raise ImportFileError(NO_ROWS)
-    result = ImportResult(errors=list(parsed.errors), dry_run=dry_run)
+    result = ImportResult(
+        errors=list(parsed.errors), dry_run=dry_run, mapping=parsed.mapping, skipped=parsed.skipped
+    )
+    source_text = comparator_source(title=parsed.mapping.title, name=name) if parsed.mapping else ""
     if parsed.errors or dry_run:
         _classify_readings(parsed, organisation, result, lock=False)
+        _classify_comparators(parsed.comparators, organisation, result, source=source_text)
         result.errors = _sorted_errors(result.errors)
         return result
 
     with transaction.atomic():
         _import_lock(organisation)
         to_create, to_update, touched = _classify_readings(parsed, organisation, result, lock=True)
+        new_comparators, changed_comparators = _classify_comparators(
+            parsed.comparators, organisation, result, source=source_text
+        )
         now = timezone.now()
         for reading in (*to_create, *to_update):
             reading.source = source
@@ -310,6 +450,10 @@ def readings_import(
             reading.entered_at = now
         _validate(to_create, result.new, result, ["kpi", "entered_by"])
         _validate(to_update, [row for row, _ in result.changed], result, ["kpi", "entered_by"])
+        if save_comparators:
+            changed_rows = [row for row, _ in result.comparators_changed]
+            _validate(new_comparators, result.comparators_new, result, ["kpi"])
+            _validate(changed_comparators, changed_rows, result, ["kpi"])
         if result.errors:
             result.errors = _sorted_errors(result.errors)
             return result
@@ -321,6 +465,9 @@ def readings_import(
             to_create, Reading, batch_size=500, default_user=user, default_change_reason=reason
         )
         saving.bulk_update_with_history(to_update, _READING_FIELDS, user=user, reason=reason)
+        if save_comparators:
+            _comparators_save(new_comparators, changed_comparators, user=user, reason=reason)
+            result.comparators_saved = True
         result.saved = True
     return result
 

@@ -2,6 +2,7 @@
 and the organisation's KPIs looked up by code."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +19,11 @@ from kpis.imports.cells import (
 from kpis.imports.files import _read_table
 from kpis.imports.layouts import _cell, _readings_layout
 from kpis.imports.messages import (
+    AMBIGUOUS_KPI_NUMBER,
+    AMBIGUOUS_KPI_TITLE,
+    KPI_OR_TITLE_REQUIRED,
     KPI_REQUIRED,
+    NOT_A_KPI_IDENTIFIER,
     OTHER_ORGANISATION_KPI,
     UNKNOWN_KPI,
 )
@@ -62,6 +67,20 @@ class TargetRow:
     upper: Decimal
 
 
+@dataclass(frozen=True)
+class ComparatorRow:
+    """A comparator cell of a trust's own sheet: ``kind`` statistical_neighbours,
+    england or region, for ``year``."""
+
+    row: int
+    kpi_code: str
+    kind: str
+    label: str
+    year: int
+    value: Decimal
+    column: str
+
+
 class PreviousReading(NamedTuple):
     value: Decimal
     numerator: Decimal | None
@@ -90,6 +109,23 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     saved: bool = False
     dry_run: bool = False
+    # A trust's own sheet: the mapping read by (kpis.imports.mapping.Mapping),
+    # the rows it skipped, and the comparators it offers — new, changed as
+    # (row, previous value), unchanged — and whether they were saved too.
+    mapping: Any = None
+    skipped: list = field(default_factory=list)
+    comparators_new: list[ComparatorRow] = field(default_factory=list)
+    comparators_changed: list[tuple[ComparatorRow, Decimal]] = field(default_factory=list)
+    comparators_unchanged: list[ComparatorRow] = field(default_factory=list)
+    comparators_saved: bool = False
+
+    @property
+    def comparators(self) -> list[ComparatorRow]:
+        changed = [row for row, _ in self.comparators_changed]
+        return sorted(
+            [*self.comparators_new, *changed, *self.comparators_unchanged],
+            key=lambda c: (c.row, c.column),
+        )
 
     def summary(self) -> str:
         """``12 new, 3 changed, 0 unchanged; saved``."""
@@ -116,7 +152,16 @@ class _KPIs:
         self.organisation = organisation
         self.by_code = {k.code: k for k in organisation.kpis.all()}
         self.by_folded = {code.casefold(): k for code, k in self.by_code.items()}
+        self.by_number: dict[int, list[KPI]] = {}
+        self.by_title: dict[str, list[KPI]] = {}
+        for kpi in self.by_code.values():
+            if match := _TRAILING_NUMBER.search(kpi.code):
+                self.by_number.setdefault(int(match[1]), []).append(kpi)
+            self.by_title.setdefault(_folded_title(kpi.title), []).append(kpi)
         self._others: dict[str, str] | None = None
+
+    def has_code(self, cell: Any) -> bool:
+        return isinstance(cell, str) and cell.strip().casefold() in self.by_folded
 
     def get(self, cell: Any) -> KPI:
         code = _cell_text(cell)
@@ -125,6 +170,46 @@ class _KPIs:
         kpi = self.by_code.get(code) or self.by_folded.get(code.casefold())
         if kpi is not None:
             return kpi
+        self._refuse_other_organisations(code)
+        raise _CellProblem(UNKNOWN_KPI.format(code=code, organisation=self.organisation))
+
+    def identify(self, cell: Any, title: Any = None) -> KPI:
+        """A KPI from a trust's own sheet: by its code (``PI1``), by the
+        organisation's own number for it (``1.00``, ``1`` → the one KPI whose
+        code ends in 1), or else by its title, spaces and case aside.
+
+        A number two KPIs' codes end in (``KPI1`` and ``PI1``) or a title two
+        KPIs share identifies neither: it is an error, not a guess.
+        """
+        text, title_text = _cell_text(cell), _cell_text(title)
+        if text:
+            kpi = self.by_code.get(text) or self.by_folded.get(text.casefold())
+            if kpi is not None:
+                return kpi
+            if (number := _whole_number(cell)) is not None:
+                kpi = self._only(self.by_number.get(number, []), AMBIGUOUS_KPI_NUMBER, text)
+                if kpi is not None:
+                    return kpi
+        if title_text:
+            matches = self.by_title.get(_folded_title(title_text), [])
+            if (kpi := self._only(matches, AMBIGUOUS_KPI_TITLE, title_text)) is not None:
+                return kpi
+        if not (text or title_text):
+            raise _CellProblem(KPI_OR_TITLE_REQUIRED)
+        if text:
+            self._refuse_other_organisations(text)
+        raise _CellProblem(
+            NOT_A_KPI_IDENTIFIER.format(text=text or title_text, organisation=self.organisation)
+        )
+
+    @staticmethod
+    def _only(matches: list[KPI], ambiguous: str, text: str) -> KPI | None:
+        if len(matches) > 1:
+            codes = " or ".join(sorted((k.code for k in matches), key=_code_order))
+            raise _CellProblem(ambiguous.format(text=text, codes=codes))
+        return matches[0] if matches else None
+
+    def _refuse_other_organisations(self, code: str) -> None:
         if self._others is None:
             self._others = {
                 c.casefold(): name
@@ -138,7 +223,32 @@ class _KPIs:
                     code=code, other=other, organisation=self.organisation
                 )
             )
-        raise _CellProblem(UNKNOWN_KPI.format(code=code, organisation=self.organisation))
+
+
+_TRAILING_NUMBER = re.compile(r"(\d+)$")
+_WHOLE = re.compile(r"\d+(?:\.0*)?")
+
+
+def _whole_number(cell: Any) -> int | None:
+    """``1``, ``1.0``, ``"1.00"`` → 1; anything else (``1.5``, ``PI1``) → None."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, float):
+        return int(cell) if cell.is_integer() else None
+    if isinstance(cell, str) and _WHOLE.fullmatch(cell.strip()):
+        return int(Decimal(cell.strip()))
+    return None
+
+
+def _folded_title(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _code_order(code: str) -> tuple:
+    match = _TRAILING_NUMBER.search(code)
+    return (code[: match.start()] if match else code, int(match[1]) if match else 0)
 
 
 def _sorted_errors(errors: list[RowError]) -> list[RowError]:
