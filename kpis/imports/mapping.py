@@ -116,7 +116,7 @@ class Column:
         if self.role == TITLE:
             return "The KPI's title: identifies the KPI when the identifier does not"
         if self.role == COMPARATOR:
-            name = {STATISTICAL_NEIGHBOURS: "statistical neighbours", ENGLAND: "England"}
+            name = {STATISTICAL_NEIGHBOURS: "statistical neighbours'", ENGLAND: "England"}
             where = name.get(self.kind) or ("region" + (f" ({self.label})" if self.label else ""))
             return f"Comparator: the {where} average, offered as a comparator for the year"
         return f"Ignored: {self.reason}"
