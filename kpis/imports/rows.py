@@ -80,6 +80,13 @@ class ComparatorRow:
     value: Decimal
     column: str
 
+    @property
+    def kind_label(self) -> str:
+        """``Region (West Midlands)``."""
+        name = {"statistical_neighbours": "Statistical neighbours", "england": "England"}
+        shown = name.get(self.kind, "Region")
+        return f"{shown} ({self.label})" if self.label else shown
+
 
 class PreviousReading(NamedTuple):
     value: Decimal
@@ -121,11 +128,18 @@ class ImportResult:
 
     @property
     def comparators(self) -> list[ComparatorRow]:
-        changed = [row for row, _ in self.comparators_changed]
-        return sorted(
-            [*self.comparators_new, *changed, *self.comparators_unchanged],
-            key=lambda c: (c.row, c.column),
-        )
+        return [row for row, _, _ in self.comparator_lines]
+
+    @property
+    def comparator_lines(self) -> list[tuple[ComparatorRow, str, Decimal | None]]:
+        """Each offered comparator with ``new``, ``changed`` or ``unchanged``
+        and the value it replaces, in the sheet's order."""
+        lines = [
+            *((row, "new", None) for row in self.comparators_new),
+            *((row, "changed", previous) for row, previous in self.comparators_changed),
+            *((row, "unchanged", None) for row in self.comparators_unchanged),
+        ]
+        return sorted(lines, key=lambda line: (line[0].row, line[0].column))
 
     def summary(self) -> str:
         """``12 new, 3 changed, 0 unchanged; saved``."""
