@@ -24,7 +24,7 @@ from django.contrib.auth.models import User  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from bench.synthetic import POLARITIES, months  # noqa: E402
-from kpis.imports import readings_import  # noqa: E402
+from kpis.imports.readings import readings_import  # noqa: E402
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading  # noqa: E402
 
 SLUG = "synthetic-import-bench-trust"

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from kpis.models import Unit
+from kpis.units import Unit
 
 
 def plain(value: Decimal | None) -> str:

@@ -1,6 +1,7 @@
 from django import forms
 
-from kpis import imports, rating, selectors
+from kpis import rating, selectors
+from kpis.imports import cells
 from kpis.periods import PeriodError, format_period, label_period, parse_period
 
 
@@ -45,7 +46,7 @@ class DashboardFilterForm(forms.Form):
 def clean_reading_value(raw, kpi):
     """A value as typed, through the one parser the imports use."""
     try:
-        return imports.parse_value(raw, kpi)
+        return cells.parse_value(raw, kpi)
     except ValueError as error:
         # Said as the form has it (a box, not a file's layouts) where it differs.
         message = getattr(error, "on_form", str(error))
@@ -107,8 +108,8 @@ def _clean_entry(form, kpi):
         for name in ("value", "numerator", "denominator")
     }
     try:
-        value, numerator, denominator = imports.parse_entry(kpi=kpi, **raw)
-    except imports.EntryProblem as problem:
+        value, numerator, denominator = cells.parse_entry(kpi=kpi, **raw)
+    except cells.EntryProblem as problem:
         form.add_error(
             f"{problem.field}_{kpi.pk}", forms.ValidationError(str(problem), code="bad_entry")
         )

@@ -4,19 +4,13 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from kpis.units import Unit
+
 
 class Polarity(models.TextChoices):
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"
     WITHIN = "within", "Within band"
-
-
-class Unit(models.TextChoices):
-    PERCENT = "percent", "%"
-    DAYS = "days", "days"
-    COUNT = "count", "count"
-    RATE_PER_10K = "rate_per_10k", "per 10,000"
-    AVERAGE = "average", "average"
 
 
 class Frequency(models.TextChoices):
@@ -183,6 +177,8 @@ class Comparator(models.Model):
     value = models.DecimalField(**VALUE_FIELD)
     label = models.CharField(max_length=100, blank=True, help_text="e.g. West Midlands")
     source = models.CharField(max_length=300, blank=True)
+    # Imports write comparators from a trust's own sheet: who changed which, and when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kpi", "year", "kind"]
@@ -258,6 +254,9 @@ class Upload(models.Model):
     )
     name = models.CharField(max_length=255)
     data = models.BinaryField()
+    # The column roles the uploader chose in the preview (ImportMapping.columns),
+    # until the upload is confirmed; None while the found mapping stands.
+    mapping = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     saved_at = models.DateTimeField(null=True, blank=True)
 
@@ -266,3 +265,33 @@ class Upload(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ImportMapping(models.Model):
+    """The column roles an officer confirmed for an organisation's own sheet
+    (kpis.imports.mapping), applied to its next file with the same headings.
+
+    ``signature`` hashes the heading and sub-heading rows, months stood for
+    by a placeholder, so next month's file, a month further on, matches.
+    ``columns`` is a list of ``{"index", "role"[, "period"]}``.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_mappings"
+    )
+    signature = models.CharField(max_length=64)
+    columns = models.JSONField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "signature"], name="import_mapping_once_per_headings"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} headings {self.signature[:8]} ({self.confirmed_at:%Y-%m-%d})"

@@ -13,7 +13,24 @@ urlpatterns = [
     path("o/<slug:slug>/targets/<int:year>/", views_returns.targets_edit, name="targets_edit"),
     path("o/<slug:slug>/returns/", views_returns.return_list, name="return_list"),
     path("o/<slug:slug>/upload/", views_upload.upload_start, name="upload_start"),
+    path(
+        "o/<slug:slug>/upload/template.csv",
+        views_upload.upload_template,
+        {"fmt": "csv"},
+        name="upload_template_csv",
+    ),
+    path(
+        "o/<slug:slug>/upload/template.xlsx",
+        views_upload.upload_template,
+        {"fmt": "xlsx"},
+        name="upload_template_xlsx",
+    ),
     path("o/<slug:slug>/upload/<int:pk>/", views_upload.upload_preview, name="upload_preview"),
+    path(
+        "o/<slug:slug>/upload/<int:pk>/mapping/",
+        views_upload.upload_mapping,
+        name="upload_mapping",
+    ),
     path(
         "o/<slug:slug>/upload/<int:pk>/confirm/",
         views_upload.upload_confirm,

@@ -1,16 +1,25 @@
-"""Upload a spreadsheet of readings: preview every row, then confirm."""
+"""Upload a spreadsheet of readings: preview every row and how its columns
+are read, correct that if need be, then confirm; and the blank template."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from kpis import imports
+from kpis import exports
 from kpis.access import get_organisation_for_officer
+from kpis.imports import files, readings
+from kpis.imports.layouts import MappingError
+from kpis.imports.mapping import BLANK, ROLE_CHOICES, Mapping
+from kpis.imports.messages import TOO_BIG
+from kpis.imports.remembered import import_mapping_remember
+from kpis.imports.template_file import readings_template
 from kpis.models import Upload
+from kpis.periods import PeriodError, contract_year, format_period, parse_period
 from trustmonitor.security import log_event, log_import
 
 
@@ -27,15 +36,15 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         # Refuse before reading: the parser never sees an oversized file
         # (SizeLimitedUploadHandler kept no more than one byte too many).
-        if upload.size > imports.MAX_UPLOAD_BYTES:
+        if upload.size > files.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                imports.TOO_BIG.format(limit=imports.MAX_UPLOAD_BYTES), code="too_big"
+                TOO_BIG.format(limit=files.MAX_UPLOAD_BYTES), code="too_big"
             )
         # Then the name and the first bytes, before the file is stored: a
         # program, an image or a zip bomb never reaches the database.
         try:
-            imports.check_file(upload.name, upload.read())
-        except imports.ImportFileError as error:
+            files.check_file(upload.name, upload.read())
+        except files.ImportFileError as error:
             raise forms.ValidationError(str(error), code="bad_file") from None
         upload.seek(0)
         return upload
@@ -76,27 +85,115 @@ def _get_upload_for_user(request, slug, pk) -> Upload:
     return upload
 
 
-def _import(upload: Upload, *, dry_run: bool, user):
+class MappingForm(forms.Form):
+    """The officer's correction of a trust's own sheet's mapping: a role for
+    each column and, for a month column, its month."""
+
+    def __init__(self, *args, mapping: Mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mapping = mapping
+        self.rows = []
+        for column in mapping.columns:
+            if column.role == BLANK:
+                continue
+            role = forms.ChoiceField(
+                choices=ROLE_CHOICES,
+                initial=column.choice,
+                label=f"Column {column.letter} is",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            period = forms.CharField(
+                required=False,
+                initial=format_period(column.period) if column.period else "",
+                label=f"Column {column.letter}'s month (YYYY-MM)",
+                max_length=7,
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        "size": 7,
+                        "placeholder": "YYYY-MM",
+                    }
+                ),
+            )
+            self.fields[f"role_{column.index}"] = role
+            self.fields[f"period_{column.index}"] = period
+            self.rows.append((column, f"role_{column.index}", f"period_{column.index}"))
+
+    def bound_rows(self):
+        """(column, role field, month field) for the template."""
+        return [(column, self[role], self[period]) for column, role, period in self.rows]
+
+    def clean(self):
+        cleaned = super().clean()
+        for _, role, period in self.rows:
+            if cleaned.get(role) == "month" and cleaned.get(period):
+                try:
+                    parse_period(cleaned[period])
+                except PeriodError as error:
+                    self.add_error(period, str(error))
+        return cleaned
+
+    def choices(self) -> list[dict]:
+        chosen = []
+        for column, role, period in self.rows:
+            choice = {"index": column.index, "role": self.cleaned_data[role]}
+            if choice["role"] == "month" and self.cleaned_data[period]:
+                choice["period"] = format_period(parse_period(self.cleaned_data[period]))
+            chosen.append(choice)
+        return chosen
+
+
+def _import(upload: Upload, *, dry_run: bool, user, save_comparators: bool = False):
+    """(result, file error, mapping): the mapping of a trust's own sheet, also
+    when its columns cannot all be placed, so that it can be corrected."""
     try:
-        return imports.readings_import(
+        result = readings.readings_import(
             organisation=upload.organisation, name=upload.name, data=bytes(upload.data),
-            user=user, dry_run=dry_run,
-        ), None  # fmt: skip
-    except imports.ImportFileError as error:
-        return None, str(error)
+            user=user, dry_run=dry_run, chosen=upload.mapping, save_comparators=save_comparators,
+        )  # fmt: skip
+    except MappingError as error:
+        return None, str(error), error.mapping
+    except files.ImportFileError as error:
+        return None, str(error), None
+    return result, None, result.mapping
 
 
-@login_required
-def upload_preview(request, slug, pk):
-    upload = _get_upload_for_user(request, slug, pk)
-    result, file_error = _import(upload, dry_run=True, user=request.user)
+def _preview(request, upload: Upload, form: MappingForm | None = None, status: int = 200):
+    result, file_error, mapping = _import(upload, dry_run=True, user=request.user)
+    if mapping is not None and form is None:
+        form = MappingForm(mapping=mapping)
     context = {
         "organisation": upload.organisation,
         "upload": upload,
         "result": result,
         "file_error": file_error,
+        "mapping": mapping,
+        "mapping_form": form,
+        "skipped": result.skipped if result else (mapping.skipped if mapping else []),
     }
-    return render(request, "kpis/upload_preview.html", context)
+    return render(request, "kpis/upload_preview.html", context, status=status)
+
+
+@login_required
+def upload_preview(request, slug, pk):
+    upload = _get_upload_for_user(request, slug, pk)
+    return _preview(request, upload)
+
+
+@login_required
+@require_POST
+def upload_mapping(request, slug, pk):
+    """Keep the officer's correction of the mapping for this upload, and preview again."""
+    upload = _get_upload_for_user(request, slug, pk)
+    _, _, mapping = _import(upload, dry_run=True, user=request.user)
+    if mapping is None:
+        raise Http404("This file has no mapping to correct.")
+    form = MappingForm(request.POST, mapping=mapping)
+    if not form.is_valid():
+        return _preview(request, upload, form=form, status=400)
+    upload.mapping = form.choices()
+    upload.save(update_fields=["mapping"])
+    return redirect("upload_preview", slug=slug, pk=pk)
 
 
 @login_required
@@ -104,7 +201,10 @@ def upload_preview(request, slug, pk):
 def upload_confirm(request, slug, pk):
     upload = _get_upload_for_user(request, slug, pk)
     # Parsed again on confirmation: the database may have moved since the preview.
-    result, file_error = _import(upload, dry_run=False, user=request.user)
+    save_comparators = request.POST.get("comparators") == "on"
+    result, file_error, _ = _import(
+        upload, dry_run=False, user=request.user, save_comparators=save_comparators
+    )
     who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
     if file_error or result.errors:
         reason = file_error or f"{len(result.errors)} bad rows"
@@ -113,6 +213,33 @@ def upload_confirm(request, slug, pk):
         return redirect("upload_preview", slug=slug, pk=pk)
     upload.saved_at = timezone.now()
     upload.save(update_fields=["saved_at"])
+    if result.mapping is not None:
+        # Confirmed: the organisation's next file with these headings is read the same way.
+        import_mapping_remember(
+            organisation=upload.organisation, mapping=result.mapping, user=request.user
+        )
     log_import("readings_imported", result, **who, via="upload")
-    messages.success(request, f"{upload.name}: {result.summary()}.")
+    summary = result.summary()
+    if result.comparators_saved:
+        summary += f"; comparators for {result.mapping.year} saved"
+    messages.success(request, f"{upload.name}: {summary}.")
     return redirect("return_list", slug=slug)
+
+
+@login_required
+def upload_template(request, slug, fmt):
+    """The organisation's blank readings file, CSV or XLSX, formulas neutralised."""
+    organisation = get_organisation_for_officer(request, slug)
+    today = timezone.localdate()
+    headings, rows = readings_template(organisation=organisation, today=today)
+    name = f"{slugify(organisation.slug)}-readings-{contract_year(today)}"
+    if fmt == "xlsx":
+        data = exports.xlsx_bytes(headings, rows, title="Readings")
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        exports.write_csv(headings, rows, response)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -202,7 +202,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         self.received = 0
 
     def receive_data_chunk(self, raw_data, start):
-        from kpis.imports import MAX_UPLOAD_BYTES
+        from kpis.imports.files import MAX_UPLOAD_BYTES
 
         room = MAX_UPLOAD_BYTES + 1 - self.received
         self.received += len(raw_data)

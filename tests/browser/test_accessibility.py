@@ -13,6 +13,7 @@ from django.test import Client
 
 from inspections.models import Action, Finding, Inspection
 from kpis.models import KPI, Reading
+from tests.kpis.imports.appendix import appendix_csv, printed_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +30,26 @@ def _upload(page, url, content):
     )
     page.get_by_role("button", name="Check the file").click()
     page.wait_for_url("**/upload/*/")
+
+
+def _upload_appendix(rows=None):
+    """Sandwell's Appendix 1 as its officer uploads it (tests/kpis/imports/appendix.py)."""
+
+    def visit(page, url):
+        page.goto(f"{url}/o/sandwell/upload/")
+        page.get_by_label("CSV or XLSX file").set_input_files(
+            files=[{"name": "appendix.csv", "mimeType": "text/csv", "buffer": appendix_csv(rows)}]
+        )
+        page.get_by_role("button", name="Check the file").click()
+        page.wait_for_url("**/upload/*/")
+
+    return visit
+
+
+def _unknown_heading():
+    rows = printed_rows()
+    rows[2][3] = "Portfolio"
+    return rows
 
 
 def _return_with_errors(page, url):
@@ -150,6 +171,12 @@ STATES = [
     ("upload", "officer", _go("/o/birmingham/upload/")),
     ("upload-preview-errors", "officer", lambda page, url: _upload(page, url, BAD_CSV)),
     ("upload-preview-valid", "officer", lambda page, url: _upload(page, url, GOOD_CSV)),
+    ("upload-preview-appendix", "sandwell-officer", _upload_appendix()),
+    (
+        "upload-preview-appendix-unknown-heading",
+        "sandwell-officer",
+        _upload_appendix(_unknown_heading()),
+    ),
     ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
     ("targets-errors", "commissioner", _targets_with_errors),
     ("kpi-history", "officer", _go("/o/birmingham/kpi/KPI1/history/")),
@@ -212,7 +239,7 @@ def log_in_by_cookie(page, live_server, username):
 
 
 @pytest.fixture
-def cast(seeds, member, officer, commissioner):
+def cast(seeds, member, officer, commissioner, sandwell_officer):
     call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
     return {"member": member, "officer": officer, "commissioner": commissioner}
 
@@ -240,6 +267,7 @@ NARROW = [
     ("action-tracker", "commissioner", _go("/o/birmingham/actions/")),
     ("inspection-detail", "member", _go(_inspection_detail)),
     ("report", "member", _go("/o/birmingham/report/2018-10/")),
+    ("upload-preview-appendix", "sandwell-officer", _upload_appendix()),
 ]
 
 SCROLL_BOXES = """() => [...document.querySelectorAll("*")]

@@ -17,6 +17,7 @@ import pytest
 from django.db import connection, connections
 
 from kpis import imports, services
+from kpis.imports import readings
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading, Target
 
 pytestmark = [
@@ -87,7 +88,7 @@ def pause_a(monkeypatch):
     """Stop the import running in thread "a" inside its transaction, after
     it has written: (inside, release) events."""
     inside, release = threading.Event(), threading.Event()
-    touch = imports._returns_touch
+    touch = readings._returns_touch
 
     def paused_touch(**kwargs):
         touch(**kwargs)
@@ -95,7 +96,7 @@ def pause_a(monkeypatch):
             inside.set()
             release.wait(WAIT)
 
-    monkeypatch.setattr(imports, "_returns_touch", paused_touch)
+    monkeypatch.setattr(readings, "_returns_touch", paused_touch)
     yield inside, release
     release.set()
 

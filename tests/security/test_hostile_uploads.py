@@ -37,7 +37,7 @@ from kpis.imports import (
     ZIP_BOMB_RATIO,
 )
 from kpis.models import Reading, Upload
-from tests.kpis.test_imports import err, snapshot
+from tests.kpis.imports.cases import err, snapshot
 
 SHEET = "xl/worksheets/sheet1.xml"
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

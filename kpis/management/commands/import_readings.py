@@ -1,4 +1,4 @@
-"""``manage.py import_readings PATH [--organisation SLUG] [--dry-run]``.
+"""``manage.py import_readings PATH [--organisation SLUG] [--dry-run] [--comparators]``.
 
 A thin wrapper: the same ``readings_import()`` as the upload page. Any bad row
 and nothing is saved; every bad row is printed and the exit status is 1.
@@ -10,14 +10,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kpis.formatting import plain
-from kpis.imports import (
-    MAX_UPLOAD_BYTES,
-    ImportFileError,
-    ImportResult,
-    file_kpi_codes,
-    organisations_for_kpi_codes,
-    readings_import,
-)
+from kpis.imports.files import MAX_UPLOAD_BYTES, ImportFileError
+from kpis.imports.layouts import MappingError
+from kpis.imports.readings import readings_import
+from kpis.imports.rows import ImportResult, file_kpi_codes, organisations_for_kpi_codes
 from kpis.models import Organisation
 from kpis.periods import format_period
 from trustmonitor.security import log_event, log_import
@@ -110,6 +106,35 @@ def report(command: BaseCommand, path: str, result: ImportResult, describe, *, p
         )
 
 
+def report_mapping(command: BaseCommand, mapping, skipped) -> None:
+    """Print how a trust's own sheet was read: each column's role, the rows skipped."""
+    how = "remembered for these headings" if mapping.remembered else "found from the headings"
+    command.stdout.write(f"Mapping ({how}; headings in row {mapping.heading_row}):")
+    for column in mapping.columns:
+        if column.role == "blank":
+            continue
+        command.stdout.write(f"  {column.letter} {column.heading!r}: {column.what}")
+    if skipped:
+        rows = ", ".join(f"{s.row} ({s.reason})" for s in skipped)
+        command.stdout.write(f"Rows skipped: {rows}")
+
+
+def report_comparators(command: BaseCommand, result: ImportResult, *, asked: bool) -> None:
+    if not result.mapping or not result.mapping.comparators:
+        return
+    counts = (
+        f"{len(result.comparators_new)} new, {len(result.comparators_changed)} changed, "
+        f"{len(result.comparators_unchanged)} unchanged"
+    )
+    if result.comparators_saved:
+        outcome = "saved"
+    elif asked:
+        outcome = "nothing saved"
+    else:
+        outcome = "not saved (add --comparators to save them)"
+    command.stdout.write(f"Comparators for {result.mapping.year}: {counts}; {outcome}")
+
+
 def _describe_reading(row, previous=None) -> str:
     value = (
         plain(row.value) if previous is None else f"{plain(previous.value)} → {plain(row.value)}"
@@ -133,8 +158,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and preview the file; save nothing."
         )
+        parser.add_argument(
+            "--comparators",
+            action="store_true",
+            help="Also save the statistical neighbour, England and region averages of a "
+            "trust's own sheet as comparators for the year.",
+        )
 
-    def handle(self, *args, path, organisation, dry_run, **options):
+    def handle(self, *args, path, organisation, dry_run, comparators, **options):
         name, data = read_file(path)
         try:
             if organisation:
@@ -147,12 +178,21 @@ class Command(BaseCommand):
                 data=data,
                 dry_run=dry_run,
                 progress=self.stderr.write,
+                save_comparators=comparators,
             )
+        except MappingError as error:
+            report_mapping(self, error.mapping, error.mapping.skipped)
+            raise refuse_file(
+                "readings", path, error, organisation=organisation, name=name
+            ) from None
         except ImportFileError as error:
             raise refuse_file(
                 "readings", path, error, organisation=organisation, name=name
             ) from None
         log_outcome("readings", result, organisation=org, name=name)
+        if result.mapping is not None:
+            report_mapping(self, result.mapping, result.skipped)
+            report_comparators(self, result, asked=comparators)
         report(
             self,
             path,

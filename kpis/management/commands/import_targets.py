@@ -7,7 +7,8 @@ Columns kpi,valid_from,target,lower,upper. A thin wrapper around
 from django.core.management.base import BaseCommand
 
 from kpis.formatting import plain
-from kpis.imports import ImportFileError, targets_import
+from kpis.imports.files import ImportFileError
+from kpis.imports.targets import targets_import
 from kpis.management.commands.import_readings import (
     log_outcome,
     organisation_by_slug,

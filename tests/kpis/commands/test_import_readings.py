@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from kpis.imports import RETURN_ACCEPTED
 from kpis.management.commands.import_readings import NAME_THE_ORGANISATION
 from kpis.models import MonthlyReturn, Reading, ReturnState
-from tests.kpis.test_imports import BAD_FILES, BAD_ROWS, LONG, err, snapshot, xlsx
+from tests.kpis.imports.cases import BAD_FILES, BAD_ROWS, LONG, err, snapshot, xlsx
 
 OCT = dt.date(2018, 10, 1)
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from kpis.imports import BAND_ORDER, TOO_MANY_DECIMALS, UNKNOWN_KPI, WRONG_TYPE
 from kpis.models import Target
-from tests.kpis.test_imports import BAD_TARGETS, err, snapshot
+from tests.kpis.imports.cases import BAD_TARGETS, err, snapshot
 
 TARGETS = "kpi,valid_from,target,lower,upper\n"
 

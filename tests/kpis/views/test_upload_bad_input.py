@@ -10,7 +10,7 @@ from django.urls import reverse
 from kpis import services
 from kpis.imports import RETURN_ACCEPTED
 from kpis.models import Upload
-from tests.kpis.test_imports import BAD_FILES, BAD_ROWS, err, snapshot
+from tests.kpis.imports.cases import BAD_FILES, BAD_ROWS, err, snapshot
 
 
 def _officer(request, slug):
