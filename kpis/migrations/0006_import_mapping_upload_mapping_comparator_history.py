@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpis', '0004_reading_period_index'),
+        ('kpis', '0005_held_span_and_published_returns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
