@@ -85,10 +85,12 @@ class MeasureValue(models.Model):
     time_period = models.CharField(max_length=20, help_text="As published, e.g. 2025 or 201819")
     year = models.PositiveSmallIntegerField(help_text="For ordering: the year the period ends in")
     geographic_level = models.CharField(max_length=20, choices=GeographicLevel.choices)
+    # As published: a shared service is one row with both codes, e.g.
+    # "940 / 941" and "E06000061 / E06000062" (North and West Northamptonshire).
     area_code = models.CharField(
-        max_length=9, help_text="E92000001, a region code or the LA's new 9-character code"
+        max_length=30, help_text="E92000001, a region code or the LA's new 9-character code"
     )
-    old_la_code = models.CharField(max_length=3, blank=True)
+    old_la_code = models.CharField(max_length=20, blank=True)
     area_name = models.CharField(max_length=200)
     region_code = models.CharField(max_length=9, blank=True)
     value = models.DecimalField(**MEASURE_VALUE_FIELD, null=True, blank=True)
