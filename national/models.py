@@ -71,6 +71,11 @@ class Measure(models.Model):
     time_identifier = models.CharField(
         max_length=100, blank=True, help_text="As published, e.g. Reporting year"
     )
+    year_note = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Which date or span each year's figure is for, e.g. as at 30 September",
+    )
     imported_at = models.DateTimeField()
 
     class Meta:

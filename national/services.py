@@ -14,6 +14,7 @@ from django.utils import timezone
 from national.ees import StatisticsFileError, parse_statistics
 from national.models import Measure, MeasureValue, Neighbour, NeighbourModel, Polarity
 from national.neighbour_files import NeighbourFileError, parse_neighbours
+from trustmonitor.security import log_event
 
 __all__ = [
     "MeasureImportResult",
@@ -22,6 +23,7 @@ __all__ = [
     "StatisticsFileError",
     "measure_import",
     "neighbour_model_import",
+    "kpi_national_measure_set",
 ]
 
 
@@ -150,3 +152,24 @@ def neighbour_model_import(*, model: str, name: str, data: bytes) -> NeighbourIm
     result.model = neighbour_model
     result.local_authorities = len(parsed.groups)
     return result
+
+
+def kpi_national_measure_set(*, kpi, measure: Measure | None, user) -> bool:
+    """Link ``kpi`` to ``measure`` (None unlinks); logged like a target change.
+    Returns whether anything changed."""
+    before = kpi.national_measure
+    if (before.pk if before else None) == (measure.pk if measure else None):
+        return False
+    kpi.national_measure = measure
+    kpi.full_clean()
+    kpi.save(update_fields=["national_measure"])
+    log_event(
+        "kpi_national_measure_changed",
+        user=user,
+        organisation=kpi.organisation,
+        kpi=kpi.code,
+        before=before.slug if before else "-",
+        after=measure.slug if measure else "-",
+        via="form",
+    )
+    return True
