@@ -80,7 +80,7 @@ def measure_table_rows(table) -> tuple[list[str], list[list]]:
             table.of if row.rank is not None else None,
             row.quartile,
         ]
-        for row in table.rows
+        for row in table.all_rows
     ]
     return headers, rows
 
