@@ -128,13 +128,11 @@ def _national_context(request, kpi) -> dict:
     panel = national_selectors.kpi_national_panel(kpi=kpi)
     figure = None
     if panel and panel.rows:
-        figure = charts.figure_json(
-            national_charts.benchmark_figure(
-                panel.rows,
-                unit=panel.measure.unit,
-                la_label=panel.la_name,
-                region_label=panel.region_name,
-            )
+        figure = national_charts.benchmark_figure(
+            panel.rows,
+            unit=panel.measure.unit,
+            la_label=panel.la_name,
+            region_label=panel.region_name,
         )
     link_form = None
     if can_commission(request.user, kpi.organisation):

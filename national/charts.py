@@ -1,8 +1,11 @@
 """The national comparison chart: the LA, England, its region and its
 statistical neighbours' average, year by year. Built from ``benchmark_rows``;
-no ORM, no request (views pass ``kpis.charts.figure_json`` of it)."""
+no ORM, no request.
 
-import plotly.graph_objects as go
+The figure is the plain JSON Plotly.js reads (``{"data": [...], "layout":
+{...}}``), not a ``plotly.graph_objects.Figure``: four small lines do not need
+plotly.py's validation, which cost about 20 ms a KPI page.
+"""
 
 from national.selectors import BenchmarkRow
 
@@ -24,9 +27,10 @@ UNIT_SUFFIX = {"percent": "%", "days": " days", "rate_per_10k": " per 10,000"}
 
 def benchmark_figure(
     rows: list[BenchmarkRow], *, unit: str, la_label: str, region_label: str
-) -> go.Figure:
+) -> dict:
     """One line per comparator; a year without a figure (suppressed, or no
-    neighbour with one) is a gap, never 0."""
+    neighbour with one) is a gap, never 0. A comparator with no figure in
+    any year is left out."""
     years = [row.year for row in rows]
     labels = {
         "value": la_label,
@@ -35,32 +39,33 @@ def benchmark_figure(
         "statistical_neighbours": "Statistical neighbours' average",
     }
     suffix = UNIT_SUFFIX.get(unit, "")
-    figure = go.Figure()
+    data = []
     for key, label in labels.items():
         values = [getattr(row, key) for row in rows]
         if all(v is None for v in values):
             continue
         style = SERIES_STYLE[key]
-        figure.add_trace(
-            go.Scatter(
-                x=years,
-                y=[float(v) if v is not None else None for v in values],
-                name=label,
-                mode="lines+markers",
-                connectgaps=False,
-                line={"color": style["color"], "dash": style["dash"], "width": style["width"]},
-                marker={"symbol": style["symbol"], "size": 8, "color": style["color"]},
-                hovertemplate=f"{label}, %{{x}}: %{{y:.1f}}{suffix}<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": years,
+                "y": [float(v) if v is not None else None for v in values],
+                "name": label,
+                "mode": "lines+markers",
+                "connectgaps": False,
+                "line": {"color": style["color"], "dash": style["dash"], "width": style["width"]},
+                "marker": {"symbol": style["symbol"], "size": 8, "color": style["color"]},
+                "hovertemplate": f"{label}, %{{x}}: %{{y:.1f}}{suffix}<extra></extra>",
+            }
         )
-    figure.update_layout(
-        margin={"l": 50, "r": 20, "t": 20, "b": 40},
-        height=320,
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.2},
-        xaxis={"type": "category", "title": None, "gridcolor": "#f3f2f1"},
-        yaxis={"title": None, "ticksuffix": suffix.strip() if suffix == "%" else "",
-               "gridcolor": "#f3f2f1", "rangemode": "tozero"},
-        hovermode="x unified",
-    )  # fmt: skip
-    return figure
+    layout = {
+        "margin": {"l": 50, "r": 20, "t": 20, "b": 40},
+        "height": 320,
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"type": "category", "gridcolor": "#f3f2f1"},
+        "yaxis": {"ticksuffix": "%" if unit == "percent" else "", "gridcolor": "#f3f2f1",
+                  "rangemode": "tozero"},
+        "hovermode": "x unified",
+    }  # fmt: skip
+    return {"data": data, "layout": layout}

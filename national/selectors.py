@@ -74,6 +74,8 @@ BENCHMARK_COLUMNS = (
 
 def split_codes(codes: str) -> list[str]:
     """A shared service's row carries both LAs' codes: "940 / 941"."""
+    if "/" not in codes:  # nearly every row: one LA
+        return [codes] if codes else []
     return [code.strip() for code in codes.split("/") if code.strip()]
 
 
