@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from kpis.models import KPI, Organisation
+from national.models import Measure
 from trustmonitor.security import log_event
 
 SCRUTINY_MEMBER = "Scrutiny member"
@@ -103,9 +104,31 @@ def get_organisation_for_officer(request: HttpRequest, slug: str) -> Organisatio
     return organisation
 
 
+def get_measure_for_user(request: HttpRequest, slug: str):
+    """A national measure: DfE's published statistics, readable by every
+    logged-in user (they belong to no organisation)."""
+    measure = Measure.objects.filter(slug=slug).first()
+    if measure is None or not request.user.is_authenticated:
+        raise Http404("No such national measure.")
+    return measure
+
+
+def get_kpi_for_commissioner(request: HttpRequest, slug: str, code: str) -> KPI:
+    """A KPI of an organisation the user commissions: 404 if unseen, 403 if read-only."""
+    organisation = get_organisation_for_commissioner(request, slug)
+    try:
+        return organisation.kpis.select_related("organisation", "national_measure").get(
+            code__iexact=code
+        )
+    except KPI.DoesNotExist:
+        raise Http404(f"No KPI {code} for {organisation.name}") from None
+
+
 def get_kpi_for_user(request: HttpRequest, slug: str, code: str) -> KPI:
     organisation = get_organisation_for_user(request, slug)
     try:
-        return organisation.kpis.select_related("organisation").get(code__iexact=code)
+        return organisation.kpis.select_related("organisation", "national_measure").get(
+            code__iexact=code
+        )
     except KPI.DoesNotExist:
         raise Http404(f"No KPI {code} for {organisation.name}") from None

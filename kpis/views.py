@@ -14,6 +14,9 @@ from kpis.access import (
 )
 from kpis.forms import DashboardFilterForm
 from kpis.periods import contract_year, format_period
+from national import charts as national_charts
+from national import selectors as national_selectors
+from national.forms import NationalMeasureLinkForm
 
 
 @login_required
@@ -49,6 +52,7 @@ def dashboard(request, slug):
         "can_commission": can_commission(request.user, organisation),
         "return_month": return_state,
         "contract_year": contract_year(table.period or timezone.localdate()),
+        "national": national_selectors.national_comparisons(rows=table.rows, period=table.period),
     }
     return render(request, "kpis/dashboard.html", context)
 
@@ -113,8 +117,27 @@ def kpi_detail(request, slug, code):
         "findings": inspection_selectors.kpi_findings(kpi=kpi),
         "questions": selectors.kpi_questions(kpi=kpi, trend=frame),
         "events": events,
+        **_national_context(request, kpi),
     }
     return render(request, "kpis/kpi_detail.html", context)
+
+
+def _national_context(request, kpi) -> dict:
+    """The KPI page's national comparison panel, and the commissioners' form
+    that links the KPI to a measure."""
+    panel = national_selectors.kpi_national_panel(kpi=kpi)
+    figure = None
+    if panel and panel.rows:
+        figure = national_charts.benchmark_figure(
+            panel.rows,
+            unit=panel.measure.unit,
+            la_label=panel.la_name,
+            region_label=panel.region_name,
+        )
+    link_form = None
+    if can_commission(request.user, kpi.organisation):
+        link_form = NationalMeasureLinkForm(initial={"measure": kpi.national_measure_id})
+    return {"national": panel, "national_figure": figure, "national_form": link_form}
 
 
 @login_required

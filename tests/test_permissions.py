@@ -12,6 +12,15 @@ from django.urls import reverse
 from inspections import services as inspection_services
 from inspections.models import FindingKind, InspectionKind
 from kpis.models import KPI
+from national.services import measure_import
+
+MEASURE_FILE = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
+    "region_name,old_la_code,new_la_code,la_name,rate\n"
+    "2025,Reporting year,National,E92000001,England,,,,,,14.2\n"
+    "2025,Reporting year,Local authority,E92000001,England,E12000005,West Midlands,330,"
+    "E08000025,Birmingham,17.1\n"
+)
 
 ROLES = ["anonymous", "member", "officer", "sandwell_officer", "commissioner", "admin_user"]
 
@@ -28,6 +37,7 @@ def world(seeds):
     )
     action = inspection_services.action_create(finding=finding, number="1", text="TEST action")
     kpi = KPI.objects.get(organisation=birmingham, code="KPI2")
+    measure_import(slug="rate", name="t.csv", data=MEASURE_FILE.encode(), indicator="rate")
     return {"inspection": inspection.pk, "finding": finding.pk, "action": action.pk, "kpi": kpi.pk}
 
 
@@ -64,6 +74,11 @@ def _requests(world):
         ("monthly_report", "get", reverse("monthly_report", args=[b, "2018-10"]), None),
         ("monthly_report_xlsx", "get", reverse("monthly_report", args=[b, "2018-10"]) + "?format=xlsx", None),
         ("spc_help", "get", reverse("spc_help"), None),
+        ("measure_list", "get", reverse("measure_list"), None),
+        ("measure_detail", "get", reverse("measure_detail", args=["rate"]), None),
+        ("measure_csv", "get", reverse("measure_csv", args=["rate"]), None),
+        ("measure_xlsx", "get", reverse("measure_xlsx", args=["rate"]), None),
+        ("kpi_national_link", "post", reverse("kpi_national_link", args=[b, "KPI2"]), {"measure": ""}),
     ]  # fmt: skip
 
 
@@ -109,6 +124,12 @@ EXPECTED = {
     "monthly_report": READ,
     "monthly_report_xlsx": READ,
     "spc_help": {**READ, "sandwell_officer": 200},
+    # DfE's published statistics: every logged-in user, whatever their organisation.
+    "measure_list": {**READ, "sandwell_officer": 200},
+    "measure_detail": {**READ, "sandwell_officer": 200},
+    "measure_csv": {**READ, "sandwell_officer": 200},
+    "measure_xlsx": {**READ, "sandwell_officer": 200},
+    "kpi_national_link": {**COMMISSION, "commissioner": 302, "admin_user": 302},
     # The admin site: staff only; others are sent to its log-in page.
     "admin": {"member": 302, "officer": 302, "sandwell_officer": 302, "commissioner": 302,
               "admin_user": 200},

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("kpis.urls")),
     path("", include("inspections.urls")),
     path("", include("reports.urls")),
+    path("", include("national.urls")),
 ]

@@ -3,6 +3,7 @@ nothing on the pages each role sees, in the states that matter: filtered,
 with errors, with a chart drawn."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -145,6 +146,18 @@ def _update_form():
     return f"/o/birmingham/actions/{action.pk}/update/"
 
 
+def _national(path, chart=False):
+    """DfE's statistics as the demo loads them (data/dfe), then the page."""
+
+    def visit(page, url):
+        call_command("load_national_demo", stdout=io.StringIO())
+        page.goto(f"{url}{path}")
+        if chart:
+            page.locator("#national-chart .main-svg").first.wait_for()
+
+    return visit
+
+
 # (id, role, how to reach the state). Role None is a visitor not logged in.
 STATES = [
     ("login", None, _go("/accounts/login/")),
@@ -198,6 +211,13 @@ STATES = [
     ("report-sandwell", "commissioner", _go("/o/sandwell/report/2018-12/")),
     ("not-found", "member", _go("/o/nowhere/")),
     ("forbidden", "officer", _go("/o/birmingham/targets/2018/")),
+    ("national-measures", "member", _national("/national/")),
+    ("national-measure", "member", _national("/national/vacancy-rate/?sort=-rank")),
+    ("national-measure-2017", "member", _national("/national/turnover-rate/?year=2017")),
+    ("kpi-national", "member", _national("/o/sandwell/kpi/PI13/", chart=True)),
+    ("kpi-national-commissioner", "commissioner", _national("/o/birmingham/kpi/KPI2/", chart=True)),
+    ("kpi-not-linked-commissioner", "commissioner", _national("/o/birmingham/kpi/KPI6/")),
+    ("dashboard-vs-national", "member", _national("/o/sandwell/")),
 ]
 
 
@@ -268,12 +288,15 @@ NARROW = [
     ("inspection-detail", "member", _go(_inspection_detail)),
     ("report", "member", _go("/o/birmingham/report/2018-10/")),
     ("upload-preview-appendix", "sandwell-officer", _upload_appendix()),
+    ("national-measure", "member", _national("/national/vacancy-rate/")),
+    ("kpi-national", "member", _national("/o/sandwell/kpi/PI13/", chart=True)),
+    ("dashboard-vs-national", "member", _national("/o/sandwell/")),
 ]
 
 SCROLL_BOXES = """() => [...document.querySelectorAll("*")]
   .filter(el => el.scrollWidth > el.clientWidth + 1 && el !== document.documentElement
           && el !== document.body && ["auto", "scroll"].includes(getComputedStyle(el).overflowX)
-          && el.closest(".trend-chart") === null)
+          && el.closest(".trend-chart") === null && el.closest(".national-chart") === null)
   .map(el => ({html: el.outerHTML.slice(0, 120), tabindex: el.getAttribute("tabindex"),
                name: el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || ""}))"""
 

@@ -18,4 +18,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         call_command("loaddata", *SEED_FIXTURES, verbosity=verbosity)
+        # DfE's published statistics (data/dfe), and the KPIs they match.
+        call_command("load_national_demo", stdout=self.stdout, verbosity=verbosity)
         call_command("create_demo_accounts", stdout=self.stdout, verbosity=verbosity)
