@@ -5,7 +5,7 @@ from kpis.models import KPI, Comparator, Organisation, Reading, Target
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "old_la_code", "new_la_code"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["staff"]
 

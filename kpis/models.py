@@ -50,6 +50,15 @@ class Organisation(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="organisations"
     )
+    # The local authority the organisation serves, to find it in DfE's
+    # statistics (national app): neighbours are listed by the old code, EES
+    # files carry both.
+    old_la_code = models.CharField(
+        max_length=3, blank=True, help_text="DfE's 3-digit LA code, e.g. 330"
+    )
+    new_la_code = models.CharField(
+        max_length=9, blank=True, help_text="ONS 9-character code, e.g. E08000025"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -74,6 +83,14 @@ class KPI(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
     notes = models.TextField(blank=True, help_text="Provenance, e.g. why this polarity")
+    national_measure = models.ForeignKey(
+        "national.Measure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kpis",
+        help_text="The DfE published statistic this KPI is compared with",
+    )
 
     class Meta:
         ordering = ["organisation", "order", "code"]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "axes",
     "kpis",
     "inspections",
+    "national",
     "reports",
     "ops",
 ]
