@@ -2,13 +2,12 @@
 
 import csv
 
-import pytest
 from django.conf import settings
 
 from inspections import outcomes
 
 TABLE = settings.BASE_DIR / "data/ofsted/la_codes.csv"
-SHARED = settings.BASE_DIR.parent / "shared/data/dfe"
+DFE = settings.BASE_DIR / "data/dfe"
 EES_FILES = [
     "csww_indicators_2017_to_2025.csv",
     "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
@@ -33,11 +32,10 @@ def test_it_lists_each_ons_code_once_with_a_three_digit_code():
     assert all(len(r["old_la_code"]) == 3 and r["old_la_code"].isdigit() for r in rows)
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/data/dfe is not beside the repository")
 def test_it_is_what_dfes_open_data_files_give():
     expected = set()
     for name in EES_FILES:
-        with open(SHARED / name, newline="", encoding="utf-8-sig") as handle:
+        with open(DFE / name, newline="", encoding="utf-8-sig") as handle:
             expected |= {
                 (r["new_la_code"], r["old_la_code"], r["la_name"])
                 for r in csv.DictReader(handle)
