@@ -271,6 +271,11 @@ class AuthorityInspection(models.Model):
             for field, _, short in judgement_areas(self.inspection_date)
         ]
 
+    def judgement_cells(self) -> list[tuple[str, str]]:
+        """(column, grade) for every column of a table; care leavers is blank
+        before 2023, when it was judged with children in care."""
+        return [(short, getattr(self, field)) for field, _, short in JUDGEMENT_AREAS]
+
 
 # Every judgement field, for code that reads them all (exports, tests).
 AUTHORITY_JUDGEMENT_FIELDS = tuple(field for field, _, _ in JUDGEMENT_AREAS)

@@ -385,17 +385,22 @@ def _as_at(sheet: _Sheet) -> tuple[str, dt.date]:
     raise OutcomesFileError(NO_AS_AT.format(sheet=sheet.name))
 
 
-def _published_on(workbook) -> dt.date | None:
-    """The cover's "Published on:" date, if the file has one."""
+def _cover(workbook) -> tuple[str, dt.date | None]:
+    """The cover's title (when it gives an "as at" date) and "Published on:" date."""
     if COVER_SHEET not in workbook.sheet_names:
-        return None
+        return "", None
+    title, published = "", None
     for cells in _cells(workbook, COVER_SHEET):
-        if cells and _heading(cells[0]).startswith("published on") and len(cells) > 1:
+        if not cells:
+            continue
+        if not title and _AS_AT.search(_text(cells[0])):
+            title = _text(cells[0])
+        if _heading(cells[0]).startswith("published on") and len(cells) > 1:
             try:
-                return _date(cells[1])
+                published = _date(cells[1])
             except ValueError:
-                return None
-    return None
+                published = None
+    return title, published
 
 
 @dataclass(frozen=True)
@@ -639,6 +644,7 @@ def parse_outcomes(*, name: str, data: bytes, la_codes: Mapping[str, str]) -> Pa
     if errors:
         order = {latest.name: 0, history.name: 1}
         raise OutcomesRowErrors(sorted(errors, key=lambda e: (order[e.sheet], e.row, e.column)))
+    cover_title, published_on = _cover(workbook)
     return ParsedOutcomes(
-        title=title, as_at=as_at, published_on=_published_on(workbook), inspections=inspections
+        title=cover_title or title, as_at=as_at, published_on=published_on, inspections=inspections
     )

@@ -46,7 +46,7 @@ def by_key(parsed):
 
 def test_it_reads_each_inspection_once_marking_the_latest():
     parsed = parse(ods())
-    assert parsed.title == "Local authority inspection judgements as at 31 March 2025"
+    assert parsed.title == "Local authority inspection outcomes as at 31 March 2025"
     assert parsed.as_at == dt.date(2025, 3, 31)
     assert parsed.published_on == dt.date(2025, 9, 25)
     found = by_key(parsed)
@@ -314,9 +314,11 @@ def test_it_refuses_a_file_without_an_as_at_date():
     assert message == outcomes.NO_AS_AT.format(sheet=LATEST)
 
 
-def test_it_reads_a_file_without_a_publication_date_on_its_cover():
+def test_it_reads_a_file_without_a_publication_date_or_a_cover():
     assert parse(ods(cover_published=None)).published_on is None
-    assert parse(ods(sheets=("Inspections_as_at_31_March", HISTORY))).published_on is None
+    uncovered = parse(ods(sheets=("Inspections_as_at_31_March", HISTORY)))
+    assert uncovered.published_on is None
+    assert uncovered.title == "Local authority inspection judgements as at 31 March 2025"
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,7 @@ def authority(la_code):
 
 def test_it_reads_the_release_as_the_file_states_it():
     release = parsed()
-    assert release.title == "Local authority inspection judgements as at 31 March 2025"
+    assert release.title == "Local authority inspection outcomes as at 31 March 2025"
     assert release.as_at == dt.date(2025, 3, 31)
     assert release.published_on == dt.date(2025, 9, 25)
 
