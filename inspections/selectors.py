@@ -384,15 +384,14 @@ def ilacs_comparison(*, organisation: Organisation) -> IlacsComparison:
     )
 
 
-# Sort keys for the neighbours' table. Grades sort best first; a neighbour
-# without a judgement sorts last either way round.
+# Sort keys for the neighbours' table. Grades sort best first.
 _GRADE_ORDER = {grade: index for index, grade in enumerate(FOUR_POINT_SCALE)}
+_NEEDS_JUDGEMENT = {"date", *AUTHORITY_JUDGEMENT_FIELDS}
 
 
 def _grade_key(field: str):
     def key(row: NeighbourJudgement):
-        grade = getattr(row.inspection, field, "") if row.inspection else ""
-        return _GRADE_ORDER.get(grade, len(_GRADE_ORDER))
+        return _GRADE_ORDER.get(getattr(row.inspection, field), len(_GRADE_ORDER))
 
     return key
 
@@ -401,14 +400,17 @@ NEIGHBOUR_SORT_KEYS = {
     "position": lambda row: row.position,
     "name": lambda row: row.la_name.lower(),
     "closeness": lambda row: row.position,  # DfE's closeness labels follow position
-    "date": lambda row: row.inspection.inspection_date if row.inspection else dt.date.min,
+    "date": lambda row: row.inspection.inspection_date,
     **{field: _grade_key(field) for field in AUTHORITY_JUDGEMENT_FIELDS},
 }
 
 
 def sort_neighbours(rows: list[NeighbourJudgement], sort: str) -> list[NeighbourJudgement]:
-    """Sort by a column name; a leading ``-`` reverses. Unknown keys keep DfE's order."""
+    """Sort by a column name; a leading ``-`` reverses. Unknown keys keep DfE's
+    order. By date or a judgement, a neighbour without one is last either way."""
     key = sort.lstrip("-")
     if key not in NEIGHBOUR_SORT_KEYS:
         return rows
-    return sorted(rows, key=NEIGHBOUR_SORT_KEYS[key], reverse=sort.startswith("-"))
+    unjudged = [row for row in rows if row.inspection is None] if key in _NEEDS_JUDGEMENT else []
+    ranked = [row for row in rows if row not in unjudged]
+    return sorted(ranked, key=NEIGHBOUR_SORT_KEYS[key], reverse=sort.startswith("-")) + unjudged
