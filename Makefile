@@ -76,6 +76,7 @@ $(DEV_STAMP): $(STAMP)
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata birmingham sandwell inspections_letters inspections_plans
+	$(PY) manage.py import_inspection_outcomes data/ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods
 	$(PY) manage.py create_demo_accounts
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py runserver $(RUN_ADDR)
