@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from inspections.models import Action, ActionPlan, ActionUpdate, Finding, Inspection, Judgement
+from inspections.models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    AuthorityInspection,
+    Finding,
+    Inspection,
+    Judgement,
+    OutcomesRelease,
+)
 
 
 class JudgementInline(admin.TabularInline):
@@ -45,3 +54,27 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ["text", "lead"]
     list_select_related = ["plan"]
     inlines = [ActionUpdateInline]
+
+
+@admin.register(OutcomesRelease)
+class OutcomesReleaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "as_at", "published_on", "file_name", "imported_at"]
+
+
+@admin.register(AuthorityInspection)
+class AuthorityInspectionAdmin(admin.ModelAdmin):
+    """Read here, changed only by importing Ofsted's file again."""
+
+    list_display = [
+        "la_name", "la_code", "new_la_code", "inspection_date", "inspection_type",
+        "overall_effectiveness", "latest_row", "history_row",
+    ]  # fmt: skip
+    list_filter = ["overall_effectiveness", "inspection_type", "region", "la_status"]
+    search_fields = ["la_name", "la_code", "new_la_code"]
+    date_hierarchy = "inspection_date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

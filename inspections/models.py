@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+# Grade is Ofsted's scale, kept in inspections.ofsted; imported from here too.
+from inspections.ofsted import JUDGEMENT_AREAS, AuthorityStatus, Grade, IlacsType, judgement_areas
 from kpis.models import KPI, Organisation
 
 
@@ -12,18 +14,6 @@ class InspectionKind(models.TextChoices):
     ADOPTION_AGENCY = "adoption_agency", "Adoption agency inspection"
     CHILDRENS_HOME = "childrens_home", "Children's home inspection"
     OTHER = "other", "Other inspection"
-
-
-class Grade(models.TextChoices):
-    """Ofsted's four-point scale, plus the words of interim and home inspections."""
-
-    OUTSTANDING = "outstanding", "Outstanding"
-    GOOD = "good", "Good"
-    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
-    INADEQUATE = "inadequate", "Inadequate"
-    IMPROVED = "improved_effectiveness", "Improved effectiveness"
-    SUSTAINED = "sustained_effectiveness", "Sustained effectiveness"
-    DECLINED = "declined_in_effectiveness", "Declined in effectiveness"
 
 
 class FindingKind(models.TextChoices):
@@ -179,3 +169,113 @@ class ActionUpdate(models.Model):
 
     def __str__(self):
         return f"{self.dated_text or self.dated}: {self.text[:60]}"
+
+
+# --- Ofsted's published inspection outcomes for every local authority ------------
+
+
+class OutcomesRelease(models.Model):
+    """One import of Ofsted's "Local authority inspection outcomes" file.
+
+    Re-importing replaces the release and every row of it.
+    """
+
+    title = models.CharField(max_length=300, help_text="As the file's heading words it")
+    as_at = models.DateField(help_text="The date the judgements are as at, e.g. 31 March 2025")
+    published_on = models.DateField(null=True, blank=True, help_text="The cover's 'Published on'")
+    file_name = models.CharField(max_length=300)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-as_at"]
+
+    def __str__(self):
+        return self.title
+
+
+def _grade_field(**extra):
+    return models.CharField(max_length=30, choices=Grade.choices, **extra)
+
+
+class AuthorityInspection(models.Model):
+    """A local authority's graded ILACS inspection, as Ofsted's file gives it.
+
+    One row per authority and inspection date. ``latest_row`` is set when the
+    sheet of latest judgements lists it (then it is the authority's latest),
+    ``history_row`` when the ILACS history does: the rows as a spreadsheet
+    numbers them, so each judgement can be found in the file.
+    """
+
+    release = models.ForeignKey(
+        OutcomesRelease, on_delete=models.CASCADE, related_name="authority_inspections"
+    )
+    la_code = models.CharField(max_length=3, help_text="DfE's old 3-digit LA code, e.g. 330")
+    new_la_code = models.CharField(max_length=9, help_text="ONS area code, e.g. E08000025")
+    la_name = models.CharField(max_length=100)
+    la_status = models.CharField(
+        max_length=20, choices=AuthorityStatus.choices, default=AuthorityStatus.CURRENT
+    )
+    region = models.CharField(max_length=100, help_text="Ofsted region")
+    inspection_type = models.CharField(
+        max_length=20,
+        choices=IlacsType.choices,
+        blank=True,
+        help_text="Blank when only the sheet of latest judgements (which has no type) lists it",
+    )
+    inspection_date = models.DateField()
+    published_date = models.DateField()
+    overall_effectiveness = _grade_field()
+    impact_of_leaders = _grade_field()
+    help_and_protection = _grade_field()
+    children_in_care = _grade_field(
+        help_text="Before 2023: children in care and care leavers, then one judgement"
+    )
+    care_leavers = _grade_field(blank=True, help_text="Judged apart from 1 January 2023")
+    latest_row = models.PositiveIntegerField(null=True, blank=True)
+    history_row = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["la_name", "-inspection_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "new_la_code", "inspection_date"],
+                name="one_authority_inspection_per_date",
+            ),
+            models.UniqueConstraint(
+                fields=["release", "new_la_code"],
+                condition=models.Q(latest_row__isnull=False),
+                name="one_latest_judgement_per_authority",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latest_row__isnull=False) | models.Q(history_row__isnull=False),
+                name="authority_inspection_from_a_sheet",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(published_date__gte=models.F("inspection_date")),
+                name="authority_inspection_published_after",
+            ),
+        ]
+        indexes = [models.Index(fields=["la_code", "inspection_date"])]
+
+    def __str__(self):
+        return f"{self.la_name} ILACS {self.inspection_date:%d %b %Y}"
+
+    @property
+    def is_latest(self) -> bool:
+        return self.latest_row is not None
+
+    def judgements(self) -> list[tuple[str, str]]:
+        """(area, grade) in Ofsted's order, worded as this inspection judged them."""
+        return [
+            (short, getattr(self, field))
+            for field, _, short in judgement_areas(self.inspection_date)
+        ]
+
+    def judgement_cells(self) -> list[tuple[str, str]]:
+        """(column, grade) for every column of a table; care leavers is blank
+        before 2023, when it was judged with children in care."""
+        return [(short, getattr(self, field)) for field, _, short in JUDGEMENT_AREAS]
+
+
+# Every judgement field, for code that reads them all (exports, tests).
+AUTHORITY_JUDGEMENT_FIELDS = tuple(field for field, _, _ in JUDGEMENT_AREAS)

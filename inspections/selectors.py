@@ -7,16 +7,22 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from inspections.models import (
+    AUTHORITY_JUDGEMENT_FIELDS,
     BRAG,
     Action,
     ActionUpdate,
+    AuthorityInspection,
     Finding,
     FindingKind,
     Inspection,
     InspectionKind,
+    OutcomesRelease,
 )
+from inspections.ofsted import FOUR_POINT_SCALE, Grade
 from kpis.models import KPI, Organisation
 from kpis.periods import add_months, month_end
+from national.models import Neighbour
+from national.selectors import neighbour_model_latest, statistical_neighbours
 
 OPEN_STATUSES = (BRAG.RED, BRAG.AMBER, BRAG.GREEN, BRAG.NOT_RATED)
 
@@ -221,3 +227,190 @@ def overdue_red_actions_by_kpi(*, organisation: Organisation, today: dt.date) ->
         if is_overdue(timescale=timescale, status=status, today=today):
             found.setdefault(kpi_id, []).append((number, text))
     return found
+
+
+# --- Ofsted's ILACS judgements beside the statistical neighbours' ----------------
+
+
+@dataclass(frozen=True)
+class NeighbourJudgement:
+    position: int  # 1 = nearest
+    la_code: str
+    la_name: str
+    closeness: str
+    # The neighbour's latest ILACS in Ofsted's file; for an authority that no
+    # longer exists, its last. None when the file has none.
+    inspection: AuthorityInspection | None
+
+
+@dataclass(frozen=True)
+class IlacsComparison:
+    release: OutcomesRelease | None
+    la_code: str
+    la_name: str
+    history: list[AuthorityInspection]  # the trust's authority's, newest first
+    neighbour_model: str
+    neighbours: list[NeighbourJudgement]
+    summary: str
+    blank: str  # why there is nothing to compare, or ""
+
+    @property
+    def latest(self) -> AuthorityInspection | None:
+        return self.history[0] if self.history else None
+
+
+NOT_IMPORTED = (
+    "Ofsted's published ILACS judgements for every local authority have not been imported."
+)
+NO_LA_CODE = (
+    "{organisation} has no local authority code recorded, so its authority cannot be found in "
+    "Ofsted's file."
+)
+NO_HISTORY = "Ofsted's file has no ILACS inspection of local authority {la_code}."
+NO_NEIGHBOUR_MODEL = (
+    "No statistical-neighbour model has been imported, so there is none to compare."
+)
+NOT_IN_MODEL = "The statistical-neighbour model {model!r} does not list {la_name}."
+
+
+def _and(phrases: list[str]) -> str:
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
+def neighbour_summary(neighbours: list[NeighbourJudgement], *, la_name: str) -> str:
+    """One sentence counting the neighbours by overall effectiveness, best first.
+
+    Birmingham's ten 2025 neighbours read: "Of Birmingham's 10 statistical
+    neighbours, 2 are judged Outstanding overall at their latest ILACS
+    inspection, 4 Good, 3 Requires improvement to be good and 1 Inadequate."
+    """
+    total = len(neighbours)
+    judged = [n.inspection.overall_effectiveness for n in neighbours if n.inspection]
+    counts = [(judged.count(g), Grade(g).label) for g in FOUR_POINT_SCALE if g in judged]
+    opening = f"Of {la_name}'s {total} statistical neighbour{'' if total == 1 else 's'}, "
+    if not counts:
+        return opening + "none has an ILACS judgement in Ofsted's file."
+    (count, label), rest = counts[0], counts[1:]
+    their = "its" if len(judged) == 1 else "their"
+    phrases = [
+        f"{count} {'is' if count == 1 else 'are'} judged {label} overall "
+        f"at {their} latest ILACS inspection",
+        *(f"{count} {label}" for count, label in rest),
+    ]
+    sentence = opening + _and(phrases)
+    if unjudged := total - len(judged):
+        has = "has" if unjudged == 1 else "have"
+        sentence += f"; {unjudged} {has} no ILACS judgement in Ofsted's file"
+    return sentence + "."
+
+
+def _latest_by_code(rows) -> dict[str, AuthorityInspection]:
+    """Each authority's latest judgement: the latest sheet's, else its newest row."""
+    found: dict[str, AuthorityInspection] = {}
+    for row in rows:
+        best = found.get(row.la_code)
+        if best is None or (row.is_latest, row.inspection_date) > (
+            best.is_latest,
+            best.inspection_date,
+        ):
+            found[row.la_code] = row
+    return found
+
+
+def _neighbours(release, la_code: str, model) -> list[NeighbourJudgement]:
+    codes = statistical_neighbours(la_code=la_code, model=model.name)
+    listed = Neighbour.objects.filter(model=model, la_code=la_code)
+    closeness = dict(listed.values_list("neighbour_code", "closeness"))
+    # A neighbour's own row in the model names it, for one missing from Ofsted's file.
+    names = dict(
+        Neighbour.objects.filter(model=model, la_code__in=codes, position=1).values_list(
+            "la_code", "la_name"
+        )
+    )
+    judged = _latest_by_code(release.authority_inspections.filter(la_code__in=codes))
+    return [
+        NeighbourJudgement(
+            position=position,
+            la_code=code,
+            la_name=judged[code].la_name if code in judged else names.get(code, code),
+            closeness=closeness.get(code, ""),
+            inspection=judged.get(code),
+        )
+        for position, code in enumerate(codes, start=1)
+    ]
+
+
+def ilacs_comparison(*, organisation: Organisation) -> IlacsComparison:
+    """The organisation's authority's ILACS history and its neighbours' latest.
+
+    Reads Ofsted's imported file (``import_inspection_outcomes``) and the most
+    recently imported statistical-neighbour model. A fixed number of queries.
+    """
+    release = OutcomesRelease.objects.first()
+    la_code = organisation.old_la_code
+    empty = {"history": [], "neighbour_model": "", "neighbours": [], "summary": ""}
+    if release is None:
+        return IlacsComparison(
+            release=None, la_code=la_code, la_name=organisation.name, blank=NOT_IMPORTED, **empty
+        )
+    if not la_code:
+        blank = NO_LA_CODE.format(organisation=organisation.name)
+        return IlacsComparison(
+            release=release, la_code="", la_name=organisation.name, blank=blank, **empty
+        )
+    history = list(
+        release.authority_inspections.filter(la_code=la_code).order_by("-inspection_date")
+    )
+    la_name = history[0].la_name if history else organisation.name
+    model = neighbour_model_latest()
+    neighbours = _neighbours(release, la_code, model) if model else []
+    if not history:
+        blank = NO_HISTORY.format(la_code=la_code)
+    elif model is None:
+        blank = NO_NEIGHBOUR_MODEL
+    elif not neighbours:
+        blank = NOT_IN_MODEL.format(model=model.name, la_name=la_name)
+    else:
+        blank = ""
+    return IlacsComparison(
+        release=release,
+        la_code=la_code,
+        la_name=la_name,
+        history=history,
+        neighbour_model=model.name if model else "",
+        neighbours=neighbours,
+        summary=neighbour_summary(neighbours, la_name=la_name) if neighbours else "",
+        blank=blank,
+    )
+
+
+# Sort keys for the neighbours' table. Grades sort best first.
+_GRADE_ORDER = {grade: index for index, grade in enumerate(FOUR_POINT_SCALE)}
+_NEEDS_JUDGEMENT = {"date", *AUTHORITY_JUDGEMENT_FIELDS}
+
+
+def _grade_key(field: str):
+    def key(row: NeighbourJudgement):
+        return _GRADE_ORDER.get(getattr(row.inspection, field), len(_GRADE_ORDER))
+
+    return key
+
+
+NEIGHBOUR_SORT_KEYS = {
+    "position": lambda row: row.position,
+    "name": lambda row: row.la_name.lower(),
+    "closeness": lambda row: row.position,  # DfE's closeness labels follow position
+    "date": lambda row: row.inspection.inspection_date,
+    **{field: _grade_key(field) for field in AUTHORITY_JUDGEMENT_FIELDS},
+}
+
+
+def sort_neighbours(rows: list[NeighbourJudgement], sort: str) -> list[NeighbourJudgement]:
+    """Sort by a column name; a leading ``-`` reverses. Unknown keys keep DfE's
+    order. By date or a judgement, a neighbour without one is last either way."""
+    key = sort.lstrip("-")
+    if key not in NEIGHBOUR_SORT_KEYS:
+        return rows
+    unjudged = [row for row in rows if row.inspection is None] if key in _NEEDS_JUDGEMENT else []
+    ranked = [row for row in rows if row not in unjudged]
+    return sorted(ranked, key=NEIGHBOUR_SORT_KEYS[key], reverse=sort.startswith("-")) + unjudged

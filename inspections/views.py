@@ -4,9 +4,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from inspections import exports as exports_ilacs
 from inspections import selectors, services
 from inspections.forms import ActionForm, ActionUpdateForm, FindingForm, InspectionForm
 from inspections.models import BRAG, Action, Inspection
+from inspections.ofsted import JUDGEMENT_AREAS
 from kpis import exports
 from kpis.access import (
     can_commission,
@@ -29,13 +31,45 @@ def _get_inspection_for_user(request, slug, pk) -> Inspection:
 @login_required
 def inspection_list(request, slug):
     organisation = get_organisation_for_user(request, slug)
+    ilacs = selectors.ilacs_comparison(organisation=organisation)
+    sort = request.GET.get("sort", "position")
+    if sort.lstrip("-") not in selectors.NEIGHBOUR_SORT_KEYS:
+        sort = "position"
+    neighbours = selectors.sort_neighbours(ilacs.neighbours, sort)
+    export = request.GET.get("format")
+    if export in {"csv", "xlsx"}:
+        return _ilacs_export(organisation, ilacs, neighbours, export)
     context = {
         "organisation": organisation,
         "inspections": selectors.inspection_timeline(organisation=organisation),
         "plan_groups": selectors.plan_findings(organisation=organisation),
+        "ilacs": ilacs,
+        "neighbours": neighbours,
+        "sort": sort,
+        "ilacs_columns": [(field, short) for field, _, short in JUDGEMENT_AREAS],
         "can_edit": can_commission(request.user, organisation),
     }
     return render(request, "inspections/inspection_list.html", context)
+
+
+def _ilacs_export(organisation, ilacs, neighbours, export):
+    """The neighbours' table as on the page, the trust's own authority first."""
+    table = exports_ilacs.neighbour_table(ilacs, neighbours)
+    as_at = f"-{ilacs.release.as_at:%Y-%m-%d}" if ilacs.release else ""
+    name = f"{organisation.slug}-ilacs-neighbours{as_at}.{export}"
+    if export == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        exports.write_csv(exports_ilacs.HEADERS, table, response)
+    else:
+        response = HttpResponse(
+            exports.xlsx_bytes(
+                exports_ilacs.HEADERS, table, title="ILACS judgements",
+                fills=exports_ilacs.GRADE_FILLS,
+            ),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.test import Client
 
 from inspections.models import Action, Finding, Inspection
 from kpis.models import KPI, Reading
+from tests.browser.test_member_reads_ilacs import import_ilacs_demo
 from tests.kpis.imports.appendix import appendix_csv, printed_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,6 +118,17 @@ def _spc_with_limits(page, url):
     _chart("/o/sandwell/kpi/PI9/?view=spc")(page, url)
 
 
+def _with_ilacs(page, url):
+    """Ofsted's real file and DfE's 2025 neighbours imported: the ILACS section full."""
+    import_ilacs_demo()
+    page.goto(f"{url}/o/birmingham/inspections/#ilacs")
+
+
+def _with_ilacs_sorted(page, url):
+    import_ilacs_demo()
+    page.goto(f"{url}/o/sandwell/inspections/?sort=-date#ilacs")
+
+
 def _first_inspection():
     return Inspection.objects.filter(organisation__slug="birmingham").order_by("start_date").first()
 
@@ -194,6 +206,15 @@ STATES = [
     ("targets-errors", "commissioner", _targets_with_errors),
     ("kpi-history", "officer", _go("/o/birmingham/kpi/KPI1/history/")),
     ("inspections", "member", _go("/o/birmingham/inspections/")),
+    ("inspections-ilacs", "member", _with_ilacs),
+    (
+        "inspections-ilacs-sorted",
+        "member",
+        lambda page, url: (
+            import_ilacs_demo(),
+            page.goto(f"{url}/o/sandwell/inspections/?sort=-date#ilacs"),
+        ),
+    ),
     ("inspection-detail", "member", _go(_inspection_detail)),
     ("inspection-detail-commissioner", "commissioner", _go(_inspection_detail)),
     ("action-tracker", "member", _go("/o/birmingham/actions/")),
@@ -286,6 +307,7 @@ NARROW = [
     ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
     ("action-tracker", "commissioner", _go("/o/birmingham/actions/")),
     ("inspection-detail", "member", _go(_inspection_detail)),
+    ("inspections-ilacs", "member", _with_ilacs),
     ("report", "member", _go("/o/birmingham/report/2018-10/")),
     ("upload-preview-appendix", "sandwell-officer", _upload_appendix()),
     ("national-measure", "member", _national("/national/vacancy-rate/")),

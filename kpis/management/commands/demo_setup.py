@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -12,6 +13,9 @@ SEED_FIXTURES = [
 ]
 
 
+OFSTED_OUTCOMES = "data/ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+
+
 class Command(BaseCommand):
     help = "Load the seed data and the demo accounts (what `make run` serves). Safe to run again."
 
@@ -20,4 +24,7 @@ class Command(BaseCommand):
         call_command("loaddata", *SEED_FIXTURES, verbosity=verbosity)
         # DfE's published statistics (data/dfe), and the KPIs they match.
         call_command("load_national_demo", stdout=self.stdout, verbosity=verbosity)
+        # Ofsted's ILACS judgements for every local authority (data/ofsted).
+        outcomes = settings.BASE_DIR / OFSTED_OUTCOMES
+        call_command("import_inspection_outcomes", str(outcomes), stdout=self.stdout)
         call_command("create_demo_accounts", stdout=self.stdout, verbosity=verbosity)
