@@ -105,3 +105,29 @@ def test_a_commissioner_reads_a_month_the_app_does_not_hold(visit):
     ) in text
     assert "Return: Not held" in text and "Not started" not in text
     assert "Ofsted action plan" in text
+
+
+def test_a_member_reads_the_national_figures_beside_a_kpi(visit, page):
+    visit.log_in("member")
+    visit("/o/sandwell/", "member-sandwell-vs-national")
+    assert page.locator("tr[data-kpi='PI13'] td").last.inner_text().strip() == (
+        "Worse than England (2018: 16.5%)"
+    )
+    visit("/o/sandwell/kpi/PI13/", "member-sandwell-pi13-national")
+    panel = page.locator(".national-panel")
+    latest = " ".join(panel.locator("tbody tr").first.inner_text().split())
+    # DfE's CSWW file, 2025: Sandwell 8.7%, England 14.2%, West Midlands 14%,
+    # the 2025 model's ten neighbours 15.3%, 42nd of 149, quartile B.
+    assert latest == "2025 8.7% 14.2% 14% 15.3% (10 of 10) 42 of 149 B (second quarter)"
+    assert panel.locator("tbody tr").count() == 9
+
+
+def test_a_member_reads_ofsted_judgements_beside_the_neighbours(visit, page):
+    visit.log_in("member")
+    text = visit("/o/birmingham/inspections/", "member-birmingham-ilacs")
+    assert (
+        "Of Birmingham's 10 statistical neighbours, 7 are judged Good overall at their latest "
+        "ILACS inspection, 1 Requires improvement to be good and 2 Inadequate."
+    ) in text
+    assert "ILACS Standard Inspection, 20 February 2023" in text
+    assert "ILACS Standard Inspection, 3 December 2018" in text
