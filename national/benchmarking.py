@@ -23,7 +23,7 @@ the other way (v ≤ Q1 is D … v > Q3 is A).
 """
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 HIGHER = "higher"
 LOWER = "lower"
@@ -83,4 +83,4 @@ def mean(values: Sequence[Decimal]) -> Decimal | None:
     """
     if not values:
         return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(MEAN_PLACES)
+    return (sum(values, Decimal(0)) / len(values)).quantize(MEAN_PLACES, rounding=ROUND_HALF_UP)

@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.http import urlencode
 
 from kpis.formatting import with_unit
 from national.models import Suppression
@@ -54,3 +55,22 @@ def vs_national(comparisons, kpi):
 def vs_national_verdict(comparisons, kpi):
     comparison = comparisons.get(kpi.pk) if comparisons else None
     return comparison.verdict if comparison else ""
+
+
+@register.simple_tag(takes_context=True)
+def measure_sort_url(context, key):
+    """The query string with ``sort`` toggled for this column (default: by area)."""
+    params = context["request"].GET.copy()
+    current = params.get("sort") or "area"
+    params["sort"] = f"-{key}" if current == key else key
+    return "?" + urlencode(sorted(params.items()))
+
+
+@register.simple_tag
+def measure_sort_state(sort, key):
+    """aria-sort for a column of the measure page, whose default order is by area."""
+    if sort == key:
+        return "ascending"
+    if sort == f"-{key}":
+        return "descending"
+    return "none"

@@ -147,3 +147,15 @@ def test_its_query_count_does_not_grow_with_las(client, member, db, django_asser
         with django_assert_max_num_queries(6):
             response = client.get(reverse("measure_detail", args=[slug]))
         assert response.status_code == 200
+
+
+def test_its_headers_say_how_the_table_is_sorted(client, member, national_measure):
+    national_measure()
+    html = _get(client, member, "measure_detail", "rate").content.decode()
+    assert (
+        '<th scope="col" aria-sort="ascending"><a href="?sort=-area">Local authority</a></th>'
+        in html
+    )
+    html = _get(client, member, "measure_detail", "rate", sort="-value").content.decode()
+    assert 'aria-sort="descending"><a href="?sort=value">Value</a>' in html
+    assert '<th scope="col" aria-sort="none"><a href="?sort=area">Local authority</a></th>' in html
