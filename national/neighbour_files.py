@@ -21,6 +21,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from national.ees import RowError  # one row-error shape for both DfE file readers
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 NEIGHBOURS = 10
 # The heading row is looked for among the first rows (title rows above it).
@@ -56,15 +58,6 @@ _LA_CODE = re.compile(r"\d{3}")
 
 class NeighbourFileError(ValueError):
     """The file as a whole cannot be read (not one row's fault)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    reason: str
-
-    def __str__(self):
-        return f"row {self.row}: {self.reason}"
 
 
 @dataclass(frozen=True)

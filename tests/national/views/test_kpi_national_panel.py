@@ -63,7 +63,7 @@ def test_an_unlinked_kpi_says_so_and_draws_no_national_chart(client, member, nat
     response = _detail(client, member)
     assert response.context["national"] is None
     assert "This KPI is not linked to a national measure." in response.content.decode()
-    assert "national-chart.js" not in response.content.decode()
+    assert 'id="national-figure"' not in response.content.decode()
 
 
 def test_only_commissioners_see_the_link_form(
