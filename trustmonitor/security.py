@@ -11,6 +11,7 @@ for a structured formatter. Passwords are never passed in.
 'event=login_failed user="alice smith" organisation=-'
 """
 
+import getpass
 import json
 import logging
 import re
@@ -100,6 +101,14 @@ def log_import(event: str, result, *, user, organisation, **details) -> None:
         dry_run=result.dry_run,
         **details,
     )
+
+
+def command_line_user() -> str:
+    """Who ran a management command, for this log: the operating-system account."""
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (OSError, KeyError):  # no login name and no passwd entry
+        return "command line"
 
 
 def client_address(request) -> str | None:

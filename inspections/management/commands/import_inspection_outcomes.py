@@ -6,22 +6,13 @@ all-or-nothing, every bad row printed, exit status 1; re-importing replaces
 the earlier import.
 """
 
-import getpass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from inspections.outcomes import MAX_FILE_BYTES, OutcomesFileError, OutcomesRowErrors
 from inspections.services import inspection_outcomes_import
-from trustmonitor.security import log_event
-
-
-def _user() -> str:
-    """Who ran the command, for the security log: the operating-system account."""
-    try:
-        return f"command line ({getpass.getuser()})"
-    except (OSError, KeyError):
-        return "command line"
+from trustmonitor.security import command_line_user, log_event
 
 
 class Command(BaseCommand):
@@ -44,20 +35,23 @@ class Command(BaseCommand):
             result = inspection_outcomes_import(name=name, data=data)
         except OutcomesFileError as error:
             log_event(
-                "inspection_outcomes_import_refused", user=_user(), file=name, reason=str(error)
+                "inspection_outcomes_import_refused",
+                user=command_line_user(),
+                file=name,
+                reason=str(error),
             )
             raise CommandError(f"{path}: {error}") from None
         except OutcomesRowErrors as error:
             count = len(error.errors)
             log_event(
-                "inspection_outcomes_import_refused", user=_user(), file=name,
+                "inspection_outcomes_import_refused", user=command_line_user(), file=name,
                 reason=f"{count} bad rows",
             )  # fmt: skip
             lines = "\n".join(f"  {e}" for e in error.errors)
             s = "" if count == 1 else "s"
             raise CommandError(f"{path}: {count} bad row{s}; nothing was saved:\n{lines}") from None
         log_event(
-            "inspection_outcomes_imported", user=_user(), file=name,
+            "inspection_outcomes_imported", user=command_line_user(), file=name,
             inspections=result.inspections, as_at=result.release.as_at.isoformat(),
         )  # fmt: skip
         self.stdout.write(f"{path}: {result.summary()}")

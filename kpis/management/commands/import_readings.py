@@ -4,7 +4,6 @@ A thin wrapper: the same ``readings_import()`` as the upload page. Any bad row
 and nothing is saved; every bad row is printed and the exit status is 1.
 """
 
-import getpass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,7 +15,7 @@ from kpis.imports.readings import readings_import
 from kpis.imports.rows import ImportResult, file_kpi_codes, organisations_for_kpi_codes
 from kpis.models import Organisation
 from kpis.periods import format_period
-from trustmonitor.security import log_event, log_import
+from trustmonitor.security import command_line_user, log_event, log_import
 
 NAME_THE_ORGANISATION = (
     "Say which organisation the readings are for with --organisation SLUG: {reason} "
@@ -39,14 +38,6 @@ def organisation_by_slug(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         raise CommandError(f"No organisation with slug {slug!r} (known: {_known()}).") from None
-
-
-def command_line_user() -> str:
-    """Who ran the command, for the security log: the operating-system account."""
-    try:
-        return f"command line ({getpass.getuser()})"
-    except (OSError, KeyError):  # no login name and no passwd entry
-        return "command line"
 
 
 def log_outcome(what: str, result: ImportResult, *, organisation, name: str) -> None:

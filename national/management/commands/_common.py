@@ -1,6 +1,5 @@
 """What the national commands share: reading the file, printing a refusal."""
 
-import getpass
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -17,14 +16,6 @@ def read_file(path: str) -> tuple[str, bytes]:
             return Path(path).name, handle.read(READ_LIMIT)
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-
-
-def command_line_user() -> str:
-    """Who ran the command, for the security log: the operating-system account."""
-    try:
-        return f"command line ({getpass.getuser()})"
-    except (OSError, KeyError):
-        return "command line"
 
 
 def refuse_rows(command, path: str, errors: list) -> CommandError:

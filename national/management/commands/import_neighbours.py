@@ -6,9 +6,9 @@ row printed, exit status 1.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from national.management.commands._common import command_line_user, read_file, refuse_rows
+from national.management.commands._common import read_file, refuse_rows
 from national.services import NeighbourFileError, neighbour_model_import
-from trustmonitor.security import log_event
+from trustmonitor.security import command_line_user, log_event
 
 
 class Command(BaseCommand):

@@ -7,10 +7,10 @@ printed, exit status 1.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from national.management.commands._common import command_line_user, read_file, refuse_rows
+from national.management.commands._common import read_file, refuse_rows
 from national.models import GeographicLevel
 from national.services import StatisticsFileError, measure_import
-from trustmonitor.security import log_event
+from trustmonitor.security import command_line_user, log_event
 
 BAD_WHERE = "--where {text!r} is not COLUMN=VALUE, e.g. --where category=Referrals"
 REPEATED_WHERE = "--where names {column!r} twice"
