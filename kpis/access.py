@@ -95,6 +95,23 @@ def can_enter_returns(user, organisation: Organisation) -> bool:
     )
 
 
+def sees_drafts(user, organisation: Organisation) -> bool:
+    """Whether the user reads the organisation's draft months: its officers
+    and commissioners (and superusers). Scrutiny members read a month once
+    its return is submitted (``Reading.objects.published``)."""
+    return can_enter_returns(user, organisation)
+
+
+def draft_organisations(user) -> set[int]:
+    """The ids of the organisations whose drafts the user reads (as
+    ``sees_drafts``), for pages that show several organisations at once."""
+    if user.is_superuser:
+        return set(Organisation.objects.values_list("pk", flat=True))
+    if not user.groups.filter(name__in=(PERFORMANCE_OFFICER, COMMISSIONER)).exists():
+        return set()
+    return set(Organisation.objects.filter(staff=user).values_list("pk", flat=True))
+
+
 def get_organisation_for_officer(request: HttpRequest, slug: str) -> Organisation:
     """The organisation if the user enters its returns: 404 if unseen, 403 if read-only."""
     organisation = get_organisation_for_user(request, slug)

@@ -17,10 +17,11 @@ class DashboardFilterForm(forms.Form):
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, drafts: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [("", "Latest month with data")] + [
-            (format_period(p), label_period(p)) for p in selectors.available_periods(organisation)
+            (format_period(p), label_period(p))
+            for p in selectors.available_periods(organisation, drafts=drafts)
         ]
         areas = sorted(set(organisation.kpis.values_list("service_area", flat=True)) - {""})
         self.fields["service_area"].choices = [("", "All areas")] + [(a, a) for a in areas]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from kpis.units import Unit
@@ -148,6 +148,23 @@ class Target(models.Model):
         return f"{self.kpi.code} from {self.valid_from}: {self.value} ({self.lower}–{self.upper})"
 
 
+def reading_published():
+    """True for a reading whose month's return is submitted or accepted:
+    what scrutiny members see (``PUBLISHED_STATES``)."""
+    return Exists(
+        MonthlyReturn.objects.filter(
+            organisation=OuterRef("kpi__organisation"),
+            period=OuterRef("period"),
+            state__in=PUBLISHED_STATES,
+        )
+    )
+
+
+class ReadingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(reading_published())
+
+
 class Reading(models.Model):
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="readings")
     period = models.DateField(help_text="The first day of the month the reading is for")
@@ -161,6 +178,8 @@ class Reading(models.Model):
     )
     entered_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = ReadingQuerySet.as_manager()
 
     class Meta:
         ordering = ["kpi", "period"]
@@ -215,6 +234,11 @@ class ReturnState(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
 
 
+# A month is published, for scrutiny members to read, once its return is
+# submitted (provisional until accepted) or accepted (final).
+PUBLISHED_STATES = (ReturnState.SUBMITTED, ReturnState.ACCEPTED)
+
+
 class MonthlyReturn(models.Model):
     """An organisation's readings for one month, and where they are in review.
 
@@ -256,6 +280,19 @@ class MonthlyReturn(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.period:%Y-%m} ({self.get_state_display()})"
+
+    @property
+    def publication(self) -> str:
+        """How the month's figures stand for their readers: ``final`` once
+        accepted, ``provisional`` once submitted, ``draft`` before."""
+        return PUBLICATION[self.state]
+
+
+PUBLICATION = {
+    ReturnState.DRAFT: "draft",
+    ReturnState.SUBMITTED: "provisional",
+    ReturnState.ACCEPTED: "final",
+}
 
 
 class Upload(models.Model):

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from inspections.selectors import overdue_red_actions_by_kpi
@@ -19,6 +19,7 @@ from kpis import questions, rating, spc
 from kpis.formatting import plain
 from kpis.models import (
     KPI,
+    PUBLISHED_STATES,
     Comparator,
     ComparatorKind,
     MonthlyReturn,
@@ -26,6 +27,7 @@ from kpis.models import (
     Reading,
     ReturnState,
     Target,
+    reading_published,
 )
 from kpis.periods import add_months, due_date, from_month_index, month_start
 
@@ -125,17 +127,28 @@ def _row(kpi: KPI, record: dict) -> StatusRow:
     )
 
 
-def latest_period(organisation: Organisation) -> dt.date | None:
-    """The latest month with any reading for the organisation."""
-    return Reading.objects.filter(kpi__organisation=organisation).aggregate(latest=Max("period"))[
+def readings(*, drafts: bool, **scope):
+    """The readings a reader sees: every reading held with ``drafts`` (the
+    trust's officers and commissioners, ``access.sees_drafts``; commands),
+    else only the months whose return is published (scrutiny members).
+    Every selector that reads readings for a page goes through here."""
+    found = Reading.objects.filter(**scope)
+    return found if drafts else found.published()
+
+
+def latest_period(organisation: Organisation, *, drafts: bool = False) -> dt.date | None:
+    """The latest month with any reading for the organisation that the reader sees."""
+    return readings(drafts=drafts, kpi__organisation=organisation).aggregate(latest=Max("period"))[
         "latest"
     ]
 
 
-def available_periods(organisation: Organisation, *, today: dt.date | None = None) -> list:
+def available_periods(
+    organisation: Organisation, *, drafts: bool = False, today: dt.date | None = None
+) -> list:
     """Months a user can pick, newest first: first reading to this month, or
     to the end of the organisation's held span if that comes first."""
-    bounds = Reading.objects.filter(kpi__organisation=organisation).aggregate(
+    bounds = readings(drafts=drafts, kpi__organisation=organisation).aggregate(
         first=Min("period"), last=Max("period")
     )
     if bounds["first"] is None:
@@ -155,15 +168,19 @@ def status_table(
     today: dt.date | None = None,
     only: KPI | None = None,
     trend: pd.DataFrame | None = None,
+    drafts: bool = False,
 ) -> StatusTable:
     """One row per KPI for ``period`` (default: latest month with data).
+
+    ``drafts``: rate every reading held (the trust's staff, commands), not
+    only the published months (scrutiny members; see ``readings``).
 
     With ``only``, the one row of that KPI, worked out from its own readings
     (each KPI's row depends on nothing else): what a KPI's page needs. If
     the page has the KPI's ``trend_frame`` already and it ends at ``period``,
     it is the same rated series, so it is used rather than built again.
     """
-    period = period or latest_period(organisation)
+    period = period or latest_period(organisation, drafts=drafts)
     kpis = [only] if only else list(organisation.kpis.all())
     if period is None or not kpis:
         return StatusTable(organisation=organisation, period=period)
@@ -178,7 +195,7 @@ def status_table(
     else:
         frame = _rated(
             kpis,
-            Reading.objects.filter(**scope).values_list(*_reading_fields()),
+            readings(drafts=drafts, **scope).values_list(*_reading_fields()),
             Target.objects.filter(**scope).values_list(*_target_fields()),
             until=period,
             today=today,
@@ -186,12 +203,12 @@ def status_table(
     at_period = frame[frame["period"] == pd.Timestamp(period)]
     by_kpi = {record["kpi"]: record for record in at_period.to_dict("records")}
     benchmarks = _neighbour_benchmarks(organisation=organisation, period=period)
-    readings = _readings_by_kpi(frame)
+    by_kpi_units = _readings_by_kpi(frame)
     rows = []
     for kpi in kpis:
         row = _row(kpi, by_kpi[kpi.pk])
         benchmark = benchmarks.get(kpi.pk)
-        units, latest = readings.get(kpi.pk, (_NO_UNITS, None))
+        units, latest = by_kpi_units.get(kpi.pk, (_NO_UNITS, None))
         analysis = spc.analyse_units(units, digits=rating.SCALE_DIGITS)
         rows.append(
             replace(
@@ -251,11 +268,12 @@ def spc_icons(analysis: spc.Analysis, kpi: KPI, target: Decimal | None) -> dict:
     }
 
 
-def trend_frame(*, kpi: KPI, today: dt.date | None = None) -> pd.DataFrame:
-    """Every month of one KPI, first reading to latest, rated."""
+def trend_frame(*, kpi: KPI, drafts: bool = False, today: dt.date | None = None) -> pd.DataFrame:
+    """Every month of one KPI, first reading to latest, rated (``drafts``:
+    as ``status_table``)."""
     frame = _rated(
         [kpi],
-        kpi.readings.values_list(*_reading_fields()),
+        readings(drafts=drafts, kpi=kpi).values_list(*_reading_fields()),
         kpi.targets.values_list(*_target_fields()),
         until=None,
         today=today,
@@ -279,20 +297,25 @@ def comparators(*, kpi: KPI) -> list[Comparator]:
     return list(kpi.comparators.all())
 
 
-def organisation_summaries(*, today: dt.date | None = None) -> list[dict]:
+def organisation_summaries(
+    *, drafts_of: set[int] = frozenset(), today: dt.date | None = None
+) -> list[dict]:
     """Each organisation with its RAG counts for its latest month with data.
 
-    Four queries however many organisations: only the latest month's
+    Five queries however many organisations: only the latest month's
     readings are fetched, and each is rated against the target in force.
+    ``drafts_of``: the organisations whose drafts the reader sees
+    (``access.draft_organisations``); the others show published months only.
     """
     organisations = list(Organisation.objects.all())
+    seen = Reading.objects.filter(Q(kpi__organisation__in=drafts_of) | reading_published())
     # Each KPI's latest month by one probe of the (kpi, period) index, rather
     # than a scan of every reading (720,000 at national scale) to group by
     # organisation; the organisation's latest month is the latest of these.
     kpis = list(
         KPI.objects.annotate(
             latest_reading=Subquery(
-                Reading.objects.filter(kpi=OuterRef("pk")).order_by("-period").values("period")[:1]
+                seen.filter(kpi=OuterRef("pk")).order_by("-period").values("period")[:1]
             )
         )
     )
@@ -301,7 +324,7 @@ def organisation_summaries(*, today: dt.date | None = None) -> list[dict]:
         if kpi.latest_reading and kpi.latest_reading > latest.get(kpi.organisation_id, dt.date.min):
             latest[kpi.organisation_id] = kpi.latest_reading
     readings_by_org, targets_by_org = defaultdict(list), defaultdict(list)
-    for organisation_id, *reading in Reading.objects.filter(
+    for organisation_id, *reading in seen.filter(
         period__in=set(latest.values()) or [dt.date.min]
     ).values_list("kpi__organisation", *_reading_fields()):
         if reading[1] == latest[organisation_id]:
@@ -333,13 +356,22 @@ def organisation_summaries(*, today: dt.date | None = None) -> list[dict]:
         at_period = frame[frame["period"] == pd.Timestamp(period)]
         status_by_kpi.update(zip(at_period["kpi"], at_period["status"], strict=True))
 
+    publication = {
+        (r.organisation_id, r.period): r.publication
+        for r in MonthlyReturn.objects.filter(
+            period__in=set(latest.values()) or [dt.date.min]
+        ).only("organisation", "period", "state")
+    }
     summaries = []
     for organisation in organisations:
         own_kpis = kpis_by_org[organisation.pk]
+        period = latest.get(organisation.pk)
         summaries.append(
             {
                 "organisation": organisation,
-                "period": latest.get(organisation.pk),
+                "period": period,
+                # As publication_by_month, for the one month shown.
+                "publications": {period: publication.get((organisation.pk, period))},
                 "kpi_count": len(own_kpis),
                 "counts": status_counts(
                     status_by_kpi[kpi.pk] for kpi in own_kpis if kpi.pk in status_by_kpi
@@ -506,6 +538,12 @@ def _return_month(period, monthly_return, readings, kpis, today, *, held: bool) 
     )
 
 
+def publication_by_month(*, organisation: Organisation) -> dict[dt.date, str]:
+    """Month → how its figures stand (``MonthlyReturn.publication``): the
+    marks beside months in a table. One query."""
+    return {r.period: r.publication for r in organisation.returns.only("period", "state")}
+
+
 def monthly_return(*, organisation: Organisation, period: dt.date) -> MonthlyReturn:
     """The month's return, or an unsaved draft when nobody has started it.
 
@@ -516,13 +554,14 @@ def monthly_return(*, organisation: Organisation, period: dt.date) -> MonthlyRet
     return found or MonthlyReturn(organisation=organisation, period=period)
 
 
-def return_entries(*, organisation: Organisation, period: dt.date) -> list[dict]:
-    """Each KPI with its reading and the target in force for the return form."""
-    table = status_table(organisation=organisation, period=period)
-    readings = {
-        r.kpi_id: r for r in Reading.objects.filter(kpi__organisation=organisation, period=period)
+def return_entries(*, organisation: Organisation, period: dt.date, drafts: bool) -> list[dict]:
+    """Each KPI with its reading and the target in force for the return form
+    (without ``drafts``, a month not yet published shows no reading)."""
+    table = status_table(organisation=organisation, period=period, drafts=drafts)
+    found = {
+        r.kpi_id: r for r in readings(drafts=drafts, kpi__organisation=organisation, period=period)
     }
-    return [{"row": row, "reading": readings.get(row.kpi.pk)} for row in table.rows]
+    return [{"row": row, "reading": found.get(row.kpi.pk)} for row in table.rows]
 
 
 def target_in_force(*, kpi: KPI, period: dt.date) -> Target | None:
@@ -553,15 +592,20 @@ class Change:
 _CHANGE_KIND = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def kpi_changes(*, kpi: KPI) -> list[Change]:
-    """Every recorded change to the KPI's readings and targets, newest first."""
+def kpi_changes(*, kpi: KPI, drafts: bool = False) -> list[Change]:
+    """Every recorded change to the KPI's readings and targets, newest first
+    (without ``drafts``, the readings of published months only)."""
     changes = []
+    published = MonthlyReturn.objects.filter(
+        organisation_id=kpi.organisation_id, state__in=PUBLISHED_STATES
+    ).values("period")
     for model, label, fields in (
         (Reading.history.model, "Reading", ("value", "numerator", "denominator", "commentary")),
         (Target.history.model, "Target", ("value", "lower", "upper")),
     ):
+        scope = {} if drafts or label == "Target" else {"period__in": published}
         records = list(
-            model.objects.filter(kpi_id=kpi.pk)
+            model.objects.filter(kpi_id=kpi.pk, **scope)
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )
@@ -646,10 +690,13 @@ def member_questions(
     )
 
 
-def kpi_questions(*, kpi: KPI, trend: pd.DataFrame | None = None) -> list[questions.Question]:
+def kpi_questions(
+    *, kpi: KPI, trend: pd.DataFrame | None = None, drafts: bool = False
+) -> list[questions.Question]:
     """The questions of the organisation's latest month that concern this KPI
-    (``trend``: the KPI's ``trend_frame``, if the page has it)."""
-    table = status_table(organisation=kpi.organisation, only=kpi, trend=trend)
+    (``trend``: the KPI's ``trend_frame`` built with the same ``drafts``, if
+    the page has it)."""
+    table = status_table(organisation=kpi.organisation, only=kpi, trend=trend, drafts=drafts)
     return [q for q in member_questions(table=table) if q.code == kpi.code]
 
 
@@ -666,7 +713,7 @@ class ComplianceRow:
 
 
 def compliance_table(
-    *, organisation: Organisation, year: int, today: dt.date | None = None
+    *, organisation: Organisation, year: int, drafts: bool = False, today: dt.date | None = None
 ) -> tuple[list[dt.date], list[ComplianceRow]]:
     """Each KPI's status in every month of the contract year starting 1 April
     ``year`` (up to this month), and its months met or within out of rated."""
@@ -683,7 +730,7 @@ def compliance_table(
     kpis = list(organisation.kpis.all())
     frame = _rated(
         kpis,
-        Reading.objects.filter(kpi__organisation=organisation).values_list(*_reading_fields()),
+        readings(drafts=drafts, kpi__organisation=organisation).values_list(*_reading_fields()),
         Target.objects.filter(kpi__organisation=organisation).values_list(*_target_fields()),
         until=last,
         today=today,

@@ -173,7 +173,9 @@ def monthly_return_save(
 def monthly_return_submit(*, monthly_return: MonthlyReturn, version: int, user) -> MonthlyReturn:
     """draft → submitted, once every Red reading has its commentary."""
     _require_state(monthly_return, ReturnState.DRAFT)
-    table = status_table(organisation=monthly_return.organisation, period=monthly_return.period)
+    table = status_table(
+        organisation=monthly_return.organisation, period=monthly_return.period, drafts=True
+    )
     commentary = dict(
         Reading.objects.filter(
             kpi__organisation=monthly_return.organisation, period=monthly_return.period

@@ -8,8 +8,10 @@ from inspections import selectors as inspection_selectors
 from kpis import charts, exports, selectors, spc
 from kpis.access import (
     can_commission,
+    draft_organisations,
     get_kpi_for_user,
     get_organisation_for_user,
+    sees_drafts,
     visible_organisations,
 )
 from kpis.forms import DashboardFilterForm
@@ -22,16 +24,23 @@ from national.forms import NationalMeasureLinkForm
 @login_required
 def home(request):
     visible = set(visible_organisations(request.user).values_list("pk", flat=True))
-    summaries = [s for s in selectors.organisation_summaries() if s["organisation"].pk in visible]
+    summaries = [
+        s
+        for s in selectors.organisation_summaries(drafts_of=draft_organisations(request.user))
+        if s["organisation"].pk in visible
+    ]
     return render(request, "kpis/home.html", {"summaries": summaries})
 
 
 @login_required
 def dashboard(request, slug):
     organisation = get_organisation_for_user(request, slug)
-    form = DashboardFilterForm(request.GET or None, organisation=organisation)
+    drafts = sees_drafts(request.user, organisation)
+    form = DashboardFilterForm(request.GET or None, organisation=organisation, drafts=drafts)
     filters = form.cleaned_data if form.is_valid() else form.defaults()
-    table = selectors.status_table(organisation=organisation, period=filters["period"])
+    table = selectors.status_table(
+        organisation=organisation, period=filters["period"], drafts=drafts
+    )
     rows = selectors.filter_rows(
         table.rows, service_area=filters["service_area"], status=filters["status"]
     )
@@ -51,6 +60,7 @@ def dashboard(request, slug):
         "questions": selectors.member_questions(table=table, return_state=return_state),
         "can_commission": can_commission(request.user, organisation),
         "return_month": return_state,
+        "drafts": drafts,
         "contract_year": contract_year(table.period or timezone.localdate()),
         "national": national_selectors.national_comparisons(rows=table.rows, period=table.period),
     }
@@ -60,9 +70,10 @@ def dashboard(request, slug):
 @login_required
 def dashboard_csv(request, slug):
     organisation = get_organisation_for_user(request, slug)
-    form = DashboardFilterForm(request.GET or None, organisation=organisation)
+    drafts = sees_drafts(request.user, organisation)
+    form = DashboardFilterForm(request.GET or None, organisation=organisation, drafts=drafts)
     period = form.cleaned_data["period"] if form.is_valid() else None
-    table = selectors.status_table(organisation=organisation, period=period)
+    table = selectors.status_table(organisation=organisation, period=period, drafts=drafts)
     name = f"{slugify(organisation.slug)}-kpi-status-{format_period(table.period)}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -73,7 +84,8 @@ def dashboard_csv(request, slug):
 @login_required
 def kpi_detail(request, slug, code):
     kpi = get_kpi_for_user(request, slug, code)
-    frame = selectors.trend_frame(kpi=kpi)
+    drafts = sees_drafts(request.user, kpi.organisation)
+    frame = selectors.trend_frame(kpi=kpi, drafts=drafts)
     comparators = selectors.comparators(kpi=kpi)
     events = inspection_selectors.inspection_events(
         organisation=kpi.organisation, kpi=kpi, near=selectors.trend_span(frame)
@@ -115,8 +127,9 @@ def kpi_detail(request, slug, code):
         "targets": list(kpi.targets.all()),
         "figure": charts.figure_json(figure),
         "findings": inspection_selectors.kpi_findings(kpi=kpi),
-        "questions": selectors.kpi_questions(kpi=kpi, trend=frame),
+        "questions": selectors.kpi_questions(kpi=kpi, trend=frame, drafts=drafts),
         "events": events,
+        "publications": selectors.publication_by_month(organisation=kpi.organisation),
         **_national_context(request, kpi),
     }
     return render(request, "kpis/kpi_detail.html", context)
@@ -175,7 +188,9 @@ def spc_help(request):
 def compliance(request, slug, year):
     """Every KPI's status in every month of a contract year: printable."""
     organisation = get_organisation_for_user(request, slug)
-    months, rows = selectors.compliance_table(organisation=organisation, year=year)
+    months, rows = selectors.compliance_table(
+        organisation=organisation, year=year, drafts=sees_drafts(request.user, organisation)
+    )
     context = {
         "organisation": organisation,
         "year": year,

@@ -15,6 +15,7 @@ from kpis.access import (
     get_organisation_for_commissioner,
     get_organisation_for_officer,
     get_organisation_for_user,
+    sees_drafts,
 )
 from kpis.formatting import plain
 from kpis.forms import ReturnForm, TargetsForm, clean_reading_value
@@ -57,7 +58,8 @@ def return_detail(request, slug, period):
     organisation = get_organisation_for_user(request, slug)
     month = _period(period)
     monthly_return = selectors.monthly_return(organisation=organisation, period=month)
-    entries = selectors.return_entries(organisation=organisation, period=month)
+    drafts = sees_drafts(request.user, organisation)
+    entries = selectors.return_entries(organisation=organisation, period=month, drafts=drafts)
     can_edit = (
         can_enter_returns(request.user, organisation) and monthly_return.state == ReturnState.DRAFT
     )
@@ -89,6 +91,7 @@ def return_detail(request, slug, period):
         "can_edit": can_edit,
         "can_review": can_commission(request.user, organisation),
         "period_text": format_period(month),
+        "drafts": drafts,
     }
     return render(request, "kpis/return_detail.html", context)
 
@@ -199,6 +202,8 @@ def kpi_history(request, slug, code):
     context = {
         "organisation": kpi.organisation,
         "kpi": kpi,
-        "changes": selectors.kpi_changes(kpi=kpi),
+        "changes": selectors.kpi_changes(
+            kpi=kpi, drafts=sees_drafts(request.user, kpi.organisation)
+        ),
     }
     return render(request, "kpis/kpi_history.html", context)

@@ -17,13 +17,14 @@ from django.utils import timezone
 from inspections.models import BRAG, Action, ActionPlan, ActionUpdate, Inspection, PlanKind
 from inspections.selectors import ActionRow, action_tracker, brag_counts, inspection_timeline
 from kpis import rating, spc
-from kpis.models import Organisation, Reading
+from kpis.models import Organisation
 from kpis.periods import add_months, contract_year, label_period, month_end
 from kpis.selectors import (
     ReturnMonth,
     StatusRow,
     StatusTable,
     not_held_reason,
+    readings,
     return_month,
     status_table,
 )
@@ -298,12 +299,12 @@ def _rule_label(rule: int) -> str:
     }[rule]
 
 
-def _commentary(*, organisation: Organisation, period: dt.date) -> dict[int, str]:
+def _commentary(*, organisation: Organisation, period: dt.date, drafts: bool) -> dict[int, str]:
     """The commentary of each KPI's reading for ``period``, by KPI id. One query."""
     return {
         kpi_id: text.strip()
-        for kpi_id, text in Reading.objects.filter(
-            kpi__organisation=organisation, period=period
+        for kpi_id, text in readings(
+            drafts=drafts, kpi__organisation=organisation, period=period
         ).values_list("kpi_id", "commentary")
         if text.strip()
     }
@@ -453,12 +454,17 @@ def _plan_summary(progress: PlanProgress) -> str:
 
 
 def monthly_report(
-    *, organisation: Organisation, period: dt.date, today: dt.date | None = None
+    *,
+    organisation: Organisation,
+    period: dt.date,
+    drafts: bool = False,
+    today: dt.date | None = None,
 ) -> MonthlyReport:
-    """Every section of the Schedule 6 report for one organisation and month."""
+    """Every section of the Schedule 6 report for one organisation and month
+    (``drafts``: as ``kpis.selectors.status_table``)."""
     today = today or timezone.localdate()
-    table = status_table(organisation=organisation, period=period, today=today)
-    commentary = _commentary(organisation=organisation, period=period)
+    table = status_table(organisation=organisation, period=period, today=today, drafts=drafts)
+    commentary = _commentary(organisation=organisation, period=period, drafts=drafts)
     # A month the app does not hold has no KPI figures to report (its KPIs are
     # not Missing); the inspections and plans sections still apply.
     not_held = not_held_reason(organisation=organisation, period=period) or ""

@@ -3,7 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from kpis.access import get_organisation_for_user
+from kpis.access import get_organisation_for_user, sees_drafts
 from kpis.periods import PeriodError, format_period, label_period, month_start, parse_period
 from kpis.selectors import latest_period
 from reports import exports, selectors
@@ -32,14 +32,18 @@ def _css_string(text: str) -> str:
 def monthly_report_latest(request, slug):
     """The report for the latest month with a reading (this month if none)."""
     organisation = get_organisation_for_user(request, slug)
-    period = latest_period(organisation) or month_start(timezone.localdate())
+    drafts = sees_drafts(request.user, organisation)
+    period = latest_period(organisation, drafts=drafts) or month_start(timezone.localdate())
     return redirect("monthly_report", slug=organisation.slug, period=format_period(period))
 
 
 @login_required
 def monthly_report(request, slug, period):
     organisation = get_organisation_for_user(request, slug)
-    report = selectors.monthly_report(organisation=organisation, period=_period(period))
+    drafts = sees_drafts(request.user, organisation)
+    report = selectors.monthly_report(
+        organisation=organisation, period=_period(period), drafts=drafts
+    )
     export = request.GET.get("format")
     if export in {"csv", "xlsx"}:
         name = f"{organisation.slug}-monthly-report-{format_period(report.period)}.{export}"
@@ -55,6 +59,7 @@ def monthly_report(request, slug, period):
     context = {
         "organisation": organisation,
         "report": report,
+        "drafts": drafts,
         "sections": report.sections,
         "no_narrative": selectors.NO_NARRATIVE,
         "failure_note": selectors.FAILURE_NOTE,

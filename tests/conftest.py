@@ -6,13 +6,25 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, SCRUTINY_MEMBER
-from kpis.models import Organisation
+from kpis.models import MonthlyReturn, Organisation
 
 
 @pytest.fixture
 def seeds(db):
-    call_command("loaddata", "birmingham", "sandwell", verbosity=0)
+    # As `make run` loads them: the seed months are accepted returns, so
+    # members read them (the publication rule).
+    call_command("loaddata", "birmingham", "sandwell", "seed_returns", verbosity=0)
     return {o.slug: o for o in Organisation.objects.all()}
+
+
+@pytest.fixture
+def unreturned_seeds(seeds):
+    """The seed readings with no return for their months, as if the trust had
+    just entered them: for tests that enter or import the seed months before
+    anything is submitted (members read none of them)."""
+    MonthlyReturn.objects.all().delete()
+    MonthlyReturn.history.all().delete()  # nor any trace of them
+    return seeds
 
 
 def _user(username, group=None, organisations=(), **extra):

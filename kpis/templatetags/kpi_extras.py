@@ -27,6 +27,44 @@ def status_chip(status):
     )
 
 
+# How a month's figures stand (MonthlyReturn.publication), in words: members
+# read a month once submitted ("provisional") or accepted ("final"); drafts
+# only the trust's staff and the commissioners.
+_PUBLICATION_NOTES = {
+    "provisional": "Provisional: submitted by the trust, not yet accepted by the commissioners;"
+    " the figures may change.",
+    "draft": "Draft: not submitted, so scrutiny members do not see these figures yet.",
+}
+_UNPUBLISHED_NOTE = "Not submitted yet: no figures are published for this month."
+
+
+@register.simple_tag
+def publication_note(monthly_return, drafts):
+    """The sentence beside a month's return state (none for a final month,
+    or a month nobody has started)."""
+    publication = getattr(monthly_return, "publication", None)
+    if publication == "draft" and monthly_return.pk is None:
+        return ""
+    if publication == "draft" and not drafts:
+        return format_html('<span class="small publication-note">{}</span>', _UNPUBLISHED_NOTE)
+    if publication in _PUBLICATION_NOTES:
+        return format_html(
+            '<span class="small publication-note">{}</span>', _PUBLICATION_NOTES[publication]
+        )
+    return ""
+
+
+@register.simple_tag
+def publication_mark(publications, period):
+    """ "provisional" or "draft" beside a month in a table (nothing once final)."""
+    publication = publications.get(period)
+    if publication in _PUBLICATION_NOTES:
+        return format_html(
+            ' <span class="chip chip-other publication-mark">{}</span>', publication.capitalize()
+        )
+    return ""
+
+
 @register.simple_tag
 def direction(value):
     if value not in _DIRECTION:

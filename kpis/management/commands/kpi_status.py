@@ -15,8 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("organisation", metavar="SLUG")
         parser.add_argument("--period", metavar="YYYY-MM")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        parser.add_argument(
+            "--published",
+            action="store_true",
+            help="Only what scrutiny members see: months whose return is submitted or accepted "
+            "(default: every reading held, drafts too).",
+        )
 
-    def handle(self, *args, organisation, period, format, **options):
+    def handle(self, *args, organisation, period, format, published, **options):
         try:
             org = Organisation.objects.get(slug=organisation)
         except Organisation.DoesNotExist:
@@ -31,9 +37,11 @@ class Command(BaseCommand):
         if month and (reason := not_held_reason(organisation=org, period=month)):
             raise CommandError(reason)
 
-        table = status_table(organisation=org, period=month)
+        table = status_table(organisation=org, period=month, drafts=not published)
         if table.period is None:
-            raise CommandError(f"{org.name} has no readings yet.")
+            raise CommandError(
+                f"{org.name} has no {'published ' if published else ''}readings yet."
+            )
         if format == "csv":
             exports.write_status_csv(table, self.stdout)
         elif format == "json":

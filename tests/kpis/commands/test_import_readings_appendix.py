@@ -14,6 +14,9 @@ from kpis.models import Comparator, Reading
 from tests.kpis.imports.appendix import appendix_csv, appendix_xlsx, printed_rows, seed_readings
 from tests.kpis.imports.cases import snapshot
 
+# The trust enters or imports the seed months here: they have no return yet.
+pytestmark = pytest.mark.usefixtures("unreturned_seeds")
+
 
 def _run(*args):
     out = io.StringIO()

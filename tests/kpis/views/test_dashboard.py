@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from kpis.models import KPI, Organisation, Reading, Target
+from tests.publication import accept_months
 
 
 def _dashboard(client, user, slug="birmingham", **params):
@@ -107,6 +108,7 @@ def _organisation_with(kpi_count: int) -> Organisation:
         Reading.objects.bulk_create(
             Reading(kpi=kpi, period=dt.date(2018, m, 1), value=30 + 3 * m) for m in range(1, 13)
         )
+    accept_months(organisation, [dt.date(2018, m, 1) for m in range(1, 13)])
     return organisation
 
 

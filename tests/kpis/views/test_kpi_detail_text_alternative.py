@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from kpis.models import KPI, Reading
+from tests.publication import accept_months
 
 
 def _page(client, user, query=""):
@@ -20,6 +21,7 @@ def _fifteen_readings():
     kpi = KPI.objects.get(organisation__slug="sandwell", code="PI9")
     for month, value in ((1, "40"), (2, "95"), (3, "96")):
         Reading.objects.create(kpi=kpi, period=dt.date(2019, month, 1), value=Decimal(value))
+    accept_months(kpi.organisation, [dt.date(2019, month, 1) for month in (1, 2, 3)])
 
 
 def test_it_captions_the_chart_and_links_the_readings_table(client, member):
