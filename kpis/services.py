@@ -88,6 +88,24 @@ class ReturnConflict(ReturnError):
     pass
 
 
+def held_span_extend(*, organisation: Organisation, periods) -> None:
+    """Readings for months outside a held span extend it to them: a closed
+    record (such as a seed's) grows when the trust reports again, and the
+    months between are then Missing as any gap is."""
+    periods = list(periods)
+    if not periods:
+        return
+    changes = {}
+    if organisation.held_until and max(periods) > organisation.held_until:
+        changes["held_until"] = max(periods)
+    if organisation.held_from and min(periods) < organisation.held_from:
+        changes["held_from"] = min(periods)
+    if changes:
+        Organisation.objects.filter(pk=organisation.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(organisation, name, value)
+
+
 def monthly_return_get_or_create(*, organisation: Organisation, period) -> MonthlyReturn:
     monthly_return, _ = MonthlyReturn.objects.get_or_create(
         organisation=organisation, period=period
@@ -166,6 +184,8 @@ def monthly_return_save(
         reading._history_user = user
         reading._change_reason = "return form"
         reading.save()
+    if any(entry["value"] is not None for entry in entries.values()):
+        held_span_extend(organisation=monthly_return.organisation, periods=[monthly_return.period])
     return monthly_return
 
 

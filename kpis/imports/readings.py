@@ -50,6 +50,7 @@ from kpis.imports.rows import (
 from kpis.imports.saving import _change_reason, _import_lock, _validate
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading, ReturnState, Source
 from kpis.periods import format_period, month_start
+from kpis.services import held_span_extend
 
 # Above this many rows the commands print progress.
 LONG_FILE_ROWS = 1_000
@@ -461,6 +462,7 @@ def readings_import(
             progress(f"Saving {len(to_create) + len(to_update):,} readings…")
         reason = _change_reason(name)
         _returns_touch(organisation=organisation, months=touched, user=user, reason=reason)
+        held_span_extend(organisation=organisation, periods=touched)
         bulk_create_with_history(
             to_create, Reading, batch_size=500, default_user=user, default_change_reason=reason
         )
