@@ -28,9 +28,7 @@ def november_draft(officer, seeds):
     """Birmingham's November 2018 return, saved as a draft by its officer."""
     birmingham = seeds["birmingham"]
     kpi1 = KPI.objects.get(organisation=birmingham, code="KPI1")
-    monthly_return = services.monthly_return_get_or_create(
-        organisation=birmingham, period=NOVEMBER
-    )
+    monthly_return = services.monthly_return_get_or_create(organisation=birmingham, period=NOVEMBER)
     services.monthly_return_save(
         monthly_return=monthly_return,
         version=monthly_return.version,
@@ -127,9 +125,7 @@ def test_once_accepted_the_month_is_final_and_unmarked(
     assert "Draft:" not in html
 
 
-def test_the_home_page_rates_only_what_the_reader_may_read(
-    client, member, officer, november_draft
-):
+def test_the_home_page_rates_only_what_the_reader_may_read(client, member, officer, november_draft):
     def birmingham(user):
         summaries = _get(client, user, "home").context["summaries"]
         return next(s for s in summaries if s["organisation"].slug == "birmingham")
