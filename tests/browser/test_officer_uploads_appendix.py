@@ -16,9 +16,9 @@ SHOTS = Path(tempfile.gettempdir()) / "shots-imports"
 
 
 def test_the_officer_uploads_the_appendix_and_confirms_the_mapping(
-    page, live_server, log_in, seeds, sandwell_officer, tmp_path
+    page, live_server, log_in, unreturned_seeds, sandwell_officer, tmp_path
 ):
-    sandwell = seeds["sandwell"]
+    sandwell = unreturned_seeds["sandwell"]
     Reading.objects.filter(kpi__organisation=sandwell).delete()
     Comparator.objects.filter(kpi__organisation=sandwell).delete()
     path = tmp_path / "Appendix 1 - Performance Dataset.xlsx"
