@@ -100,6 +100,7 @@ def kpi_detail(request, slug, code):
         figure = charts.spc_figure(months, analysis, point_signals, unit=kpi.unit)
         # The chart's signals in words, for the readings table beside it.
         signals = dict(zip(months, point_signals, strict=True)) if analysis.has_limits else {}
+    findings = inspection_selectors.kpi_findings(kpi=kpi)
     context = {
         "organisation": kpi.organisation,
         "kpi": kpi,
@@ -114,8 +115,10 @@ def kpi_detail(request, slug, code):
         "comparators": comparators,
         "targets": list(kpi.targets.all()),
         "figure": charts.figure_json(figure),
-        "findings": inspection_selectors.kpi_findings(kpi=kpi),
-        "questions": selectors.kpi_questions(kpi=kpi, trend=frame),
+        "findings": findings,
+        "questions": selectors.kpi_questions(
+            kpi=kpi, trend=frame, findings=[finding for finding, _ in findings]
+        ),
         "events": events,
         **_national_context(request, kpi),
     }

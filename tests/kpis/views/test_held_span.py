@@ -40,8 +40,13 @@ def test_the_seeds_hold_the_months_their_documents_give(published):
 
 def test_no_question_calls_a_published_return_overdue(client, member, published):
     response = _get(client, member, "dashboard", "sandwell")
-    rules = [q.rule for q in response.context["questions"]]
-    assert rules == ["worse_than_neighbours", "worse_than_neighbours"]
+    rules = [(q.rule, q.code) for q in response.context["questions"]]
+    assert rules == [
+        ("worsening_finding", "PI1"),
+        ("worse_than_neighbours", "PI2"),
+        ("worsening_run", "PI8"),
+        ("worse_than_neighbours", "PI13"),
+    ]  # none about the return
     html = response.content.decode()
     assert "overdue" not in html.lower()
     assert 'id="return-state"' not in html or "Accepted" in html
