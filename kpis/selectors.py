@@ -439,6 +439,33 @@ class ReturnMonth:
     def state(self) -> str:
         return self.monthly_return.state if self.monthly_return else "none"
 
+    @property
+    def state_label(self) -> str:
+        """The state in words: the return's, or why there is none."""
+        if self.monthly_return:
+            return self.monthly_return.get_state_display()
+        return "Not started" if self.held else "Not held"
+
+
+# The returns list's filter: each state's label and which months it keeps.
+# Overdue cuts across: an overdue month is also Not started or Draft.
+RETURN_FILTERS = {
+    "not_started": ("Not started", lambda m: m.monthly_return is None and m.held),
+    ReturnState.DRAFT: ("Draft", lambda m: m.state == ReturnState.DRAFT),
+    ReturnState.SUBMITTED: ("Submitted", lambda m: m.state == ReturnState.SUBMITTED),
+    ReturnState.ACCEPTED: ("Accepted", lambda m: m.state == ReturnState.ACCEPTED),
+    "overdue": ("Overdue", lambda m: m.overdue),
+    "not_held": ("Not held", lambda m: m.monthly_return is None and not m.held),
+}
+
+
+def filter_returns(months: list[ReturnMonth], *, state: str = "") -> list[ReturnMonth]:
+    """The months in ``state`` (a ``RETURN_FILTERS`` key; blank: every month)."""
+    if not state:
+        return months
+    keep = RETURN_FILTERS[state][1]
+    return [month for month in months if keep(month)]
+
 
 def returns_overview(
     *, organisation: Organisation, today: dt.date | None = None

@@ -86,6 +86,8 @@ def test_a_report_for_a_month_not_held_lists_no_kpi_as_missing(client, member, p
 
 def test_a_live_trust_still_owes_each_month(client, member, published):
     Organisation.objects.filter(slug="birmingham").update(held_until=None)
-    response = _get(client, member, "return_list", "birmingham")
+    # Newest first: Nov 2018 is on the last page of the months owed since.
+    last = _get(client, member, "return_list", "birmingham").context["page"].paginator.num_pages
+    response = _get(client, member, "return_list", "birmingham", page=last)
     november = next(m for m in response.context["months"] if m.period == dt.date(2018, 11, 1))
     assert november.overdue is True
