@@ -216,6 +216,18 @@ def inspection_events(*, organisation: Organisation, kpi: KPI | None = None, nea
     ]
 
 
+def findings_by_kpi(*, kpi_ids) -> dict[int, list[Finding]]:
+    """KPI id → the findings linked to it, each with its inspection (None
+    for a finding an action plan quotes without one). One query."""
+    found = {}
+    links = Finding.kpis.through.objects.filter(kpi_id__in=list(kpi_ids)).select_related(
+        "finding__inspection"
+    )
+    for link in links.order_by("finding__order", "finding_id"):
+        found.setdefault(link.kpi_id, []).append(link.finding)
+    return found
+
+
 def overdue_red_actions_by_kpi(*, organisation: Organisation, today: dt.date) -> dict:
     """KPI id → [(action number, finding text)] of overdue Red actions on
     findings linked to that KPI. One query."""

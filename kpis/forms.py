@@ -44,6 +44,20 @@ class DashboardFilterForm(forms.Form):
         return {"period": None, "service_area": "", "status": "", "sort": "order"}
 
 
+class ReturnFilterForm(forms.Form):
+    """The returns list's filter by state, from the query string."""
+
+    state = forms.ChoiceField(
+        label="State",
+        required=False,
+        initial="",
+        choices=[
+            ("", "All states"),
+            *((key, label) for key, (label, _) in selectors.RETURN_FILTERS.items()),
+        ],
+    )
+
+
 def clean_reading_value(raw, kpi):
     """A value as typed, through the one parser the imports use."""
     try:

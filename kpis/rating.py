@@ -238,6 +238,9 @@ def rate_series(series: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
       KPI1 at 85% against 85% gives 1/1.
     - ``months_off_target``: consecutive months, ending at the row, rated red
       or missing against a target.
+    - ``months_worsening``: consecutive months, ending at the row, whose
+      ``direction`` is worsening: Sandwell's PI8, 69.9, 69.6, 58.4, 44.3 %
+      (Sep–Dec 2018, higher is better), gives 0, 1, 2, 3.
     """
     frame = series.copy()
     value = frame["value_units"].to_numpy()
@@ -284,7 +287,21 @@ def rate_series(series: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
     frame["months_off_target"] = (
         pd.Series(off.astype("int64")).groupby([kpi, run_id]).cumsum().to_numpy()
     )
+    # A KPI's first month has no direction, so no run crosses from one KPI
+    # into the next and no grouping is needed.
+    frame["months_worsening"] = _run_lengths(frame["direction"].to_numpy() == WORSENING)
     return frame
+
+
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """How many true flags run, unbroken, up to and including each position.
+
+    >>> _run_lengths(np.array([True, False, True, True, True])).tolist()
+    [1, 0, 1, 2, 3]
+    """
+    positions = np.arange(len(flags))
+    last_false = np.maximum.accumulate(np.where(flags, -1, positions)) if len(flags) else positions
+    return positions - last_false
 
 
 def _due_passed(months: np.ndarray, today: dt.date) -> np.ndarray:

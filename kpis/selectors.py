@@ -14,7 +14,7 @@ import pandas as pd
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from inspections.selectors import overdue_red_actions_by_kpi
+from inspections.selectors import findings_by_kpi, overdue_red_actions_by_kpi
 from kpis import questions, rating, spc
 from kpis.formatting import plain
 from kpis.models import (
@@ -49,6 +49,11 @@ class StatusRow:
     met_12m: int
     rated_12m: int
     months_off_target: int
+    months_worsening: int = 0
+    # The readings behind ``months_worsening``, oldest first, as (month,
+    # value): from the month before the run began to ``period`` (empty when
+    # ``period`` did not worsen). Filled by ``status_table``.
+    worsening: tuple = ()
     # SPC icons (kpis.spc): None below 15 readings, without a target, or
     # (assurance) for a "within" KPI.
     variation: str | None = None
@@ -124,6 +129,7 @@ def _row(kpi: KPI, record: dict) -> StatusRow:
         met_12m=int(record["met_12m"]),
         rated_12m=int(record["rated_12m"]),
         months_off_target=int(record["months_off_target"]),
+        months_worsening=int(record["months_worsening"]),
     )
 
 
@@ -204,6 +210,7 @@ def status_table(
     by_kpi = {record["kpi"]: record for record in at_period.to_dict("records")}
     benchmarks = _neighbour_benchmarks(organisation=organisation, period=period)
     by_kpi_units = _readings_by_kpi(frame)
+    runs = _worsening_runs(frame, at_period)
     rows = []
     for kpi in kpis:
         row = _row(kpi, by_kpi[kpi.pk])
@@ -215,6 +222,7 @@ def status_table(
                 row,
                 **spc_icons(analysis, kpi, row.target),
                 latest_reading=latest,
+                worsening=runs.get(kpi.pk, ()),
                 comparison=questions.compare(
                     row.value, benchmark.value, kpi.polarity,
                     f"statistical neighbours ({benchmark.year})",
@@ -222,6 +230,28 @@ def status_table(
             )
         )  # fmt: skip
     return StatusTable(organisation=organisation, period=period, rows=rows)
+
+
+def _worsening_runs(frame: pd.DataFrame, at_period: pd.DataFrame) -> dict[int, tuple]:
+    """KPI id → the (month, value) readings of its worsening run ending at
+    the month shown, oldest first; only KPIs that worsened that month.
+
+    A run of n months spans n + 1 consecutive rows of the KPI, each with a
+    reading (a month without one has no direction), so they are the n rows
+    before the month's row in the frame, which is sorted by KPI and month.
+    """
+    runs = {}
+    worsening = at_period[at_period["months_worsening"] > 0]
+    for label, kpi, length in zip(
+        worsening.index, worsening["kpi"], worsening["months_worsening"], strict=True
+    ):
+        start = frame.index.get_loc(label) - int(length)
+        run = frame.iloc[start : start + int(length) + 1]
+        runs[int(kpi)] = tuple(
+            (rating.as_date(period), value)
+            for period, value in zip(run["period"], run["value"], strict=True)
+        )
+    return runs
 
 
 def spc_months(frame: pd.DataFrame) -> list[dt.date]:
@@ -440,6 +470,33 @@ class ReturnMonth:
     @property
     def state(self) -> str:
         return self.monthly_return.state if self.monthly_return else "none"
+
+    @property
+    def state_label(self) -> str:
+        """The state in words: the return's, or why there is none."""
+        if self.monthly_return:
+            return self.monthly_return.get_state_display()
+        return "Not started" if self.held else "Not held"
+
+
+# The returns list's filter: each state's label and which months it keeps.
+# Overdue cuts across: an overdue month is also Not started or Draft.
+RETURN_FILTERS = {
+    "not_started": ("Not started", lambda m: m.monthly_return is None and m.held),
+    ReturnState.DRAFT: ("Draft", lambda m: m.state == ReturnState.DRAFT),
+    ReturnState.SUBMITTED: ("Submitted", lambda m: m.state == ReturnState.SUBMITTED),
+    ReturnState.ACCEPTED: ("Accepted", lambda m: m.state == ReturnState.ACCEPTED),
+    "overdue": ("Overdue", lambda m: m.overdue),
+    "not_held": ("Not held", lambda m: m.monthly_return is None and not m.held),
+}
+
+
+def filter_returns(months: list[ReturnMonth], *, state: str = "") -> list[ReturnMonth]:
+    """The months in ``state`` (a ``RETURN_FILTERS`` key; blank: every month)."""
+    if not state:
+        return months
+    keep = RETURN_FILTERS[state][1]
+    return [month for month in months if keep(month)]
 
 
 def returns_overview(
@@ -664,11 +721,24 @@ def _neighbour_benchmarks(*, organisation: Organisation, period: dt.date) -> dic
 
 
 def member_questions(
-    *, table: StatusTable, return_state=None, today: dt.date | None = None
+    *,
+    table: StatusTable,
+    return_state=None,
+    today: dt.date | None = None,
+    findings: dict | None = None,
 ) -> list[questions.Question]:
-    """The questions the month's data warrants (see kpis.questions)."""
+    """The questions the month's data warrants (see kpis.questions).
+
+    ``findings``: KPI id → its linked Ofsted findings, when the page has them.
+    Otherwise they are read, in one query, only if a KPI worsened this month
+    (the one rule that needs them), so a month where nothing worsened costs
+    no query more than before.
+    """
     if table.period is None:
         return []
+    if findings is None:
+        worsened = [row.kpi.pk for row in table.rows if row.months_worsening]
+        findings = findings_by_kpi(kpi_ids=worsened) if worsened else {}
     year_before = add_months(table.period, -12)
     earlier = {}
     for kpi_id, value in (
@@ -687,17 +757,23 @@ def member_questions(
         return_month=return_state
         if return_state is not None
         else return_month(organisation=table.organisation, period=table.period, today=today),
+        findings=findings,
     )
 
 
 def kpi_questions(
-    *, kpi: KPI, trend: pd.DataFrame | None = None, drafts: bool = False
+    *,
+    kpi: KPI,
+    trend: pd.DataFrame | None = None,
+    findings: list | None = None,
+    drafts: bool = False,
 ) -> list[questions.Question]:
     """The questions of the organisation's latest month that concern this KPI
-    (``trend``: the KPI's ``trend_frame`` built with the same ``drafts``, if
-    the page has it)."""
+    (``trend``: the KPI's ``trend_frame`` built with the same ``drafts``, and
+    ``findings``: the findings linked to it, if the page has them)."""
     table = status_table(organisation=kpi.organisation, only=kpi, trend=trend, drafts=drafts)
-    return [q for q in member_questions(table=table) if q.code == kpi.code]
+    linked = None if findings is None else {kpi.pk: findings}
+    return [q for q in member_questions(table=table, findings=linked) if q.code == kpi.code]
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,7 @@ def kpi_detail(request, slug, code):
         figure = charts.spc_figure(months, analysis, point_signals, unit=kpi.unit)
         # The chart's signals in words, for the readings table beside it.
         signals = dict(zip(months, point_signals, strict=True)) if analysis.has_limits else {}
+    findings = inspection_selectors.kpi_findings(kpi=kpi)
     context = {
         "organisation": kpi.organisation,
         "kpi": kpi,
@@ -126,8 +127,10 @@ def kpi_detail(request, slug, code):
         "comparators": comparators,
         "targets": list(kpi.targets.all()),
         "figure": charts.figure_json(figure),
-        "findings": inspection_selectors.kpi_findings(kpi=kpi),
-        "questions": selectors.kpi_questions(kpi=kpi, trend=frame, drafts=drafts),
+        "findings": findings,
+        "questions": selectors.kpi_questions(
+            kpi=kpi, trend=frame, findings=[finding for finding, _ in findings], drafts=drafts
+        ),
         "events": events,
         "publications": selectors.publication_by_month(organisation=kpi.organisation),
         **_national_context(request, kpi),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,7 +19,7 @@ from kpis.access import (
     sees_drafts,
 )
 from kpis.formatting import plain
-from kpis.forms import ReturnForm, TargetsForm, clean_reading_value
+from kpis.forms import ReturnFilterForm, ReturnForm, TargetsForm, clean_reading_value
 from kpis.models import ReturnState
 from kpis.periods import PeriodError, format_period, parse_period
 
@@ -42,12 +43,33 @@ def _initial(entries, monthly_return):
     return initial
 
 
+# Two years of months a page: an open span since 2018 is a few pages.
+RETURNS_PER_PAGE = 24
+
+
 @login_required
 def return_list(request, slug):
     organisation = get_organisation_for_user(request, slug)
+    form = ReturnFilterForm(request.GET or None)
+    if not form.is_valid():
+        form = ReturnFilterForm()  # an unknown state: every month, the picker at All states
+    state = form.cleaned_data["state"] if form.is_bound else ""
+    months = selectors.filter_returns(
+        selectors.returns_overview(organisation=organisation), state=state
+    )
+    paginator = Paginator(months, RETURNS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        # Any page that is not one of the list's, as Django's ListView does.
+        raise Http404("No such page of returns") from None
     context = {
         "organisation": organisation,
-        "months": selectors.returns_overview(organisation=organisation),
+        "form": form,
+        "state_label": selectors.RETURN_FILTERS[state][0] if state else "",
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "months": page.object_list,
         "can_enter": can_enter_returns(request.user, organisation),
     }
     return render(request, "kpis/return_list.html", context)

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from inspections.models import Action, Finding, Inspection
-from kpis.models import KPI, Reading
+from kpis.models import KPI, Organisation, Reading
 from tests.browser.test_member_reads_ilacs import import_ilacs_demo
 from tests.kpis.imports.appendix import appendix_csv, printed_rows
 
@@ -118,6 +118,12 @@ def _spc_with_limits(page, url):
     _chart("/o/sandwell/kpi/PI9/?view=spc")(page, url)
 
 
+def _returns_paged(page, url):
+    # A live trust: every month since Oct 2018 is held, so the list has pages.
+    Organisation.objects.filter(slug="birmingham").update(held_until=None)
+    page.goto(f"{url}/o/birmingham/returns/?state=not_started&page=2")
+
+
 def _with_ilacs(page, url):
     """Ofsted's real file and DfE's 2025 neighbours imported: the ILACS section full."""
     import_ilacs_demo()
@@ -190,6 +196,7 @@ STATES = [
     ("spc-help", "member", _go("/help/spc/")),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
     ("returns-list", "officer", _go("/o/birmingham/returns/")),
+    ("returns-list-paged", "officer", _returns_paged),
     ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
     ("return-form-errors", "officer", _return_with_errors),
     ("return-review", "commissioner", _go("/o/birmingham/returns/2018-10/")),
@@ -303,6 +310,7 @@ NARROW = [
     ("kpi-spc", "member", _chart("/o/sandwell/kpi/PI9/?view=spc")),
     ("return-form-errors", "officer", _return_with_errors),
     ("returns-list", "officer", _go("/o/birmingham/returns/")),
+    ("returns-list-paged", "officer", _returns_paged),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
     ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
     ("action-tracker", "commissioner", _go("/o/birmingham/actions/")),

@@ -62,6 +62,11 @@ def test_a_member_reads_both_trusts_as_their_papers_print_them(visit, page):
         "do worse than similar councils here?"
     ) in sandwell
     assert "PI13 is worse than statistical neighbours (2018) by 8.8 points." in sandwell
+    # The fall the trust's own report highlights (003_…txt), each month cited.
+    assert (
+        "PI8 has worsened in each of the last 3 months: 69.9% in Sep 2018, 69.6% in Oct 2018, "
+        "58.4% in Nov 2018 and 44.3% in Dec 2018 (higher is better)."
+    ) in sandwell
     assert "overdue" not in sandwell.lower()
     months = page.locator("#id_period option").all_inner_texts()
     assert months[1:] == [f"{m} 2018" for m in ["Dec", "Nov", "Oct", "Sep", "Aug", "Jul",

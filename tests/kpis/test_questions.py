@@ -4,25 +4,61 @@ import datetime as dt
 from decimal import Decimal as D
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
-from kpis import questions, spc
+from kpis import questions, rating, spc
+
+OCT = dt.date(2018, 10, 1)
 
 
 def _row(**changes):
     row = dict(
         kpi=SimpleNamespace(pk=2, code="KPI2", unit="percent", polarity="lower"),
-        value=D("22"), target=D("21"), lower=D("17"), upper=D("24"),
+        period=OCT, value=D("22"), target=D("21"), lower=D("17"), upper=D("24"),
         status="amber", months_off_target=0, variation=spc.COMMON_CAUSE, comparison=None,
+        months_worsening=0, worsening=(),
     )  # fmt: skip
     row.update(changes)
     return SimpleNamespace(**row)
 
 
-def _ask(rows, targets_year_before=None, overdue=None, return_month=None):
+def _ask(rows, targets_year_before=None, overdue=None, return_month=None, findings=None):
     return questions.questions(
         rows=rows, targets_year_before=targets_year_before or {},
-        overdue_red_actions=overdue or {}, return_month=return_month,
+        overdue_red_actions=overdue or {}, return_month=return_month, findings=findings,
+    )  # fmt: skip
+
+
+def _rated_row(polarity, values, *, start="2018-09", target=None):
+    """The latest month of a KPI rated by the rating engine, as a status row:
+    its direction and worsening run are the engine's, not the test's. No
+    target unless given, as Sandwell's seeds (a ``within`` KPI needs one)."""
+    months = list(pd.date_range(start, periods=len(values), freq="MS").date)
+    readings = [D(v) for v in values]
+    if polarity == "within":
+        target = target or ("85", "75", "95")
+    value, lower, upper = (D(t) for t in target) if target else (None, None, None)
+    targets = [(dt.date(2018, 4, 1), value, lower, upper)] if target else []
+    frame = rating.rate_series(
+        rating.build_series(
+            kpis=pd.DataFrame({"kpi": [1], "polarity": [polarity]}),
+            readings=pd.DataFrame({"kpi": 1, "period": months, "value": readings}),
+            targets=pd.DataFrame.from_records(
+                [(1, *t) for t in targets],
+                columns=["kpi", "valid_from", "target", "lower", "upper"],
+            ),
+        ),
+        today=dt.date(2020, 1, 1),
+    )
+    last = frame.iloc[-1]
+    run = int(last["months_worsening"])
+    return _row(
+        kpi=SimpleNamespace(pk=1, code="KPI1", unit="percent", polarity=polarity),
+        period=months[-1], value=readings[-1], target=value, lower=lower, upper=upper,
+        status=last["status"], months_off_target=int(last["months_off_target"]),
+        months_worsening=run,
+        worsening=tuple(zip(months, readings, strict=True))[-run - 1:] if run else (),
     )  # fmt: skip
 
 
@@ -33,10 +69,115 @@ def test_no_question_when_the_data_does_not_warrant_one():
 @pytest.mark.parametrize(("months", "asked"), [(2, False), (3, True), (7, True)])
 def test_it_asks_after_three_months_off_target(months, asked):
     found = _ask([_row(status="red", value=D("25"), months_off_target=months)])
-    assert [q.rule for q in found] == (["off_target"] if asked else [])
+    # Below three months the Red month is asked about on its own (next tests).
+    assert [q.rule for q in found] == (["off_target"] if asked else ["red_this_month"])
     if asked:
         assert f"off target for {months} months running" in found[0].text
         assert "25%" in found[0].evidence and "17–24" in found[0].evidence
+
+
+@pytest.mark.parametrize("months", [1, 2])
+def test_it_asks_about_a_kpi_red_this_month_citing_its_figures(months):
+    # The seeds' KPI2 boundary: 24.1% is Red against 21% (band 17–24%).
+    [question] = _ask([_row(status="red", value=D("24.1"), months_off_target=months)])
+    assert (question.rule, question.code) == ("red_this_month", "KPI2")
+    assert question.text == (
+        "KPI2 was Red in October 2018: 24.1% against a target of 21% (lower is better). "
+        "What is being done?"
+    )
+    assert question.evidence == (
+        f"Tolerance 17–24%; off target {months} month{'s' if months > 1 else ''} running."
+    )
+
+
+def test_red_this_month_reads_a_higher_is_better_kpi():
+    kpi = SimpleNamespace(pk=1, code="KPI1", unit="percent", polarity="higher")
+    [question] = _ask([_row(kpi=kpi, status="red", value=D("74"), target=D("85"),
+                            lower=D("75"), upper=D("95"), months_off_target=1)])  # fmt: skip
+    assert question.text.startswith(
+        "KPI1 was Red in October 2018: 74% against a target of 85% (higher is better)."
+    )
+
+
+def test_red_this_month_says_a_within_kpi_is_outside_its_band():
+    kpi = SimpleNamespace(pk=1, code="W1", unit="days", polarity="within")
+    [question] = _ask([_row(kpi=kpi, status="red", value=D("30"), target=D("20"),
+                            lower=D("15"), upper=D("25"), months_off_target=1)])  # fmt: skip
+    assert question.text == (
+        "W1 was Red in October 2018: 30 days, outside its band of 15–25 days "
+        "(target 20 days). What is being done?"
+    )
+
+
+@pytest.mark.parametrize("status", ["amber", "green", "missing", "no_target"])
+def test_it_does_not_ask_about_a_month_that_is_not_red(status):
+    assert _ask([_row(status=status, months_off_target=1 if status == "missing" else 0)]) == []
+
+
+def test_one_question_for_a_red_kpi_the_three_month_rule_supersedes():
+    found = _ask([_row(status="red", value=D("25"), months_off_target=3)])
+    assert [q.rule for q in found] == ["off_target"]
+
+
+def test_one_question_for_a_red_kpi_the_target_change_rule_supersedes():
+    red = _row(status="red", value=D("25"), target=D("20"), months_off_target=1)
+    assert [q.rule for q in _ask([red], targets_year_before={2: D("21")})] == [
+        "breach_after_target_change"
+    ]
+
+
+# --- Worsening in each of the last three months (the rating engine's direction) ---
+
+
+def test_it_asks_about_sandwell_pi8s_three_months_worsening():
+    # fixtures/sandwell.json, PI8 Sep–Dec 2018; the trust's report highlights it.
+    row = _rated_row("higher", ["69.9", "69.6", "58.4", "44.3"])
+    [question] = _ask([row])
+    assert (question.rule, question.code) == ("worsening_run", "KPI1")
+    assert question.text == (
+        "KPI1 has worsened in each of the last 3 months: 69.9% in Sep 2018, 69.6% in Oct 2018, "
+        "58.4% in Nov 2018 and 44.3% in Dec 2018 (higher is better). What lies behind this, "
+        "and what is being done?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("polarity", "values", "asked"),
+    [
+        pytest.param("higher", ["80", "79", "78", "77"], True, id="higher-three-falls"),
+        pytest.param("higher", ["79", "78", "77"], False, id="higher-two-falls"),
+        pytest.param("higher", ["80", "80", "79", "78"], False, id="higher-stable-first"),
+        pytest.param("higher", ["81", "80", "80", "79", "78"], False, id="higher-stable-breaks"),
+        pytest.param("higher", ["80", "81", "79", "78"], False, id="higher-rise-breaks"),
+        pytest.param("higher", ["80", "79", "78", "77", "76"], True, id="higher-four-falls"),
+        pytest.param("lower", ["20", "21", "22", "23"], True, id="lower-three-rises"),
+        pytest.param("lower", ["23", "22", "21", "20"], False, id="lower-three-falls-improve"),
+        pytest.param("lower", ["21", "22", "23"], False, id="lower-two-rises"),
+        # Target 85: each reading further from it, on either side.
+        pytest.param("within", ["86", "88", "80", "91"], True, id="within-further-each-month"),
+        pytest.param("within", ["86", "88", "82", "91"], False, id="within-nearer-breaks"),
+        pytest.param("within", ["86", "88", "82", "88"], False, id="within-same-distance"),
+    ],
+)
+def test_it_asks_after_three_months_worsening_read_with_polarity(polarity, values, asked):
+    found = _ask([_rated_row(polarity, values)])
+    assert [q.rule for q in found if q.rule == "worsening_run"] == (
+        ["worsening_run"] if asked else []
+    )
+
+
+def test_a_longer_run_cites_every_month_of_it():
+    [question] = _ask([_rated_row("higher", ["80", "79", "78", "77", "76"], start="2018-08")])
+    assert question.text.startswith(
+        "KPI1 has worsened in each of the last 4 months: 80% in Aug 2018, 79% in Sep 2018, "
+        "78% in Oct 2018, 77% in Nov 2018 and 76% in Dec 2018 (higher is better)."
+    )
+
+
+def test_a_within_kpis_run_says_how_it_is_read():
+    [question] = _ask([_rated_row("within", ["86", "88", "80", "91"])])
+    assert "(nearer the target of 85% is better)" in question.text
+    assert question.evidence == "Green in Dec 2018 against a target of 85% (tolerance 75–95%)."
 
 
 def test_it_asks_about_special_cause_concerning_variation():
@@ -66,11 +207,12 @@ def test_comparisons_read_with_polarity_and_say_points_for_percentages():
 
 
 def test_it_asks_about_a_breach_after_a_target_change_only():
-    red = _row(status="red", value=D("25"), target=D("20"))
+    red = _row(status="red", value=D("25"), target=D("20"), months_off_target=1)
     [question] = _ask([red], targets_year_before={2: D("21")})
     assert question.rule == "breach_after_target_change"
     assert "from 21% to 20%" in question.text
-    assert _ask([red], targets_year_before={2: D("20")}) == []  # same target: no question
+    # The same target: only the Red month itself is asked about.
+    assert [q.rule for q in _ask([red], targets_year_before={2: D("20")})] == ["red_this_month"]
     assert _ask([_row(target=D("20"))], targets_year_before={2: D("21")}) == []  # not red
 
 
@@ -88,3 +230,91 @@ def test_it_asks_about_a_late_or_missing_return(overdue, late, asked):
                             overdue=overdue, late=late)  # fmt: skip
     found = _ask([_row()], return_month=month)
     assert [q.rule for q in found] == (["return_late"] if asked else [])
+
+
+# --- An Ofsted finding linked to a KPI that is worsening -----------------------------
+
+
+def _finding(text, kind="area_for_improvement", title="Third monitoring visit",
+             start=dt.date(2019, 1, 29)):  # fmt: skip
+    inspection = SimpleNamespace(title=title, start_date=start) if title else None
+    return SimpleNamespace(text=text, kind=kind, inspection=inspection)
+
+
+def test_it_asks_about_a_finding_linked_to_a_kpi_that_worsened():
+    # Sandwell PI15, Oct–Nov 2018, and the Third monitoring visit's finding.
+    row = _rated_row("higher", ["59.3", "42.9"], start="2018-10")
+    finding = _finding(
+        "However, not all audits were sufficiently robust either in their findings or in "
+        "relation to the robustness of the actions identified to address them."
+    )
+    [question] = _ask([row], findings={1: [finding]})
+    assert (question.rule, question.code) == ("worsening_finding", "KPI1")
+    assert question.text == (
+        "KPI1 worsened from 59.3% in Oct 2018 to 42.9% in Nov 2018 (higher is better), in an "
+        "area where Ofsted's Third monitoring visit (January 2019) called for improvement: "
+        "“However, not all audits were sufficiently robust either in their findings or in "
+        "relation to the robustness of the…” Is the improvement work on it making a difference?"
+    )
+    assert question.evidence == "1 Ofsted finding linked to KPI1. No target in force for Nov 2018."
+
+
+@pytest.mark.parametrize(
+    ("values", "linked", "asked"),
+    [
+        pytest.param(["80", "79"], True, True, id="worse-with-finding"),
+        pytest.param(["80", "81"], True, False, id="better-with-finding"),
+        pytest.param(["80", "80"], True, False, id="stable-with-finding"),
+        pytest.param(["80"], True, False, id="first-month-has-no-direction"),
+        pytest.param(["80", "79"], False, False, id="worse-without-finding"),
+    ],
+)
+def test_it_asks_about_a_linked_finding_only_when_the_kpi_worsened(values, linked, asked):
+    findings = {1: [_finding("Quality and impact of supervision")]} if linked else {}
+    found = _ask([_rated_row("higher", values)], findings=findings)
+    assert [q.rule for q in found if q.rule == "worsening_finding"] == (
+        ["worsening_finding"] if asked else []
+    )
+
+
+def test_a_findings_question_reads_the_kpis_polarity():
+    row = _rated_row("lower", ["20", "21"])
+    [question] = _ask([row], findings={1: [_finding("Consistency of written plans.")]})
+    assert question.text.startswith("KPI1 worsened from 20% in Sep 2018 to 21% in Oct 2018 "
+                                    "(lower is better)")  # fmt: skip
+
+
+def test_it_cites_a_finding_calling_for_improvement_before_a_strength_then_the_newest():
+    row = _rated_row("higher", ["80", "79"])
+    strength = _finding("Responses are timely.", kind="strength", start=dt.date(2021, 1, 1))
+    older = _finding("Older concern.", title="Fifth monitoring visit", start=dt.date(2018, 5, 15))
+    newer = _finding("Newer concern.", title="Sixth monitoring visit", start=dt.date(2018, 8, 14))
+    [question] = _ask([row], findings={1: [strength, older, newer]})
+    assert "Ofsted's Sixth monitoring visit (August 2018) called for improvement: " in (
+        question.text
+    )
+    assert "“Newer concern.”" in question.text
+    assert question.evidence.startswith("3 Ofsted findings linked to KPI1.")
+    [only_strength] = _ask([row], findings={1: [strength]})
+    assert "found a strength: “Responses are timely.” Is that strength holding?" in (
+        only_strength.text
+    )
+
+
+def test_a_finding_an_action_plan_quotes_is_said_to_be_quoted_there():
+    [question] = _ask([_rated_row("higher", ["80", "79"])],
+                      findings={1: [_finding("Quality and impact of supervision", title=None)]})  # fmt: skip
+    assert (
+        "in an area where Ofsted called for improvement (quoted in the action plan): "
+        "“Quality and impact of supervision”"
+    ) in question.text
+
+
+def test_the_findings_question_supersedes_the_run_and_cites_the_whole_run():
+    row = _rated_row("higher", ["69.9", "69.6", "58.4", "44.3"])
+    found = _ask([row], findings={1: [_finding("Supervision is not regular.")]})
+    assert [q.rule for q in found] == ["worsening_finding"]
+    assert found[0].text.startswith(
+        "KPI1 has worsened in each of the last 3 months: 69.9% in Sep 2018, 69.6% in Oct 2018, "
+        "58.4% in Nov 2018 and 44.3% in Dec 2018 (higher is better), in an area where"
+    )

@@ -559,6 +559,56 @@ def test_it_gives_no_direction_without_a_reading_last_month():
     assert _column(rated, "direction") == [None, None, None]
 
 
+def test_it_counts_sandwell_pi8s_three_months_worsening():
+    # fixtures/sandwell.json, PI8 Aug–Dec 2018 (higher is better).
+    rated = _rated(_monthly("2018-08", ["58.6", "69.9", "69.6", "58.4", "44.3"]))
+
+    assert _column(rated, "months_worsening") == [0, 0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("polarity", "values", "expected"),
+    [
+        pytest.param(LOWER, ["20", "21", "22", "23"], [0, 1, 2, 3], id="lower-rising-worsens"),
+        pytest.param(LOWER, ["23", "22", "22", "23"], [0, 0, 0, 1], id="lower-stable-breaks"),
+        # Target 85: 86, 88, 80 (5 away), 91 (6 away) each further from it.
+        pytest.param(WITHIN, ["86", "88", "80", "91"], [0, 1, 2, 3], id="within-further-away"),
+        pytest.param(WITHIN, ["86", "88", "82", "91"], [0, 1, 0, 1], id="within-nearer-breaks"),
+    ],
+)
+def test_it_counts_consecutive_months_worsening_read_with_polarity(polarity, values, expected):
+    rated = _rated(_monthly("2018-06", values), polarity=polarity)
+
+    assert _column(rated, "months_worsening") == expected
+
+
+def test_a_month_without_a_reading_ends_a_worsening_run():
+    rated = _rated(
+        [("2018-06", "80"), ("2018-07", "70"), ("2018-09", "60"), ("2018-10", "50")],
+        today=dt.date(2019, 6, 1),
+    )
+
+    assert _column(rated, "months_worsening") == [0, 1, 0, 0, 1]
+
+
+def test_a_worsening_run_never_crosses_from_one_kpi_into_the_next():
+    kpis = pd.DataFrame({"kpi": [1, 2], "polarity": [HIGHER, HIGHER]})
+    readings = pd.DataFrame(
+        {
+            "kpi": [1, 1, 2, 2],
+            "period": [_month("2018-09"), _month("2018-10")] * 2,
+            "value": [D("80"), D("70"), D("60"), D("50")],
+        }
+    )
+    targets = pd.DataFrame(columns=["kpi", "valid_from", "target", "lower", "upper"])
+
+    rated = rate_series(
+        build_series(kpis=kpis, readings=readings, targets=targets), today=dt.date(2019, 1, 1)
+    )
+
+    assert _column(rated, "months_worsening") == [0, 1, 0, 1]
+
+
 @pytest.mark.parametrize(
     ("polarity", "current", "expected"),
     [
