@@ -82,6 +82,7 @@ def kpi_detail(request, slug, code):
         frame,
         events=events,
         unit=kpi.unit,
+        polarity=kpi.polarity,
         comparators=[
             {
                 "label": f"{c.label or c.get_kind_display()} ({c.year})",
@@ -116,7 +117,9 @@ def kpi_detail(request, slug, code):
         "figure": charts.figure_json(figure),
         "findings": inspection_selectors.kpi_findings(kpi=kpi),
         "questions": selectors.kpi_questions(kpi=kpi, trend=frame),
-        "events": events,
+        # The trend chart draws the inspections inside its months; the page
+        # names the others in words instead of stretching the axis to them.
+        "events": charts.split_events(events, selectors.trend_span(frame) or []),
         **_national_context(request, kpi),
     }
     return render(request, "kpis/kpi_detail.html", context)
