@@ -179,9 +179,21 @@ def kpi_findings(*, kpi: KPI, today: dt.date | None = None) -> list[tuple[Findin
     return [(f, [_row(a, today) for a in f.actions.all()]) for f in findings]
 
 
-# Inspections this many months either side of a trend are marked on it, so
-# a short series still shows the visits that bear on it.
+# Inspections this many months either side of a trend are named beside it
+# (kpis.charts draws those inside the readings' span; the page lists the
+# others in words), so a short series still shows the visits that bear on it.
 EVENT_MARGIN_MONTHS = 12
+
+# The short name of each kind, for a chart's marker label ("ILACS Dec 2018").
+SHORT_KIND = {
+    InspectionKind.ILACS: "ILACS",
+    InspectionKind.FOCUSED_VISIT: "Focused visit",
+    InspectionKind.MONITORING_VISIT: "Monitoring visit",
+    InspectionKind.FOSTERING_AGENCY: "Fostering agency",
+    InspectionKind.ADOPTION_AGENCY: "Adoption agency",
+    InspectionKind.CHILDRENS_HOME: "Children's home",
+    InspectionKind.OTHER: "Inspection",
+}
 
 
 # Inspections of the whole service are marked on every KPI's chart; an
@@ -190,7 +202,9 @@ SERVICE_WIDE = (InspectionKind.ILACS, InspectionKind.FOCUSED_VISIT, InspectionKi
 
 
 def inspection_events(*, organisation: Organisation, kpi: KPI | None = None, near=None) -> list:
-    """Inspection dates as chart markers, oldest first: date, name and pk.
+    """Inspection dates as chart markers, oldest first: date, name (the
+    inspection's title), short (kind and month, e.g. "Monitoring visit Aug
+    2018", for the marker's label) and pk.
 
     ``near`` is a (first, last) month pair; only inspections within
     ``EVENT_MARGIN_MONTHS`` of it are returned. None returns none.
@@ -211,8 +225,14 @@ def inspection_events(*, organisation: Organisation, kpi: KPI | None = None, nea
         .order_by("start_date")
     )
     return [
-        {"date": i.start_date, "label": i.title, "pk": i.pk}
-        for i in inspections.only("pk", "title", "start_date")
+        {
+            "date": i.start_date,
+            "label": i.title,
+            "short": f"{SHORT_KIND.get(i.kind, SHORT_KIND[InspectionKind.OTHER])} "
+            f"{i.start_date:%b %Y}",
+            "pk": i.pk,
+        }
+        for i in inspections.only("pk", "title", "kind", "start_date")
     ]
 
 

@@ -24,9 +24,24 @@ STATUS_STYLE = {
     rating.RED: {"color": "#d4351c", "symbol": "x"},
     rating.NO_TARGET: {"color": "#505a5f", "symbol": "circle-open"},
 }
-BAND_FILL = "rgba(0, 112, 60, 0.12)"
+# The band's zones, by what a reading there is rated (kpis.rating): the green
+# zone where a reading is Green, the amber zone where it is Amber. The amber
+# zone is also hatched, so the two differ in greyscale print and without colour.
+GREEN_ZONE = {"fillcolor": "rgba(0, 112, 60, 0.14)", "name": "Green zone (target met)"}
+AMBER_ZONE = {
+    "fillcolor": "rgba(255, 221, 0, 0.28)",
+    "fillpattern": {"shape": "/", "fgcolor": "rgba(179, 89, 0, 0.45)", "size": 8, "solidity": 0.15},
+    "name": "Amber zone (within tolerance)",
+}
 TARGET_COLOUR = "#1d70b8"
 COMPARATOR_DASH = {"statistical_neighbours": "dash", "england": "dot", "region": "dashdot"}
+# Half a month either side of the first and last readings, so their markers
+# are not cut by the edge of the plot.
+EDGE = dt.timedelta(days=15)
+# At most this many month labels on the x-axis: two-line labels ("Oct" over
+# "2018") this many fit a 390 px phone without touching.
+MAX_TICKS = 6
+TICK_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
 
 
 def _number(value):
@@ -35,62 +50,172 @@ def _number(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
+def x_span(periods: list) -> tuple[dt.date, dt.date] | None:
+    """The x-axis of a chart of these months: the readings' span, from half a
+    month before the first to half a month after the last. Nothing else
+    (inspections, comparators) stretches it."""
+    if not periods:
+        return None
+    return min(periods) - EDGE, max(periods) + EDGE
+
+
+def split_events(events: list[dict], periods) -> dict[str, list[dict]]:
+    """The events ``drawn`` on the chart of these months, those ``outside``
+    its x-axis (which the page lists in words instead of stretching the axis
+    to them), each with its ``side`` ("before" the first reading or "after"
+    the last), and ``all`` of them, in their order."""
+    span = x_span(list(periods))
+    drawn = [e for e in events if span and span[0] <= e["date"] <= span[1]]
+    outside = [
+        {**e, "side": "before" if span and e["date"] < span[0] else "after"}
+        for e in events
+        if e not in drawn
+    ]
+    return {"drawn": drawn, "outside": outside, "all": list(events)}
+
+
+def month_ticks(periods: list) -> dict:
+    """Explicit x-axis ticks: month starts from the first reading, every
+    1, 2, 3… months so that at most ``MAX_TICKS`` show, each labelled with its
+    month and year. Plotly's own date ticks repeat a label ("Oct 2018", "Oct
+    2018") when the span is a month or two; these never do."""
+    if not periods:
+        return {}
+    first, last = min(periods), max(periods)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((s for s in TICK_STEPS if -(-months // s) <= MAX_TICKS), TICK_STEPS[-1])
+    values = [add_months(first, n) for n in range(0, months, step)]
+    return {
+        "tickmode": "array",
+        "tickvals": values,
+        "ticktext": [f"{month:%b}<br>{month:%Y}" for month in values],
+    }
+
+
+def _y_range(frame: pd.DataFrame, comparators) -> list[float] | None:
+    """The y-axis: every reading, band edge and comparator, with a margin;
+    never below zero for figures that cannot be negative. Fixed, so that the
+    zones that run to the edge of the plot have an edge to run to."""
+    numbers = [
+        _number(v)
+        for column in ("value", "target", "lower", "upper")
+        for v in frame[column]
+        if _number(v) is not None
+    ] + [_number(c["value"]) for c in comparators]
+    if not numbers:
+        return None
+    low, high = min(numbers), max(numbers)
+    margin = (high - low) * 0.08 or max(abs(high) * 0.05, 1)
+    bottom = low - margin
+    if low >= 0:
+        bottom = max(bottom, 0)
+    return [bottom, high + margin]
+
+
+def _steps(edges: list, bounds: list) -> tuple[list, list]:
+    """A step line through month slots: slot i runs from bounds[i] to
+    bounds[i + 1] at height edges[i]; None (no target that month) breaks it."""
+    xs, ys = [], []
+    for i, y in enumerate(edges):
+        if y is None:
+            if xs and xs[-1] is not None:
+                xs.append(None)
+                ys.append(None)
+            continue
+        xs += [bounds[i], bounds[i + 1]]
+        ys += [y, y]
+    return xs, ys
+
+
+def _zone(bounds: list, bottom: list, top: list, style: dict) -> go.Scatter:
+    """A shaded zone between two step edges: one closed shape per run of
+    months where both edges are set, along the top edge and back along the
+    bottom; Plotly's ``toself`` closes each shape at the gap (None) after it."""
+    xs, ys = [], []
+    run = []
+    for i in range(len(top) + 1):
+        if i < len(top) and top[i] is not None and bottom[i] is not None and top[i] > bottom[i]:
+            run.append(i)
+            continue
+        if run:
+            slots = [bounds[j] for j in run] + [bounds[run[-1] + 1]]
+            top_x, top_y = _steps([top[j] for j in run], slots)
+            low_x, low_y = _steps([bottom[j] for j in run], slots)
+            xs += [*top_x, *reversed(low_x), None]
+            ys += [*top_y, *reversed(low_y), None]
+            run = []
+    return go.Scatter(
+        x=xs[:-1], y=ys[:-1], mode="lines", line={"width": 0}, fill="toself", hoverinfo="skip",
+        **style,
+    )  # fmt: skip
+
+
+def zone_edges(frame: pd.DataFrame, polarity: str, y_range: list[float]) -> dict:
+    """Each month's green and amber zone as (bottom, top) lists, read with
+    polarity as kpis.rating rates (PRODUCT.md "RAG rules"):
+
+    - higher: green from the target up (to the top of the plot: beyond the
+      band is still Green), amber from the lower edge up to the target;
+    - lower: green from the target down, amber from the target up to the upper edge;
+    - within: green across the band, no amber.
+
+    A reading on a zone's edge belongs to the zone on the target's side: at
+    the target it is Green, at the band's edge Amber.
+    """
+    target, lower, upper = ([_number(v) for v in frame[c]] for c in ("target", "lower", "upper"))
+    floor, ceiling = y_range
+    blank = [None] * len(target)
+    if polarity == rating.HIGHER:
+        green = (target, [None if t is None else ceiling for t in target])
+        amber = (lower, target)
+    elif polarity == rating.LOWER:
+        green = ([None if t is None else floor for t in target], target)
+        amber = (target, upper)
+    else:
+        green = (lower, upper)
+        amber = (blank, blank)
+    return {"green": green, "amber": amber}
+
+
 def trend_figure(
     frame: pd.DataFrame,
     *,
     unit: str,
+    polarity: str,
     comparators: list[dict] = (),
     events: list[dict] = (),
 ) -> go.Figure:
-    """Readings coloured by status, the target line and the tolerance band.
+    """Readings coloured by status, the target line and the tolerance band
+    shaded in its green and amber zones by polarity.
 
     ``frame`` is ``selectors.trend_frame`` output (period, value, target,
     lower, upper, status). ``comparators`` are dicts of label, kind and
-    value; ``events`` are dicts of date and label (e.g. inspections), drawn as
-    vertical markers.
+    value; ``events`` are dicts of date, label and short (e.g. inspections),
+    drawn as vertical markers named by ``short`` when they fall inside the
+    readings' span (``split_events``); the others are not drawn.
     """
     periods = [as_date(p) for p in frame["period"]]
+    span = x_span(periods)
+    y_range = _y_range(frame, comparators)
     figure = go.Figure()
 
     if frame["target"].map(_number).notna().any():
-        # The band follows target changes: a lower edge, then an upper edge
-        # filled down to it. Each month's step runs to the next month's start,
-        # so a single reading still shows its band.
-        steps = [*periods, add_months(periods[-1], 1)]
-        lower, upper, target = (
-            [*(_number(v) for v in frame[column]), _number(frame[column].iloc[-1])]
-            for column in ("lower", "upper", "target")
-        )
+        # Month i's slot runs from half a month before its point to half a
+        # month before the next one, so a target change steps between two
+        # points and a single reading still shows its zones.
+        bounds = [p - EDGE for p in periods] + [span[1]]
+        zones = zone_edges(frame, polarity, y_range)
+        figure.add_trace(_zone(bounds, *zones["green"], GREEN_ZONE))
+        if polarity != rating.WITHIN:
+            figure.add_trace(_zone(bounds, *zones["amber"], AMBER_ZONE))
+        target_x, target_y = _steps([_number(v) for v in frame["target"]], bounds)
         figure.add_trace(
             go.Scatter(
-                x=steps,
-                y=lower,
-                mode="lines",
-                line={"width": 0, "shape": "hv"},
-                name="Tolerance (lower)",
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-        figure.add_trace(
-            go.Scatter(
-                x=steps,
-                y=upper,
-                mode="lines",
-                line={"width": 0, "shape": "hv"},
-                fill="tonexty",
-                fillcolor=BAND_FILL,
-                name="Tolerance band",
-                hoverinfo="skip",
-            )
-        )
-        figure.add_trace(
-            go.Scatter(
-                x=steps,
-                y=target,
+                x=target_x,
+                y=target_y,
                 mode="lines",
                 name="Target",
-                line={"color": TARGET_COLOUR, "width": 2, "dash": "solid", "shape": "hv"},
+                line={"color": TARGET_COLOUR, "width": 2, "dash": "solid"},
                 hovertemplate="Target %{y}<extra></extra>",
             )
         )
@@ -130,12 +255,11 @@ def trend_figure(
             )
         )
 
-    if periods:
-        start, end = min(periods), max(periods)
+    if span:
         for comparator in comparators:
             figure.add_trace(
                 go.Scatter(
-                    x=[start, end],
+                    x=list(span),
                     y=[_number(comparator["value"])] * 2,
                     mode="lines",
                     name=comparator["label"],
@@ -147,21 +271,35 @@ def trend_figure(
                     hovertemplate=f"{comparator['label']} %{{y}}<extra></extra>",
                 )
             )
-    if events:
-        # A dotted line per event, and a marker at the top of the plot that
-        # names it on hover (shapes have no hover of their own). The markers
-        # sit on a hidden 0–1 axis so they stay at the top whatever the data.
-        for event in events:
+    drawn = split_events(list(events), periods)["drawn"]
+    if drawn:
+        # A dotted line per event named by a short label along it, and a
+        # marker at the top of the plot that gives the full name on hover
+        # (shapes have no hover of their own). The markers sit on a hidden
+        # 0–1 axis so they stay at the top whatever the data.
+        for event in drawn:
             figure.add_vline(x=_epoch_ms(event["date"]), line={"color": "#0b0c0c", "dash": "dot"})
+            figure.add_annotation(
+                x=event["date"],
+                y=0.95,
+                yref="paper",
+                text=event.get("short") or event["label"],
+                textangle=-90,
+                xanchor="left",
+                yanchor="top",
+                showarrow=False,
+                font={"size": 11, "color": "#0b0c0c"},
+                bgcolor="rgba(255, 255, 255, 0.85)",
+            )
         figure.add_trace(
             go.Scatter(
-                x=[event["date"] for event in events],
-                y=[1] * len(events),
+                x=[event["date"] for event in drawn],
+                y=[1] * len(drawn),
                 yaxis="y2",
                 mode="markers",
                 name="Inspections",
                 marker={"symbol": "triangle-down", "size": 12, "color": "#0b0c0c"},
-                customdata=[[event["label"]] for event in events],
+                customdata=[[event["label"]] for event in drawn],
                 hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<extra></extra>",
             )
         )
@@ -169,27 +307,38 @@ def trend_figure(
             yaxis2={"overlaying": "y", "range": [0, 1.02], "visible": False, "fixedrange": True}
         )
     figure.update_layout(
-        margin={"l": 50, "r": 20, "t": 30, "b": 40},
-        height=380,
+        **_LAYOUT,
         hovermode="closest",
-        legend={"orientation": "h", "y": -0.15},
-        plot_bgcolor="white",
-        yaxis={"title": {"text": _axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False},
-        xaxis={
-            "gridcolor": "#f3f2f1",
-            "tickformat": "%b %Y",
-            "dtick": "M1" if _span_months(periods, events) <= 18 else "M3",
-        },
+        yaxis={**_y_axis(unit), "range": y_range},
+        xaxis=_x_axis(periods),
     )
     return figure
 
 
-def _span_months(periods, events) -> int:
-    dates = [*periods, *(event["date"] for event in events)]
-    if not dates:
-        return 0
-    first, last = min(dates), max(dates)
-    return (last.year - first.year) * 12 + last.month - first.month
+# Shared by both KPI charts. The legend sits below the plot, in the
+# container's coordinates, so it never overlaps the axis labels however many
+# rows it wraps to at 390 px (Plotly grows the bottom margin to fit it).
+_LAYOUT = {
+    "margin": {"l": 50, "r": 16, "t": 16, "b": 16},
+    "height": 420,
+    "plot_bgcolor": "white",
+    "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+}
+
+
+def _y_axis(unit: str) -> dict:
+    return {"title": {"text": _axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False}
+
+
+def _x_axis(periods: list) -> dict:
+    span = x_span(periods)
+    return {
+        "gridcolor": "#f3f2f1",
+        "type": "date",
+        "range": list(span) if span else None,
+        "automargin": True,
+        **month_ticks(periods),
+    }
 
 
 def _axis_title(unit: str) -> str:
@@ -217,8 +366,10 @@ SIGNAL_STYLE = {
 
 def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figure:
     """An XmR chart: readings, mean, process limits and two-sigma lines, with
-    each point marked by its special-cause signal (see kpis.spc)."""
+    each point marked by its special-cause signal (see kpis.spc). The lines
+    run the width of the x-axis, so one reading still shows its mean."""
     values = [float(v) for v in analysis.values]
+    span = x_span(periods)
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(x=periods, y=values, mode="lines", name="Readings",
@@ -236,7 +387,7 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
         if level is None:
             continue
         figure.add_trace(
-            go.Scatter(x=[periods[0], periods[-1]], y=[float(level)] * 2, mode="lines", name=name,
+            go.Scatter(x=list(span), y=[float(level)] * 2, mode="lines", name=name,
                        line={"color": "#0b0c0c" if name == "Mean" else "#505a5f", "dash": dash,
                              "width": 1.5 if name == "Mean" else 1},
                        hovertemplate=f"{name} %{{y:.2f}}<extra></extra>")
@@ -256,10 +407,5 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
                 hovertemplate="%{x|%b %Y}: %{customdata[0]}<extra>" + name + "</extra>",
             )
         )  # fmt: skip
-    figure.update_layout(
-        margin={"l": 50, "r": 20, "t": 30, "b": 40}, height=380, plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.15},
-        yaxis={"title": {"text": _axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False},
-        xaxis={"gridcolor": "#f3f2f1", "tickformat": "%b %Y"},
-    )  # fmt: skip
+    figure.update_layout(**_LAYOUT, yaxis=_y_axis(unit), xaxis=_x_axis(periods))
     return figure

@@ -102,6 +102,11 @@ class KPI(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
     notes = models.TextField(blank=True, help_text="Provenance, e.g. why this polarity")
+    # Shown on the KPI's page beside its definition: a reader of the figures
+    # needs it (Sandwell PI13's "**": the establishment rose from 184 to 220).
+    footnote = models.TextField(
+        blank=True, help_text="A footnote the source prints against the KPI, verbatim"
+    )
     national_measure = models.ForeignKey(
         "national.Measure",
         null=True,

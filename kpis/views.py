@@ -94,6 +94,7 @@ def kpi_detail(request, slug, code):
         frame,
         events=events,
         unit=kpi.unit,
+        polarity=kpi.polarity,
         comparators=[
             {
                 "label": f"{c.label or c.get_kind_display()} ({c.year})",
@@ -131,7 +132,9 @@ def kpi_detail(request, slug, code):
         "questions": selectors.kpi_questions(
             kpi=kpi, trend=frame, findings=[finding for finding, _ in findings], drafts=drafts
         ),
-        "events": events,
+        # The trend chart draws the inspections inside its months; the page
+        # names the others in words instead of stretching the axis to them.
+        "events": charts.split_events(events, selectors.trend_span(frame) or []),
         "publications": selectors.publication_by_month(organisation=kpi.organisation),
         **_national_context(request, kpi),
     }

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from kpis.exports import BRAG_FILLS, STATUS_FILLS, Sheet, workbook_bytes, write_csv
 from kpis.formatting import plain
-from kpis.models import Unit
+from kpis.models import Polarity, Unit
 from kpis.periods import format_period, label_period
 from reports.selectors import MonthlyReport
 
@@ -25,6 +25,9 @@ KPI_HEADERS = [
     "Target",
     "Tolerance lower",
     "Tolerance upper",
+    # Which way is better, in the words every page uses, so that "16, target
+    # 25: Green" reads true in the file too.
+    "Which way is better",
     "Status",
     "Direction vs last month",
     "Met or within, last 12 months",
@@ -77,6 +80,7 @@ def kpi_rows(report: MonthlyReport) -> list[list]:
             _number(line.row.target),
             _number(line.row.lower),
             _number(line.row.upper),
+            Polarity(line.row.kpi.polarity).label,
             line.status_label,
             (line.row.direction or "").capitalize(),
             line.row.met_or_within_12m,

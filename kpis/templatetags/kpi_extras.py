@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from kpis import formatting, rating, spc
+from kpis.models import Polarity
 from kpis.periods import label_period
 
 register = template.Library()
@@ -63,6 +64,26 @@ def publication_mark(publications, period):
             ' <span class="chip chip-other publication-mark">{}</span>', publication.capitalize()
         )
     return ""
+
+
+@register.simple_tag
+def polarity_words(polarity):
+    """Which way is better, in words beside a status ("Lower is better"), so
+    "16% against a target of 25%: Green" reads true. The words are
+    ``Polarity``'s labels: typed once, in kpis/models.py."""
+    if polarity not in Polarity.values:
+        return ""
+    return format_html('<span class="polarity">{}</span>', Polarity(polarity).label)
+
+
+@register.simple_tag
+def status_with_polarity(status, polarity):
+    """The status chip with which way is better beneath it, as one block."""
+    return format_html(
+        '<span class="status-with-polarity">{} {}</span>',
+        status_chip(status),
+        polarity_words(polarity),
+    )
 
 
 @register.simple_tag

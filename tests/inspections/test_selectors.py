@@ -64,12 +64,12 @@ def test_it_shows_only_open_actions_beside_a_kpi(visit, seeds):
     assert actions[0].overdue is True
 
 
-def test_it_marks_inspections_within_a_year_of_the_trend(visit, seeds):
+def test_it_names_inspections_within_a_year_of_the_trend(visit, seeds):
     events = selectors.inspection_events(
         organisation=seeds["birmingham"], near=(dt.date(2018, 10, 1), dt.date(2018, 10, 1))
     )
     assert {"date": dt.date(2018, 9, 3), "label": "TEST full inspection",
-            "pk": visit["inspection"].pk} in events  # fmt: skip
+            "short": "ILACS Sep 2018", "pk": visit["inspection"].pk} in events  # fmt: skip
     far = selectors.inspection_events(
         organisation=seeds["birmingham"], near=(dt.date(2021, 1, 1), dt.date(2021, 1, 1))
     )

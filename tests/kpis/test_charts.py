@@ -2,8 +2,10 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pandas as pd
+import pytest
 
-from kpis import charts
+from kpis import charts, rating
+from kpis.periods import add_months
 
 
 def _frame():
@@ -23,20 +25,38 @@ def _trace(figure, name):
     return next(t for t in figure.data if t.name == name)
 
 
+def _zone_at(zone, day):
+    """A zone's (bottom, top) at a date: the heights of the shape's level
+    edges that span that date. None where the zone is not drawn."""
+    xs, ys = list(zone.x), list(zone.y)
+    heights = [
+        ys[i]
+        for i in range(len(xs) - 1)
+        if None not in (xs[i], xs[i + 1]) and ys[i] == ys[i + 1]
+        and min(xs[i], xs[i + 1]) <= day <= max(xs[i], xs[i + 1])
+    ]  # fmt: skip
+    return (min(heights), max(heights)) if heights else None
+
+
 def test_it_shades_the_band_and_follows_target_changes():
-    figure = charts.trend_figure(_frame(), unit="percent")
-    band = _trace(figure, "Tolerance band")
-    assert band.fill == "tonexty"
-    # One step per month, the last running to the end of its month.
-    assert list(band.x)[-1] == dt.date(2019, 5, 1)
-    assert list(band.y) == [95.0, 95.0, 95.0, 95.0, 95.0]
-    assert list(_trace(figure, "Tolerance (lower)").y) == [75.0, 75.0, 75.0, 80.0, 80.0]
-    assert list(_trace(figure, "Target").y) == [85.0, 85.0, 85.0, 90.0, 90.0]
-    assert _trace(figure, "Target").line.shape == "hv"
+    figure = charts.trend_figure(_frame(), unit="percent", polarity="higher")
+    green, amber = (
+        _trace(figure, "Green zone (target met)"),
+        _trace(figure, "Amber zone (within tolerance)"),
+    )
+    assert green.fill == amber.fill == "toself"
+    assert green.fillcolor != amber.fillcolor
+    assert amber.fillpattern.shape == "/"  # tells them apart in greyscale print
+    # Higher is better: amber from the lower edge to the target, green above
+    # it; April's new target (90, band 80–95) moves both.
+    assert _zone_at(amber, dt.date(2019, 1, 1)) == (75.0, 85.0)
+    assert _zone_at(amber, dt.date(2019, 4, 1)) == (80.0, 90.0)
+    assert _zone_at(green, dt.date(2019, 4, 1))[0] == 90.0
+    assert list(_trace(figure, "Target").y)[-2:] == [90.0, 90.0]
 
 
 def test_it_colours_and_shapes_points_by_status():
-    figure = charts.trend_figure(_frame(), unit="percent")
+    figure = charts.trend_figure(_frame(), unit="percent", polarity="higher")
     green, red, amber = (_trace(figure, n) for n in ("Green", "Red", "Amber"))
     assert (green.marker.color, green.marker.symbol) == ("#00703c", "circle")
     assert (red.marker.color, red.marker.symbol) == ("#d4351c", "x")
@@ -48,7 +68,7 @@ def test_it_colours_and_shapes_points_by_status():
 
 def test_it_draws_no_band_without_a_target():
     frame = _frame().assign(target=None, lower=None, upper=None, status="no_target")
-    figure = charts.trend_figure(frame, unit="percent")
+    figure = charts.trend_figure(frame, unit="percent", polarity="higher")
     assert {t.name for t in figure.data} == {"Trend", "No target"}
 
 
@@ -56,6 +76,7 @@ def test_it_draws_comparator_lines_and_event_markers():
     figure = charts.trend_figure(
         _frame(),
         unit="rate_per_10k",
+        polarity="lower",
         comparators=[{"label": "England (2018)", "kind": "england", "value": D("43.3")}],
         events=[{"date": dt.date(2019, 2, 14), "label": "Monitoring visit"}],
     )
@@ -91,3 +112,205 @@ def test_the_spc_chart_below_fifteen_readings_shows_only_readings_and_mean():
         periods, analysis, spc.point_signals(analysis, "higher"), unit="count"
     )
     assert {t.name for t in figure.data} == {"Readings", "Mean"}
+
+
+# --- Zones by polarity -----------------------------------------------------------
+# One month per case, rated by kpis.rating itself: each point must sit in the
+# zone of its own colour, on the boundaries too (at the target it is Green, on
+# the band's edge Amber, beyond it Red and in neither zone).
+ZONE_CASES = {
+    # polarity: target, lower, upper, values
+    "higher": ("85", "75", "95", ["85", "84.9", "75", "74.9", "95", "99"]),
+    "lower": ("21", "17", "24", ["21", "21.1", "24", "24.1", "17", "10"]),
+    "within": ("50", "40", "60", ["50", "40", "60", "39.9", "60.1"]),
+}
+
+
+def _one_polarity(polarity):
+    target, lower, upper, values = ZONE_CASES[polarity]
+    months = [dt.date(2019, 1, 1) + dt.timedelta(days=31 * i) for i in range(len(values))]
+    frame = pd.DataFrame(
+        {
+            "period": [m.replace(day=1) for m in months],
+            "value": [D(v) for v in values],
+            "target": D(target),
+            "lower": D(lower),
+            "upper": D(upper),
+            "polarity": polarity,
+        }
+    )
+    return frame.assign(status=rating.rate(frame))
+
+
+@pytest.mark.parametrize("polarity", ZONE_CASES)
+def test_each_reading_sits_in_the_zone_of_its_status(polarity):
+    frame = _one_polarity(polarity)
+    figure = charts.trend_figure(frame, unit="percent", polarity=polarity)
+    zones = {t.name: t for t in figure.data if t.fill == "toself"}
+    green = zones["Green zone (target met)"]
+    amber = zones.get("Amber zone (within tolerance)")
+
+    def inside(zone, day, value):
+        edges = _zone_at(zone, day) if zone is not None else None
+        return edges is not None and edges[0] <= value <= edges[1]
+
+    for period, value, status in zip(frame["period"], frame["value"], frame["status"], strict=True):
+        value = float(value)
+        if status == "green":
+            assert inside(green, period, value), (polarity, value)
+        elif status == "amber":
+            assert inside(amber, period, value), (polarity, value)
+            # Only on the target itself do the two zones meet.
+            assert not inside(green, period, value) or value == float(frame["target"][0])
+        else:
+            assert status == "red"
+            assert not inside(green, period, value) and not inside(amber, period, value)
+
+
+def test_higher_is_green_from_the_target_to_the_top_and_amber_down_to_the_lower_edge():
+    figure = charts.trend_figure(_one_polarity("higher"), unit="percent", polarity="higher")
+    top = figure.layout.yaxis.range[1]
+    day = dt.date(2019, 1, 1)
+    assert _zone_at(_trace(figure, "Green zone (target met)"), day) == (85.0, top)
+    assert _zone_at(_trace(figure, "Amber zone (within tolerance)"), day) == (75.0, 85.0)
+
+
+def test_lower_is_green_from_the_target_to_the_bottom_and_amber_up_to_the_upper_edge():
+    figure = charts.trend_figure(_one_polarity("lower"), unit="percent", polarity="lower")
+    bottom = figure.layout.yaxis.range[0]
+    day = dt.date(2019, 1, 1)
+    assert _zone_at(_trace(figure, "Green zone (target met)"), day) == (bottom, 21.0)
+    assert _zone_at(_trace(figure, "Amber zone (within tolerance)"), day) == (21.0, 24.0)
+
+
+def test_within_band_is_green_across_the_band_with_no_amber():
+    figure = charts.trend_figure(_one_polarity("within"), unit="percent", polarity="within")
+    assert _zone_at(_trace(figure, "Green zone (target met)"), dt.date(2019, 1, 1)) == (40.0, 60.0)
+    assert not any(t.name == "Amber zone (within tolerance)" for t in figure.data)
+
+
+def test_a_month_without_a_target_has_no_zone():
+    frame = _frame()
+    frame.loc[1, ["target", "lower", "upper"]] = None
+    figure = charts.trend_figure(frame, unit="percent", polarity="higher")
+    amber = _trace(figure, "Amber zone (within tolerance)")
+    assert _zone_at(amber, dt.date(2019, 2, 1)) is None
+    assert _zone_at(amber, dt.date(2019, 1, 1)) == (75.0, 85.0)
+    assert _zone_at(amber, dt.date(2019, 3, 1)) == (75.0, 85.0)
+
+
+# --- The x-axis, its ticks and the inspection markers --------------------------
+
+
+def _months(count, start=dt.date(2018, 10, 1)):
+    return [add_months(start, n) for n in range(count)]
+
+
+def _frame_of(months):
+    return pd.DataFrame(
+        {
+            "period": months,
+            "value": [D("80")] * len(months),
+            "target": D("85"),
+            "lower": D("75"),
+            "upper": D("95"),
+            "status": "amber",
+        }
+    )
+
+
+EVENTS = [
+    {"date": dt.date(2018, 5, 15), "label": "Fifth monitoring visit", "short": "Monitoring visit May 2018"},
+    {"date": dt.date(2018, 12, 3), "label": "Full inspection of local authority children's services (ILACS)",
+     "short": "ILACS Dec 2018"},
+    {"date": dt.date(2019, 8, 14), "label": "Sixth monitoring visit", "short": "Monitoring visit Aug 2019"},
+]  # fmt: skip
+
+
+def test_the_x_axis_spans_the_readings_not_the_inspections_around_them():
+    months = _months(6)  # Oct 2018 – Mar 2019
+    figure = charts.trend_figure(
+        _frame_of(months),
+        unit="percent",
+        polarity="higher",
+        events=EVENTS,
+        comparators=[{"label": "England (2018)", "kind": "england", "value": D("70")}],
+    )
+    half = dt.timedelta(days=15)
+    assert list(figure.layout.xaxis.range) == [
+        dt.date(2018, 10, 1) - half,
+        dt.date(2019, 3, 1) + half,
+    ]
+    # Only the ILACS (Dec 2018) falls inside; May 2018 and Aug 2019 are not drawn.
+    assert list(_trace(figure, "Inspections").x) == [dt.date(2018, 12, 3)]
+    assert len(figure.layout.shapes) == 1
+    assert list(_trace(figure, "England (2018)").x) == list(figure.layout.xaxis.range)
+
+
+def test_it_names_each_drawn_inspection_on_the_chart_with_its_short_label():
+    figure = charts.trend_figure(
+        _frame_of(_months(12, dt.date(2018, 1, 1))),
+        unit="percent",
+        polarity="higher",
+        events=EVENTS,
+    )
+    assert [a.text for a in figure.layout.annotations] == [
+        "Monitoring visit May 2018",
+        "ILACS Dec 2018",
+    ]
+    assert [a.x for a in figure.layout.annotations] == [dt.date(2018, 5, 15), dt.date(2018, 12, 3)]
+    # The full title stays on hover.
+    assert _trace(figure, "Inspections").customdata[1][0].startswith("Full inspection")
+
+
+def test_it_lists_the_inspections_outside_the_readings_and_on_which_side():
+    split = charts.split_events(EVENTS, [dt.date(2018, 10, 1)])
+    assert split["drawn"] == []
+    assert [(e["short"], e["side"]) for e in split["outside"]] == [
+        ("Monitoring visit May 2018", "before"),
+        ("ILACS Dec 2018", "after"),
+        ("Monitoring visit Aug 2019", "after"),
+    ]
+    assert charts.split_events(EVENTS, [])["outside"][0]["short"] == "Monitoring visit May 2018"
+
+
+def _ticks(axis):
+    return list(axis.tickvals), list(axis.ticktext)
+
+
+@pytest.mark.parametrize("count", [1, 2, 12, 15, 120])
+def test_no_tick_label_repeats_on_either_chart(count):
+    from kpis import spc
+
+    months = _months(count)
+    analysis = spc.analyse([D("80") + i for i in range(count)])
+    figures = [
+        charts.trend_figure(_frame_of(months), unit="percent", polarity="higher"),
+        charts.spc_figure(months, analysis, spc.point_signals(analysis, "higher"), unit="percent"),
+    ]
+    first, last = figures[0].layout.xaxis.range
+    for figure in figures:
+        values, texts = _ticks(figure.layout.xaxis)
+        assert len(texts) == len(set(texts)) >= 1
+        assert 1 <= len(texts) <= charts.MAX_TICKS
+        assert all(first <= v <= last for v in values)
+        assert texts[0] == f"{months[0]:%b}<br>{months[0]:%Y}"
+        assert list(figure.layout.xaxis.range) == [first, last]
+
+
+def test_one_reading_shows_its_one_month_once():
+    figure = charts.trend_figure(_frame_of(_months(1)), unit="percent", polarity="higher")
+    assert _ticks(figure.layout.xaxis) == ([dt.date(2018, 10, 1)], ["Oct<br>2018"])
+
+
+def test_the_spc_mean_runs_the_width_of_the_axis_so_one_reading_shows_it():
+    from kpis import spc
+
+    months = _months(1)
+    analysis = spc.analyse([D("85")])
+    figure = charts.spc_figure(
+        months, analysis, spc.point_signals(analysis, "higher"), unit="percent"
+    )
+    mean = _trace(figure, "Mean")
+    assert list(mean.x) == list(figure.layout.xaxis.range)
+    assert list(mean.y) == [85.0, 85.0]

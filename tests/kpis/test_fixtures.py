@@ -255,5 +255,7 @@ def test_it_keeps_sandwell_titles_and_service_areas_verbatim(loaded):
 
 @pytest.mark.django_db
 def test_it_keeps_the_pi13_establishment_note(loaded):
-    notes = kpis("sandwell")["PI13"].notes
-    assert "ESTABLISHMENT WAS INCREASED IN FEBRUARY 2018 TO 220 STAFF FROM 184" in notes
+    footnote = kpis("sandwell")["PI13"].footnote
+    assert footnote == (
+        "** PI 13 PLEASE NOTE ESTABLISHMENT WAS INCREASED IN FEBRUARY 2018 TO 220 STAFF FROM 184"
+    )

@@ -25,7 +25,7 @@ def test_it_shows_target_band_and_definition_for_birmingham(client, member):
     assert "240 days" in html and "220–260 days" in html
     assert response.context["rows"][0].status == "green"
     names = [t.get("name") for t in response.context["figure"]["data"]]
-    assert "Tolerance band" in names and "Target" in names
+    assert "Green zone (target met)" in names and "Target" in names
 
 
 def test_it_shows_comparators(client, member):
