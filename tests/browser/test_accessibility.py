@@ -124,6 +124,12 @@ def _with_ilacs(page, url):
     page.goto(f"{url}/o/birmingham/inspections/#ilacs")
 
 
+def _with_reported_counts(page, url):
+    """Birmingham's annual report loaded: the compliance page's reported and why columns."""
+    call_command("loaddata", "birmingham_annual_report", verbosity=0)
+    page.goto(f"{url}/o/birmingham/compliance/2018/")
+
+
 def _with_ilacs_sorted(page, url):
     import_ilacs_demo()
     page.goto(f"{url}/o/sandwell/inspections/?sort=-date#ilacs")
@@ -189,6 +195,7 @@ STATES = [
     ("kpi-spc-limits", "member", _spc_with_limits),
     ("spc-help", "member", _go("/help/spc/")),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
+    ("compliance-reported", "member", _with_reported_counts),
     ("returns-list", "officer", _go("/o/birmingham/returns/")),
     ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
     ("return-form-errors", "officer", _return_with_errors),
@@ -304,6 +311,7 @@ NARROW = [
     ("return-form-errors", "officer", _return_with_errors),
     ("returns-list", "officer", _go("/o/birmingham/returns/")),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
+    ("compliance-reported", "member", _with_reported_counts),
     ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
     ("action-tracker", "commissioner", _go("/o/birmingham/actions/")),
     ("inspection-detail", "member", _go(_inspection_detail)),
