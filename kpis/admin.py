@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kpis.models import KPI, Comparator, Organisation, Reading, Target
+from kpis.models import KPI, Comparator, Organisation, Reading, ReportedCompliance, Target
 
 
 @admin.register(Organisation)
@@ -57,5 +57,14 @@ class ComparatorAdmin(admin.ModelAdmin):
     list_display = ["kpi", "kind", "year", "value", "label"]
     list_filter = ["kpi__organisation", "kind", "year"]
     search_fields = ["kpi__code", "kpi__title"]
+    list_select_related = ["kpi__organisation"]
+    autocomplete_fields = ["kpi"]
+
+
+@admin.register(ReportedCompliance)
+class ReportedComplianceAdmin(admin.ModelAdmin):
+    list_display = ["kpi", "until", "met", "out_of", "source"]
+    list_filter = ["kpi__organisation", "until"]
+    search_fields = ["kpi__code", "kpi__title", "source"]
     list_select_related = ["kpi__organisation"]
     autocomplete_fields = ["kpi"]

@@ -233,6 +233,46 @@ class Comparator(models.Model):
         return f"{self.kpi.code} {self.get_kind_display()} {self.year}: {self.value}"
 
 
+class ReportedCompliance(models.Model):
+    """A trust's own count of the months a KPI met its target or was within
+    tolerance, over the 12 months ending at ``until``, as a published report
+    prints it (Birmingham's 2018/19 annual report: KPI1 10/12).
+
+    Kept beside, never instead of, the count the app works out from the
+    readings it holds: the report may count months the app does not hold.
+    """
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="reported_compliance")
+    until = models.DateField(
+        help_text="First day of the last of the 12 months counted, e.g. 2019-03-01 for the "
+        "12 months to 31 March 2019"
+    )
+    met = models.PositiveSmallIntegerField(help_text="Months met or within tolerance, as printed")
+    out_of = models.PositiveSmallIntegerField(help_text="Months counted, as printed (e.g. 12)")
+    source = models.CharField(
+        max_length=300, help_text="The document and table that print the count"
+    )
+
+    class Meta:
+        ordering = ["kpi", "until"]
+        verbose_name = "reported compliance"
+        verbose_name_plural = "reported compliance"
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "until"], name="reported_compliance_once"),
+            models.CheckConstraint(
+                condition=Q(until__day=1), name="reported_compliance_until_first_of_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(met__lte=F("out_of")) & Q(out_of__gte=1) & Q(out_of__lte=12),
+                name="reported_compliance_met_of_at_most_12",
+                violation_error_message="Met must be at most the months counted, 1 to 12.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.code} 12 months to {self.until:%b %Y}: {self.met}/{self.out_of}"
+
+
 class ReturnState(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"

@@ -25,6 +25,7 @@ from kpis.models import (
     MonthlyReturn,
     Organisation,
     Reading,
+    ReportedCompliance,
     ReturnState,
     Target,
     reading_published,
@@ -776,28 +777,90 @@ def kpi_questions(
     return [q for q in member_questions(table=table, findings=linked) if q.code == kpi.code]
 
 
+# A month of the compliance table outside the organisation's held span, with
+# no reading: not a rating (never Missing, never counted), so not in rating.py.
+NOT_HELD_MONTH = "not_held"
+
+# The annual report's window: "last 12 months".
+REPORTED_MONTHS = 12
+
+
 @dataclass(frozen=True)
 class ComplianceRow:
     kpi: KPI
-    statuses: list  # one status per month of the year (None before the KPI's first reading)
+    # One per month of the year: its status; NOT_HELD_MONTH outside the held
+    # span; None before the KPI's first reading.
+    statuses: list
     met: int
     rated: int
+    # The months of the year the app holds a reading for.
+    read: tuple = ()
+    # The trust's own count for the 12 months to the year's March, if held.
+    reported: ReportedCompliance | None = None
 
     @property
     def label(self) -> str:
         return rating.met_or_within_percent(self.met, self.rated)
 
+    @property
+    def reported_label(self) -> str:
+        if self.reported is None:
+            return ""
+        return rating.met_or_within_percent(self.reported.met, self.reported.out_of)
+
+    @property
+    def difference(self) -> str:
+        """Why the app's count is not the report's, in words; blank without a report."""
+        if self.reported is None:
+            return ""
+        if (self.met, self.rated) == (self.reported.met, self.reported.out_of):
+            return "The two counts agree."
+        held = len(self.read)
+        if held == REPORTED_MONTHS:
+            return (
+                f"The app holds readings for all {REPORTED_MONTHS} months yet counts "
+                f"{rating.met_or_within_label(self.met, self.rated)}: compare its readings "
+                "and targets with the trust's."
+            )
+        which = "none" if not held else str(held)
+        months = f" ({', '.join(f'{m:%b %Y}' for m in self.read)})" if 0 < held <= 3 else ""
+        return (
+            f"The app holds readings for {which} of the {REPORTED_MONTHS} months{months}; "
+            f"the report counts {self.reported.out_of}."
+        )
+
+
+@dataclass(frozen=True)
+class ComplianceTable:
+    months: list[dt.date]
+    rows: list[ComplianceRow]
+
+    @property
+    def any_not_held(self) -> bool:
+        return any(NOT_HELD_MONTH in row.statuses for row in self.rows)
+
+    @property
+    def reported_sources(self) -> list[str]:
+        """Each document the reported counts come from, once, in KPI order."""
+        return list(dict.fromkeys(r.reported.source for r in self.rows if r.reported))
+
 
 def compliance_table(
     *, organisation: Organisation, year: int, drafts: bool = False, today: dt.date | None = None
-) -> tuple[list[dt.date], list[ComplianceRow]]:
+) -> ComplianceTable:
     """Each KPI's status in every month of the contract year starting 1 April
-    ``year`` (up to this month), and its months met or within out of rated."""
+    ``year`` (up to this month), its months met or within out of rated, and
+    beside it the trust's own count for those 12 months where a report gives one.
+
+    A month outside the organisation's held span without a reading is not
+    held: shown so, and never counted. The met-or-within rule is
+    ``rating.rate_series``'s ``met`` and ``rated`` flags, summed here.
+    """
     today = today or timezone.localdate()
     first = dt.date(year, 4, 1)
     last = min(dt.date(year + 1, 3, 1), month_start(today))
     if last < first:
-        return [], []
+        return ComplianceTable(months=[], rows=[])
     months = []
     period = first
     while period <= last:
@@ -812,20 +875,37 @@ def compliance_table(
         today=today,
     )
     frame = frame[frame["period"] >= pd.Timestamp(first)]
+    reported = {
+        r.kpi_id: r
+        for r in ReportedCompliance.objects.filter(
+            kpi__organisation=organisation, until=dt.date(year + 1, 3, 1)
+        )
+    }
+    held_months = {month: organisation.holds(month) for month in months}
     groups = dict(list(frame.groupby("kpi")))
     rows = []
     for kpi in kpis:
         group = groups.get(kpi.pk)
-        if group is None:
-            rows.append(ComplianceRow(kpi=kpi, statuses=[None] * len(months), met=0, rated=0))
-            continue
-        statuses = dict(zip(map(rating.as_date, group["period"]), group["status"], strict=True))
+        statuses, read, met, rated = {}, (), 0, 0
+        if group is not None:
+            periods = [rating.as_date(p) for p in group["period"]]
+            has_reading = group["value_units"].notna().to_numpy()
+            held = np.array([held_months[p] for p in periods]) | has_reading
+            kept = group[held]
+            statuses = dict(zip(map(rating.as_date, kept["period"]), kept["status"], strict=True))
+            read = tuple(p for p, r in zip(periods, has_reading, strict=True) if r)
+            met, rated = int(kept["met"].sum()), int(kept["rated"].sum())
         rows.append(
             ComplianceRow(
                 kpi=kpi,
-                statuses=[statuses.get(month) for month in months],
-                met=int(group["met"].sum()),
-                rated=int(group["rated"].sum()),
+                statuses=[
+                    statuses[m] if m in statuses else (None if held_months[m] else NOT_HELD_MONTH)
+                    for m in months
+                ],
+                met=met,
+                rated=rated,
+                read=read,
+                reported=reported.get(kpi.pk),
             )
         )
-    return months, rows
+    return ComplianceTable(months=months, rows=rows)

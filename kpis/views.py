@@ -194,14 +194,18 @@ def spc_help(request):
 def compliance(request, slug, year):
     """Every KPI's status in every month of a contract year: printable."""
     organisation = get_organisation_for_user(request, slug)
-    months, rows = selectors.compliance_table(
+    table = selectors.compliance_table(
         organisation=organisation, year=year, drafts=sees_drafts(request.user, organisation)
     )
     context = {
         "organisation": organisation,
         "year": year,
         "label": f"{year}/{(year + 1) % 100:02d}",
-        "months": months,
-        "rows": rows,
+        "months": table.months,
+        "rows": table.rows,
+        "sources": table.reported_sources,
+        "not_held": selectors.NOT_HELD_MONTH,
+        "any_not_held": table.any_not_held,
+        "held_span": selectors.held_span_label(organisation),
     }
     return render(request, "kpis/compliance.html", context)

@@ -130,6 +130,12 @@ def _with_ilacs(page, url):
     page.goto(f"{url}/o/birmingham/inspections/#ilacs")
 
 
+def _with_reported_counts(page, url):
+    """Birmingham's annual report loaded: the compliance page's reported and why columns."""
+    call_command("loaddata", "birmingham_annual_report", verbosity=0)
+    page.goto(f"{url}/o/birmingham/compliance/2018/")
+
+
 def _with_ilacs_sorted(page, url):
     import_ilacs_demo()
     page.goto(f"{url}/o/sandwell/inspections/?sort=-date#ilacs")
@@ -195,6 +201,7 @@ STATES = [
     ("kpi-spc-limits", "member", _spc_with_limits),
     ("spc-help", "member", _go("/help/spc/")),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
+    ("compliance-reported", "member", _with_reported_counts),
     ("returns-list", "officer", _go("/o/birmingham/returns/")),
     ("returns-list-paged", "officer", _returns_paged),
     ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
@@ -312,6 +319,7 @@ NARROW = [
     ("returns-list", "officer", _go("/o/birmingham/returns/")),
     ("returns-list-paged", "officer", _returns_paged),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
+    ("compliance-reported", "member", _with_reported_counts),
     ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
     ("action-tracker", "commissioner", _go("/o/birmingham/actions/")),
     ("inspection-detail", "member", _go(_inspection_detail)),

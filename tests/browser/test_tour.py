@@ -136,3 +136,39 @@ def test_a_member_reads_ofsted_judgements_beside_the_neighbours(visit, page):
     ) in text
     assert "ILACS Standard Inspection, 20 February 2023" in text
     assert "ILACS Standard Inspection, 3 December 2018" in text
+
+
+def test_a_member_reads_the_annual_reports_counts_beside_the_apps(visit, page):
+    visit.log_in("member")
+    text = visit("/o/birmingham/compliance/2018/", "member-birmingham-compliance")
+    assert "Reported by the trust: the trust's own count for the 12 months to 31 March 2019" in text
+    kpi1 = page.locator("tr[data-kpi='KPI1']")
+    assert kpi1.locator(".compliance-app").inner_text() == "1/1 — 100%"
+    assert kpi1.locator(".compliance-reported").inner_text() == "10/12 — 83%"
+    assert kpi1.locator(".compliance-why").inner_text() == (
+        "The app holds readings for 1 of the 12 months (Oct 2018); the report counts 12."
+    )
+    reported = page.locator(".compliance-reported").all_inner_texts()
+    assert (
+        reported
+        == ["10/12 — 83%", "9/12 — 75%"]
+        + ["12/12 — 100%"] * 2
+        + ["10/12 — 83%"]
+        + ["12/12 — 100%"] * 10
+    )
+    assert page.locator(".chip-missing").count() == 0
+
+    sandwell = visit("/o/sandwell/compliance/2018/", "member-sandwell-compliance")
+    assert "Reported by the trust" not in sandwell and "Annual Report" not in sandwell
+    assert "The app holds no count reported by Sandwell Children's Trust itself" in sandwell
+    assert page.locator(".chip-missing").count() == 0  # PI9's title says "Missing children"
+    assert page.locator("tr[data-kpi='PI1'] td").nth(9).inner_text() == "Not held"  # Jan 2019
+
+
+def test_a_member_reads_the_ilacs_areas_for_improvement(visit, page):
+    visit.log_in("member")
+    visit("/o/birmingham/inspections/50/", "member-birmingham-ilacs-2018")
+    group = page.locator("#group-area_for_improvement")
+    assert " ".join(group.inner_text().split()) == "What needs to improve (6)"
+    kpi10 = visit("/o/birmingham/kpi/KPI10/", "member-birmingham-kpi10")
+    assert "Robust and timely focus on all permanence options for children" in kpi10

@@ -1,12 +1,17 @@
-"""The inspections_plans fixture: Birmingham's March 2023 Ofsted action plan (seed 002)
-and the 2018/19 inspection outcomes table (seed 004, section 15).
+"""The inspections_plans fixture: Birmingham's March 2023 Ofsted action plan (seed 002),
+the 2018/19 inspection outcomes table (seed 004, section 15) and the ILACS's areas
+for improvement (seed 004, section 1).
 
 The expected rows below are typed in by hand from the seeds, separately from the
 JSON, so a slip in either shows up. See docs/action-plan-data.md for the rules.
+It also holds the six areas for improvement of the December 2018 ILACS that
+seed 004's introduction lists, checked against the seed's own lines where the
+seeds folder sits beside the repository.
 """
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -373,3 +378,61 @@ def test_warwick_and_camborne_keep_the_area_as_printed_without_and_progress(load
     assert set(Judgement.objects.filter(inspection__setting="Charles House").values_list(
         "area", flat=True
     )) == {"Overall experience and progress of children and young people"}  # fmt: skip
+
+
+# ---------- seed 004, section 1: the December 2018 ILACS's areas for improvement ----------
+
+ILACS = 50
+SEED_004 = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "004_686d8300e932638e.txt"
+)
+
+# "They left us with 6 areas for improvement:", typed in from the seed.
+ILACS_AREAS = [
+    "The quality, effectiveness and pace of partnership working with external agencies, "
+    "including partner-led early help services",
+    "Trust and confidence between the courts and the Trust",
+    "Effectiveness of the Fostering Service",
+    "Robust and timely focus on all permanence options for children",
+    "Alignment of the approach to contextual safeguarding",
+    "The impact of the virtual school in improving provision for children in care",
+]
+
+
+def test_the_ilacs_has_the_six_areas_for_improvement_the_annual_report_lists(loaded):
+    findings = Finding.objects.filter(inspection=ILACS).order_by("order")
+    assert [f.text for f in findings] == ILACS_AREAS
+    assert [f.order for f in findings] == [1, 2, 3, 4, 5, 6]
+    assert {(f.organisation_id, f.kind, f.detail) for f in findings} == {
+        (BIRMINGHAM, FindingKind.AREA_FOR_IMPROVEMENT, "")
+    }
+    assert all(f.source.startswith("004_686d8300e932638e.txt") for f in findings)
+    assert Finding.objects.count() == 27 + 6
+
+
+def test_the_ilacs_areas_are_the_seeds_bullets_word_for_word(loaded):
+    if not SEED_004.is_file():
+        pytest.skip(f"seed not found at {SEED_004}")
+    text = SEED_004.read_text(encoding="utf-8")
+    listed = text.split("They left us with 6 areas for improvement:", 1)[1].split("We have a", 1)[0]
+    bullets = [line[2:] for line in listed.splitlines() if line.startswith("- ")]
+    assert bullets == ILACS_AREAS
+    texts = (
+        Finding.objects.filter(inspection=ILACS).order_by("order").values_list("text", flat=True)
+    )
+    assert list(texts) == bullets
+
+
+def test_only_the_permanence_area_is_linked_to_kpis(loaded):
+    links = {
+        f.text: sorted(f.kpis.values_list("code", flat=True))
+        for f in Finding.objects.filter(inspection=ILACS).prefetch_related("kpis")
+    }
+    assert links == {
+        text: (["KPI10", "KPI7"] if text.startswith("Robust and timely") else [])
+        for text in ILACS_AREAS
+    }
+    permanence = Finding.objects.get(inspection=ILACS, text__startswith="Robust and timely")
+    assert "KPI10" in permanence.kpi_link_reason and "KPI7" in permanence.kpi_link_reason
+    unlinked = Finding.objects.filter(inspection=ILACS).exclude(pk=permanence.pk)
+    assert set(unlinked.values_list("kpi_link_reason", flat=True)) == {""}

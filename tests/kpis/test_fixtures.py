@@ -8,15 +8,24 @@ of the JSON in fixtures/:
 - Sandwell: /work/shared/seeds/003_63a1f8a883f4fd17.txt, "Appendix 1 -
   Performance Dataset" (Jan-18 ... Dec-18, Better Performance, Frequency
   Calculated, Statistical Neighbour / England / West Midlands averages).
+- Birmingham's reported compliance: /work/shared/seeds/004_686d8300e932638e.txt,
+  section 2, table "No. where Target met or within tolerances last 12 months".
+  Where the seeds folder sits beside the repository, the fixture is also
+  checked figure by figure against that table's lines.
 """
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from kpis.models import KPI, Comparator, Organisation, Reading, Target
+from kpis.models import KPI, Comparator, Organisation, Reading, ReportedCompliance, Target
+from kpis.rating import met_or_within_percent
+
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
 # code: (target, lower, upper, Oct-18 value), as printed without % or "days".
 BIRMINGHAM = {
@@ -259,3 +268,89 @@ def test_it_keeps_the_pi13_establishment_note(loaded):
     assert footnote == (
         "** PI 13 PLEASE NOTE ESTABLISHMENT WAS INCREASED IN FEBRUARY 2018 TO 220 STAFF FROM 184"
     )
+
+
+# code: (No. where met or within, % where met or within), as the 2018/19
+# annual report prints them for the 12 months to 31 March 2019.
+BIRMINGHAM_REPORTED = {
+    "KPI1": ("10/12", "83%"),
+    "KPI2": ("9/12", "75%"),
+    "KPI3": ("12/12", "100%"),
+    "KPI4": ("12/12", "100%"),
+    "KPI5": ("10/12", "83%"),
+    "KPI6": ("12/12", "100%"),
+    "KPI7": ("12/12", "100%"),
+    "KPI8": ("12/12", "100%"),
+    "KPI9": ("12/12", "100%"),
+    "KPI10": ("12/12", "100%"),
+    "KPI11": ("12/12", "100%"),
+    "KPI12": ("12/12", "100%"),
+    "KPI13": ("12/12", "100%"),
+    "KPI14": ("12/12", "100%"),
+    "KPI15": ("12/12", "100%"),
+}
+REPORT_SEED = "004_686d8300e932638e.txt"
+REPORT_TABLE = "No. where Target met or within tolerances last 12 months"
+
+
+@pytest.fixture
+def annual_report(loaded):
+    call_command("loaddata", "birmingham_annual_report", verbosity=0)
+
+
+def _reported():
+    return {
+        r.kpi.code: r
+        for r in ReportedCompliance.objects.select_related("kpi__organisation").order_by("kpi")
+    }
+
+
+@pytest.mark.django_db
+def test_it_loads_birminghams_reported_counts_exactly(annual_report):
+    reported = _reported()
+    assert list(reported) == list(BIRMINGHAM_REPORTED)
+    for code, (count, _percent) in BIRMINGHAM_REPORTED.items():
+        row = reported[code]
+        assert row.kpi.organisation.slug == "birmingham", code
+        assert row.until == date(2019, 3, 1), code  # "in the period up to 31 March 2019"
+        assert f"{row.met}/{row.out_of}" == count, code
+        assert row.source == (
+            "Birmingham Children's Trust Annual Report 2018/19 (31 July 2019), section 2, "
+            f'table "{REPORT_TABLE}"'
+        ), code
+
+
+@pytest.mark.django_db
+def test_the_reported_percentages_are_the_counts_rounded_as_the_report_rounds(annual_report):
+    for code, row in _reported().items():
+        count, percent = BIRMINGHAM_REPORTED[code]
+        assert met_or_within_percent(row.met, row.out_of) == f"{count} — {percent}", code
+
+
+@pytest.mark.django_db
+def test_twelve_indicators_met_target_for_all_twelve_months_as_the_summary_says(annual_report):
+    # "In summary: 12 indicators met target or were within tolerances for all
+    # 12 months of 2018/19."
+    assert sum(r.met == r.out_of == 12 for r in _reported().values()) == 12
+
+
+@pytest.mark.django_db
+def test_every_reported_count_is_the_seed_tables_own(annual_report):
+    seed = SEEDS / REPORT_SEED
+    if not seed.is_file():
+        pytest.skip(f"seed not found at {seed}")
+    text = seed.read_text(encoding="utf-8")
+    period = "the Trust's performance in the period up to 31 March 2019."
+    assert period in text  # the date the 12 months end at
+    table = text.split(REPORT_TABLE, 1)[1].split("In summary:", 1)[0]
+    # "1\t% of all referrals with a decision within 24 hours\t10/12\t83%"
+    printed = {
+        f"KPI{number}": (count, percent)
+        for number, count, percent in re.findall(
+            r"^(\d+)\t[^\t]+\t(\d+/\d+)\t(\d+%)$", table, flags=re.MULTILINE
+        )
+    }
+    assert printed == BIRMINGHAM_REPORTED
+    assert {code: f"{r.met}/{r.out_of}" for code, r in _reported().items()} == {
+        code: count for code, (count, _percent) in printed.items()
+    }

@@ -10,6 +10,7 @@ SEED_FIXTURES = [
     "inspections_letters",
     "inspections_plans",
     "seed_returns",
+    "birmingham_annual_report",
 ]
 
 

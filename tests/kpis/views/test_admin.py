@@ -1,8 +1,11 @@
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 
-@pytest.mark.parametrize("model", ["organisation", "kpi", "target", "reading", "comparator"])
+@pytest.mark.parametrize(
+    "model", ["organisation", "kpi", "target", "reading", "comparator", "reportedcompliance"]
+)
 def test_it_lists_every_model_for_an_admin(client, admin_user, model):
     client.force_login(admin_user)
     response = client.get(reverse(f"admin:kpis_{model}_changelist"))
@@ -14,6 +17,16 @@ def test_it_filters_readings_by_organisation(client, admin_user, seeds):
     url = reverse("admin:kpis_reading_changelist")
     response = client.get(url, {"kpi__organisation__id__exact": seeds["sandwell"].pk})
     assert response.context["cl"].result_count == 180
+
+
+def test_it_lists_the_annual_reports_counts_by_organisation(client, admin_user, seeds):
+    call_command("loaddata", "birmingham_annual_report", verbosity=0)
+    client.force_login(admin_user)
+    url = reverse("admin:kpis_reportedcompliance_changelist")
+    birmingham = client.get(url, {"kpi__organisation__id__exact": seeds["birmingham"].pk})
+    assert birmingham.context["cl"].result_count == 15
+    sandwell = client.get(url, {"kpi__organisation__id__exact": seeds["sandwell"].pk})
+    assert sandwell.context["cl"].result_count == 0
 
 
 def test_it_checks_ownership(client, member, officer):
