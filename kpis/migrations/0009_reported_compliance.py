@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpis', '0007_organisation_la_codes_kpi_national_measure'),
+        ('kpis', '0008_kpi_footnote'),
     ]
 
     operations = [
