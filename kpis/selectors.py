@@ -538,10 +538,10 @@ NOT_HELD = "{organisation} has returns in the app for {span} only: {month} is no
 
 
 def held_span_label(organisation: Organisation) -> str:
-    """The held span in words, e.g. "Jan 2018 to Dec 2018"."""
+    """The held span in words, e.g. "Jan 2018 to Dec 2018" (or "Oct 2018": one month)."""
     start = f"{organisation.held_from:%b %Y}" if organisation.held_from else "the first return"
     end = f"{organisation.held_until:%b %Y}" if organisation.held_until else "now"
-    return f"{start} to {end}"
+    return start if start == end else f"{start} to {end}"
 
 
 def not_held_reason(*, organisation: Organisation, period: dt.date) -> str | None:

@@ -105,7 +105,7 @@ def test_a_commissioner_reads_a_month_the_app_does_not_hold(visit):
     visit.log_in("commissioner")
     text = visit("/o/birmingham/report/2023-05/", "commissioner-birmingham-report-2023-05")
     assert (
-        "Birmingham Children's Trust has returns in the app for Oct 2018 to Oct 2018 only: "
+        "Birmingham Children's Trust has returns in the app for Oct 2018 only: "
         "May 2023 is not held."
     ) in text
     assert "Return: Not held" in text and "Not started" not in text

@@ -80,6 +80,6 @@ def test_it_refuses_a_month_the_app_does_not_hold(seeds):
     with pytest.raises(CommandError) as error:
         _run("birmingham", "--period", "2018-11", "--format", "csv")
     assert str(error.value) == (
-        "Birmingham Children's Trust has returns in the app for Oct 2018 to Oct 2018 only: "
+        "Birmingham Children's Trust has returns in the app for Oct 2018 only: "
         "November 2018 is not held."
     )

@@ -72,7 +72,7 @@ def test_a_report_for_a_month_not_held_lists_no_kpi_as_missing(client, member, p
     response = _get(client, member, "monthly_report", "birmingham", "2023-05")
     report = response.context["report"]
     reason = (
-        "Birmingham Children's Trust has returns in the app for Oct 2018 to Oct 2018 only: "
+        "Birmingham Children's Trust has returns in the app for Oct 2018 only: "
         "May 2023 is not held."
     )
     assert report.indicators == [] and report.failures == []
