@@ -558,6 +558,27 @@ def not_held_reason(*, organisation: Organisation, period: dt.date) -> str | Non
     )
 
 
+def has_return_page(
+    *, organisation: Organisation, period: dt.date, extends: bool, today: dt.date | None = None
+) -> bool:
+    """Whether the month has a return page: a month of the held span up to
+    this month, or one with a return or readings already. With ``extends``
+    (the trust's officers and commissioners), also a month after a closed
+    span, up to this month: their first save extends the span to it. Never
+    a month to come, nor one before the span with nothing in it."""
+    this_month = month_start(today or timezone.localdate())
+    if period > this_month:
+        return False
+    if organisation.holds(period):
+        return True
+    if extends and organisation.held_until and period > organisation.held_until:
+        return True
+    return (
+        organisation.returns.filter(period=period).exists()
+        or Reading.objects.filter(kpi__organisation=organisation, period=period).exists()
+    )
+
+
 def _last_held_month(organisation: Organisation, today: dt.date | None) -> dt.date:
     """This month, or the last month of a held span that has ended."""
     this_month = month_start(today or timezone.localdate())

@@ -31,6 +31,16 @@ def _period(text: str):
         raise Http404(f"{text!r} is not a month") from None
 
 
+def _return_period(request, organisation, text: str):
+    """The month of a return page, or 404 for a month the organisation does
+    not report (``selectors.has_return_page``)."""
+    month = _period(text)
+    extends = can_enter_returns(request.user, organisation)
+    if not selectors.has_return_page(organisation=organisation, period=month, extends=extends):
+        raise Http404(f"{organisation.name} has no return for {month:%B %Y}.")
+    return month
+
+
 def _initial(entries, monthly_return):
     initial = {"version": monthly_return.version}
     for entry in entries:
@@ -78,7 +88,7 @@ def return_list(request, slug):
 @login_required
 def return_detail(request, slug, period):
     organisation = get_organisation_for_user(request, slug)
-    month = _period(period)
+    month = _return_period(request, organisation, period)
     monthly_return = selectors.monthly_return(organisation=organisation, period=month)
     drafts = sees_drafts(request.user, organisation)
     entries = selectors.return_entries(organisation=organisation, period=month, drafts=drafts)
@@ -140,7 +150,9 @@ def return_review(request, slug, period):
     organisation = get_organisation_for_commissioner(request, slug)
     # Only a submitted or accepted return can be reviewed: one nobody has
     # started is refused by the service without being created.
-    monthly_return = selectors.monthly_return(organisation=organisation, period=_period(period))
+    monthly_return = selectors.monthly_return(
+        organisation=organisation, period=_return_period(request, organisation, period)
+    )
     version = int(request.POST.get("version") or 0)
     try:
         if request.POST.get("action") == "accept":
@@ -168,7 +180,7 @@ def return_preview(request, slug, period):
     rules have no second implementation in JavaScript.
     """
     organisation = get_organisation_for_officer(request, slug)
-    month = _period(period)
+    month = _return_period(request, organisation, period)
     kpi = organisation.kpis.filter(pk=request.POST.get("kpi") or 0).first()
     if kpi is None:
         raise Http404("No such KPI for this organisation")

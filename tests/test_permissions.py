@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from inspections import services as inspection_services
 from inspections.models import FindingKind, InspectionKind
-from kpis.models import KPI
+from kpis.models import KPI, Organisation
 from national.services import measure_import
 
 MEASURE_FILE = (
@@ -28,6 +28,8 @@ ROLES = ["anonymous", "member", "officer", "sandwell_officer", "commissioner", "
 @pytest.fixture
 def world(seeds):
     birmingham = seeds["birmingham"]
+    # A live record from Oct 2018 (no end), so Nov 2018 is a month it reports.
+    Organisation.objects.filter(pk=birmingham.pk).update(held_until=None)
     inspection = inspection_services.inspection_create(
         organisation=birmingham, kind=InspectionKind.FOCUSED_VISIT, title="TEST visit",
         start_date=dt.date(2018, 9, 1),

@@ -164,7 +164,7 @@ def test_the_returns_page_shows_states_and_overdue_months(client, member, office
 def test_it_checks_ownership(client, sandwell_officer, member):
     assert _form(client, sandwell_officer).status_code == 404
     client.force_login(member)
-    response = client.post(reverse("return_detail", args=["birmingham", NOV]), {"version": 1})
+    response = client.post(reverse("return_detail", args=["birmingham", "2018-10"]), {"version": 1})
     assert response.status_code == 403
 
 
@@ -197,3 +197,22 @@ def test_months_after_the_held_span_are_neither_listed_nor_overdue(client, membe
     months = [m.period for m in response.context["months"]]
     assert months[0] == dt.date(2018, 12, 1) and months[-1] == dt.date(2018, 1, 1)
     assert len(months) == 12
+
+
+@pytest.mark.parametrize(
+    ("period", "reader", "status"),
+    [
+        ("2099-01", "officer", 404),  # a month to come
+        ("1950-01", "officer", 404),  # long before the held span, nothing in it
+        ("2018-09", "member", 404),  # just before Birmingham's span (Oct 2018)
+        ("2018-10", "member", 200),  # the span
+        ("2018-11", "member", 404),  # after the closed span: not reported
+        ("2018-11", "officer", 200),  # ... but the trust's officer may report it
+    ],
+)
+def test_a_month_the_trust_does_not_report_has_no_return_page(
+    client, request, period, reader, status
+):
+    client.force_login(request.getfixturevalue(reader))
+    assert client.get(reverse("return_detail", args=["birmingham", period])).status_code == status
+    assert not MonthlyReturn.objects.filter(period__year__in=[1950, 2099]).exists()
