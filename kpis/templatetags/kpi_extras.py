@@ -34,7 +34,7 @@ def status_chip(status):
 _PUBLICATION_NOTES = {
     "provisional": "Provisional: submitted by the trust, not yet accepted by the commissioners;"
     " the figures may change.",
-    "draft": "Draft: not submitted, so scrutiny members do not see these figures yet.",
+    "draft": "Not submitted, so scrutiny members do not see these figures yet.",
 }
 _UNPUBLISHED_NOTE = "Not submitted yet: no figures are published for this month."
 
