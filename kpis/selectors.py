@@ -579,6 +579,15 @@ def has_return_page(
     )
 
 
+def month_after_span(*, organisation: Organisation, today: dt.date | None = None) -> dt.date | None:
+    """The month after a closed held span, if it has ended: the return the
+    trust's officers can start next (saving it extends the span)."""
+    if organisation.held_until is None:
+        return None
+    following = add_months(organisation.held_until, 1)
+    return following if following <= month_start(today or timezone.localdate()) else None
+
+
 def _last_held_month(organisation: Organisation, today: dt.date | None) -> dt.date:
     """This month, or the last month of a held span that has ended."""
     this_month = month_start(today or timezone.localdate())

@@ -60,6 +60,7 @@ RETURNS_PER_PAGE = 24
 @login_required
 def return_list(request, slug):
     organisation = get_organisation_for_user(request, slug)
+    can_enter = can_enter_returns(request.user, organisation)
     form = ReturnFilterForm(request.GET or None)
     if not form.is_valid():
         form = ReturnFilterForm()  # an unknown state: every month, the picker at All states
@@ -80,7 +81,8 @@ def return_list(request, slug):
         "page": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "months": page.object_list,
-        "can_enter": can_enter_returns(request.user, organisation),
+        "can_enter": can_enter,
+        "next_month": selectors.month_after_span(organisation=organisation) if can_enter else None,
     }
     return render(request, "kpis/return_list.html", context)
 

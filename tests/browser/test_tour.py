@@ -211,8 +211,10 @@ def test_an_officer_reads_then_enters_a_month_members_see_once_submitted(
     assert "Save draft" not in december  # accepted: locked
     assert table_counts() == before
 
-    # January 2019 comes in: the officer saves it as a draft.
-    visit("/o/sandwell/returns/2019-01/", "officer-sandwell-return-2019-01")
+    # January 2019 comes in: the officer starts it from the list, saves a draft.
+    visit("/o/sandwell/returns/", "officer-sandwell-returns-again")
+    page.get_by_role("link", name="Start the return for January 2019").click()
+    page.wait_for_url("**/o/sandwell/returns/2019-01/")
     page.get_by_label("PI1 value").fill("70")
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("Draft saved.").wait_for()

@@ -216,3 +216,17 @@ def test_a_month_the_trust_does_not_report_has_no_return_page(
     client.force_login(request.getfixturevalue(reader))
     assert client.get(reverse("return_detail", args=["birmingham", period])).status_code == status
     assert not MonthlyReturn.objects.filter(period__year__in=[1950, 2099]).exists()
+
+
+def test_after_a_closed_span_the_officer_is_offered_the_next_month(client, officer, member):
+    client.force_login(officer)
+    html = client.get(reverse("return_list", args=["birmingham"])).content.decode()
+    assert (
+        "The app holds Birmingham Children&#x27;s Trust's returns up to October 2018. "
+        '<a href="/o/birmingham/returns/2018-11/">Start the return for November 2018</a>'
+    ) in html
+    client.force_login(member)
+    assert (
+        "Start the return"
+        not in client.get(reverse("return_list", args=["birmingham"])).content.decode()
+    )
