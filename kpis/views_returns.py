@@ -53,6 +53,8 @@ def _initial(entries, monthly_return):
     return initial
 
 
+SUBMITTED = "Return submitted to the commissioners."
+
 # Two years of months a page: an open span since 2018 is a few pages.
 RETURNS_PER_PAGE = 24
 
@@ -109,11 +111,31 @@ def return_detail(request, slug, period):
             monthly_return = services.monthly_return_get_or_create(
                 organisation=organisation, period=month
             )
+            saved = False
             try:
-                _save_or_submit(request, monthly_return, form)
+                services.monthly_return_save(
+                    monthly_return=monthly_return, version=form.cleaned_data["version"],
+                    entries=form.cleaned_data["entries"], user=request.user,
+                )  # fmt: skip
+                saved = True
+                if request.POST.get("action") == "submit":
+                    services.monthly_return_submit(
+                        monthly_return=monthly_return, version=monthly_return.version,
+                        user=request.user,
+                    )  # fmt: skip
             except services.ReturnError as error:
                 messages.error(request, str(error))
+                if saved:
+                    # Saved, then the submit refused: the version moved on.
+                    # The page carries the new one and the saved ratings,
+                    # with everything typed kept, so one correction submits.
+                    form = _form_at_version(request.POST, monthly_return, entries)
+                    entries = selectors.return_entries(
+                        organisation=organisation, period=month, drafts=drafts
+                    )
             else:
+                submitted = monthly_return.state == ReturnState.SUBMITTED
+                messages.success(request, SUBMITTED if submitted else "Draft saved.")
                 return redirect("return_detail", slug=slug, period=period)
     context = {
         "organisation": organisation,
@@ -128,19 +150,15 @@ def return_detail(request, slug, period):
     return render(request, "kpis/return_detail.html", context)
 
 
-def _save_or_submit(request, monthly_return, form):
-    version = form.cleaned_data["version"]
-    services.monthly_return_save(
-        monthly_return=monthly_return, version=version,
-        entries=form.cleaned_data["entries"], user=request.user,
-    )  # fmt: skip
-    if request.POST.get("action") == "submit":
-        services.monthly_return_submit(
-            monthly_return=monthly_return, version=monthly_return.version, user=request.user
-        )
-        messages.success(request, "Return submitted to the commissioners.")
-    else:
-        messages.success(request, "Draft saved.")
+def _form_at_version(data, monthly_return, entries):
+    """The posted form again, claiming the version the save just made."""
+    data = data.copy()
+    data["version"] = str(monthly_return.version)
+    form = ReturnForm(
+        data, initial=_initial(entries, monthly_return), kpis=[e["row"].kpi for e in entries]
+    )
+    form.is_valid()
+    return form
 
 
 @login_required

@@ -112,6 +112,31 @@ def test_an_officer_logs_in_reads_a_kpi_and_submits_a_return_by_keyboard(
     assert MonthlyReturn.objects.get(period__year=2018, period__month=10).state == "submitted"
 
 
+def test_a_refused_submit_is_one_correction_from_submitting(page, live_server, log_in, officer,
+                                                              unreturned_seeds):  # fmt: skip
+    """Red without commentary, Save and submit: refused, the draft saved. The
+    officer adds the commentary to the same page and submits it."""
+    log_in("officer")
+    page.goto(f"{live_server.url}/o/birmingham/returns/2018-10/")
+    tab_to(page, label_is("KPI9 value"))
+    page.keyboard.press("Control+A")
+    page.keyboard.type("40")
+    page.locator("#return-form tr[data-kpi=KPI9] .chip").filter(has_text="Red").wait_for()
+    page.get_by_role("button", name="Save and submit").click()
+    page.get_by_text("KPI9 is Red: explain the variance").first.wait_for()
+    assert page.get_by_label("KPI9 value").input_value() == "40"
+
+    page.get_by_label("KPI9 commentary").fill("Fewer visits while two posts were vacant.")
+    page.get_by_role("button", name="Save and submit").click()
+    page.get_by_text("Return submitted to the commissioners.").wait_for()
+
+    reading = Reading.objects.get(kpi__code="KPI9", kpi__organisation__slug="birmingham",
+                                  period__year=2018, period__month=10)  # fmt: skip
+    assert (reading.value, reading.commentary) == (40, "Fewer visits while two posts were vacant.")
+    october = MonthlyReturn.objects.get(organisation__slug="birmingham", period__month=10)
+    assert october.state == "submitted"
+
+
 def test_a_wide_table_scrolls_by_keyboard_at_320_pixels(page, live_server, officer):
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(f"{live_server.url}/accounts/login/")
