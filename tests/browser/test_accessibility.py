@@ -293,12 +293,6 @@ def log_in_by_cookie(page, live_server, username):
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-@pytest.fixture
-def cast(seeds, member, officer, commissioner, sandwell_officer):
-    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
-    return {"member": member, "officer": officer, "commissioner": commissioner}
-
-
 @pytest.mark.parametrize(("state", "role", "visit"), STATES, ids=[s[0] for s in STATES])
 def test_it_has_no_axe_violations(page, live_server, cast, state, role, visit):
     if role:

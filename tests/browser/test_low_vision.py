@@ -1,0 +1,79 @@
+"""What axe cannot check for low vision: the contrast of what is not text
+(form-control edges, chart marks), text resized to 200 % and text spacing."""
+
+import pytest
+
+from kpis.models import MonthlyReturn
+from tests.browser.test_accessibility import _go, log_in_by_cookie
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# WCAG's contrast ratio, and the colour behind an element: the first
+# ancestor with a background that is not transparent (white at the root).
+CONTRAST_JS = """() => {
+window.tmRgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+window.tmLuminance = ([r, g, b]) => {
+  const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+};
+window.tmContrast = (a, b) => {
+  const [x, y] = [tmLuminance(a), tmLuminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+};
+window.tmBackdrop = (el) => {
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const rgba = tmRgb(getComputedStyle(node).backgroundColor);
+    if (rgba.length === 3 || (rgba.length === 4 && rgba[3] > 0)) { return rgba.slice(0, 3); }
+  }
+  return [255, 255, 255];
+};
+}"""
+
+# Every visible text box, select and checkbox: its border's contrast with
+# what surrounds it (WCAG 1.4.11 Non-text Contrast, 3:1).
+CONTROL_EDGES = """() => [...document.querySelectorAll(
+    "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea")]
+  .filter(el => el.getBoundingClientRect().width > 0)
+  .map(el => {
+    const style = getComputedStyle(el);
+    return {
+      control: el.outerHTML.slice(0, 100),
+      width: parseFloat(style.borderTopWidth),
+      ratio: tmContrast(tmRgb(style.borderTopColor), tmBackdrop(el)),
+    };
+  })"""
+
+
+def _submitted_october(page, url):
+    """October 2018 submitted and waiting for review: Accept and Reopen."""
+    MonthlyReturn.objects.filter(organisation__slug="birmingham", period__month=10).update(
+        state="submitted"
+    )
+    page.goto(f"{url}/o/birmingham/returns/2018-10/")
+
+
+FORMS = [
+    ("login", None, _go("/accounts/login/")),
+    ("dashboard-filters", "member", _go("/o/birmingham/")),
+    ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
+    ("return-submitted-review", "commissioner", _submitted_october),
+    ("returns-list", "officer", _go("/o/birmingham/returns/")),
+    ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
+    ("action-tracker", "commissioner", _go("/o/birmingham/actions/")),
+    ("inspection-form", "commissioner", _go("/o/birmingham/inspections/new/")),
+    ("upload", "officer", _go("/o/birmingham/upload/")),
+]
+
+
+@pytest.mark.parametrize(("state", "role", "visit"), FORMS, ids=[s[0] for s in FORMS])
+def test_form_controls_have_edges_of_3_to_1(page, live_server, cast, state, role, visit):
+    if role:
+        log_in_by_cookie(page, live_server, role)
+    visit(page, live_server.url)
+    page.evaluate(CONTRAST_JS)
+    controls = page.evaluate(CONTROL_EDGES)
+    assert controls, f"{state}: no form control found"
+    faint = [c for c in controls if c["width"] < 1 or c["ratio"] < 3]
+    assert not faint, (
+        f"{state}: {len(faint)} of {len(controls)} controls under 3:1, e.g. {faint[:3]}"
+    )
