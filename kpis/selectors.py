@@ -446,6 +446,18 @@ SORT_KEYS = {
 }
 
 
+# Each sort in words, first as SORT_KEYS orders it, then reversed ("-key"):
+# the dashboard's "Sort by" where its column headers are out of sight.
+SORT_LABELS = {
+    "code": ("KPI, in contract order", "KPI, in reverse order"),
+    "title": ("Indicator, A to Z", "Indicator, Z to A"),
+    "area": ("Service area, A to Z", "Service area, Z to A"),
+    "status": ("Status, Red first", "Status, Red last"),
+    "met": ("Met or within, lowest first", "Met or within, highest first"),
+    "off": ("Months off target, fewest first", "Months off target, most first"),
+}
+
+
 def sort_rows(rows: list[StatusRow], sort: str) -> list[StatusRow]:
     """Sort by a column name; a leading ``-`` reverses. Unknown keys keep order."""
     key = sort.lstrip("-")

@@ -18,7 +18,18 @@ FOCUSED = """() => {
   // trustmonitor.css draws a 3px outline; Bootstrap's own faint ring alone
   // is not enough.
   const indicator = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  // Seen, not only laid out: the middle of one of its boxes, within the
+  // window, hits it (a link in a clipped, visually hidden header has a size
+  // but is never hit).
+  const seen = [...el.getClientRects()].some(rect => {
+    const left = Math.max(rect.left, 0), right = Math.min(rect.right, innerWidth);
+    const top = Math.max(rect.top, 0), bottom = Math.min(rect.bottom, innerHeight);
+    if (right <= left || bottom <= top) { return false; }
+    const hit = document.elementFromPoint((left + right) / 2, (top + bottom) / 2);
+    return hit !== null && (hit === el || el.contains(hit));
+  });
   return {
+    seen,
     tag: el.tagName.toLowerCase(),
     text: (el.innerText || el.value || el.getAttribute("aria-label") || "").trim(),
     label: el.getAttribute("aria-label") || (el.labels && el.labels[0] ? el.labels[0].innerText : ""),
@@ -32,13 +43,16 @@ FOCUSED = """() => {
 def tab_to(page, matches, key="Tab", limit=120):
     """Press Tab (or Shift+Tab) until the focused element matches; every
     stop on the way must show its focus."""
+    # Bootstrap scrolls smoothly; without motion the element the focus moved
+    # to is in view when it is measured.
+    page.emulate_media(reduced_motion="reduce")
     for _ in range(limit):
         page.keyboard.press(key)
         focused = page.evaluate(FOCUSED)
         if focused is None:
             continue
         assert focused["focusVisible"] and focused["indicator"], f"focus not visible on {focused}"
-        assert focused["onScreen"], f"focus on an invisible element: {focused}"
+        assert focused["onScreen"] and focused["seen"], f"focus on an invisible element: {focused}"
         if matches(focused):
             return focused
     raise AssertionError("never reached the element by Tab")
@@ -135,6 +149,29 @@ def test_a_refused_submit_is_one_correction_from_submitting(page, live_server, l
     assert (reading.value, reading.commentary) == (40, "Fewer visits while two posts were vacant.")
     october = MonthlyReturn.objects.get(organisation__slug="birmingham", period__month=10)
     assert october.state == "submitted"
+
+
+def test_at_320_pixels_every_stop_on_the_dashboard_is_seen_and_it_still_sorts(
+    page, live_server, log_in, member
+):
+    """At 400 % zoom the dashboard's header row is hidden: its sort links and
+    the SPC help link take no Tab stop, and "Sort by" offers the sorts."""
+    page.set_viewport_size({"width": 320, "height": 800})
+    log_in("member")
+    page.goto(f"{live_server.url}/o/birmingham/")
+    tab_to(page, lambda f: f["tag"] == "select" and f["label"] == "Sort by")
+    page.get_by_label("Sort by").select_option(label="Status, Red first")
+    tab_to(page, text_is("Show"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**sort=status*")
+    assert page.get_by_label("Sort by").input_value() == "status"
+    # October 2018's three Amber KPIs come before its Green ones.
+    codes = page.locator("table.kpi-table tbody th a").all_inner_texts()
+    assert codes[:4] == ["KPI2", "KPI12", "KPI14", "KPI1"]
+    # From the top of the page to the first KPI's link, past the hidden
+    # header row, every stop shows (tab_to).
+    page.goto(page.url)
+    tab_to(page, text_is("KPI2"))
 
 
 def test_a_wide_table_scrolls_by_keyboard_at_320_pixels(page, live_server, officer):
