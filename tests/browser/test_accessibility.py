@@ -62,6 +62,24 @@ def _return_with_errors(page, url):
     page.locator(".alert-danger").wait_for()
 
 
+def _submit_refused(page, url):
+    """Red with no commentary, Save and submit: the draft saved, the submit
+    refused, the error on the commentary box."""
+    page.goto(f"{url}/o/birmingham/returns/2018-11/")
+    page.get_by_label("KPI1 value").fill("10")
+    page.get_by_role("button", name="Save and submit").click()
+    page.locator(".error-summary").wait_for()
+
+
+def _retry_after_refusal(page, url):
+    """The same page after one more refusal: KPI2 Red too."""
+    _submit_refused(page, url)
+    page.get_by_label("KPI1 commentary").fill("Two social workers left in October.")
+    page.get_by_label("KPI2 value").fill("40")
+    page.get_by_role("button", name="Save and submit").click()
+    page.get_by_role("link", name="KPI2 commentary").wait_for()
+
+
 def _targets_with_errors(page, url):
     page.goto(f"{url}/o/birmingham/targets/2019/")
     page.get_by_label("KPI1 target").fill("90")
@@ -206,6 +224,8 @@ STATES = [
     ("returns-list-paged", "officer", _returns_paged),
     ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
     ("return-form-errors", "officer", _return_with_errors),
+    ("return-submit-refused", "officer", _submit_refused),
+    ("return-retry-refused", "officer", _retry_after_refusal),
     ("return-review", "commissioner", _go("/o/birmingham/returns/2018-10/")),
     ("upload", "officer", _go("/o/birmingham/upload/")),
     ("upload-preview-errors", "officer", lambda page, url: _upload(page, url, BAD_CSV)),

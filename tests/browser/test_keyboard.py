@@ -126,22 +126,36 @@ def test_an_officer_logs_in_reads_a_kpi_and_submits_a_return_by_keyboard(
     assert MonthlyReturn.objects.get(period__year=2018, period__month=10).state == "submitted"
 
 
-def test_a_refused_submit_is_one_correction_from_submitting(page, live_server, log_in, officer,
-                                                              unreturned_seeds):  # fmt: skip
+def test_a_refused_submit_is_one_correction_from_submitting(
+    page, live_server, log_in, officer, unreturned_seeds
+):
     """Red without commentary, Save and submit: refused, the draft saved. The
-    officer adds the commentary to the same page and submits it."""
+    focus is on the error summary; its link takes the officer to the box,
+    and one correction submits."""
     log_in("officer")
     page.goto(f"{live_server.url}/o/birmingham/returns/2018-10/")
     tab_to(page, label_is("KPI9 value"))
     page.keyboard.press("Control+A")
     page.keyboard.type("40")
     page.locator("#return-form tr[data-kpi=KPI9] .chip").filter(has_text="Red").wait_for()
-    page.get_by_role("button", name="Save and submit").click()
-    page.get_by_text("KPI9 is Red: explain the variance").first.wait_for()
+    tab_to(page, text_is("Save and submit"))
+    page.keyboard.press("Enter")
+
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert summary.evaluate("el => el === document.activeElement")
+    assert "Saved as a draft, not submitted" in summary.inner_text()
+    link = tab_to(page, lambda f: f["tag"] == "a" and f["text"].startswith("KPI9 commentary"))
+    assert "KPI9 is Red: explain the variance" in link["text"]
+    page.keyboard.press("Enter")
+    box = page.get_by_label("KPI9 commentary")
+    assert box.evaluate("el => el === document.activeElement")
+    assert box.get_attribute("aria-invalid") == "true"
     assert page.get_by_label("KPI9 value").input_value() == "40"
 
-    page.get_by_label("KPI9 commentary").fill("Fewer visits while two posts were vacant.")
-    page.get_by_role("button", name="Save and submit").click()
+    page.keyboard.type("Fewer visits while two posts were vacant.")
+    tab_to(page, text_is("Save and submit"))
+    page.keyboard.press("Enter")
     page.get_by_text("Return submitted to the commissioners.").wait_for()
 
     reading = Reading.objects.get(kpi__code="KPI9", kpi__organisation__slug="birmingham",

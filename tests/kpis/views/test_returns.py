@@ -85,6 +85,33 @@ def test_submit_needs_commentary_on_red_and_keeps_the_draft(client, officer):
     assert Reading.objects.get(kpi=kpi2, period=dt.date(2018, 11, 1)).value == Decimal("24.1")
 
 
+def test_the_red_refusal_is_an_error_on_its_commentary_box(client, officer):
+    """In the error summary, linked to the box, the box marked invalid and
+    described by it, and the summary saying the draft was saved."""
+    kpi2 = _kpi("KPI2")
+    response = _post(
+        client, officer, {"version": 1, f"value_{kpi2.pk}": "24.1", "action": "submit"}
+    )
+    form = response.context["form"]
+    message = "KPI2 is Red: explain the variance in the commentary before submitting."
+    assert form.errors == {f"commentary_{kpi2.pk}": [message]}
+    html = response.content.decode()
+    summary = html[html.index('class="alert alert-danger error-summary"') :]
+    assert summary.index("Saved as a draft, not submitted") < summary.index(
+        f'<a class="alert-link" href="#id_commentary_{kpi2.pk}">KPI2 commentary: {message}</a>'
+    )
+    assert "nothing has been saved" not in html
+    box = html[html.index(f'id="id_commentary_{kpi2.pk}"') - 80 :]
+    box = box[: box.index("</textarea>")]
+    assert 'aria-invalid="true"' in box
+    assert f'aria-describedby="id_commentary_{kpi2.pk}-error"' in box
+    assert (
+        f'<div class="invalid-feedback" id="id_commentary_{kpi2.pk}-error">{message}</div>' in html
+    )
+    # Said once, in the summary, not again in a second alert above it.
+    assert html.count(message) == 2  # the summary and the box's own error
+
+
 def test_after_a_refused_submit_one_correction_submits(client, officer):
     """The refusal saved the draft and moved its version on: the page carries
     the new version and everything typed, so adding the commentary submits."""
