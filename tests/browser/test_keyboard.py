@@ -126,6 +126,21 @@ def test_an_officer_logs_in_reads_a_kpi_and_submits_a_return_by_keyboard(
     assert MonthlyReturn.objects.get(period__year=2018, period__month=10).state == "submitted"
 
 
+def test_a_failed_log_in_is_announced_where_the_focus_is(page, live_server, officer):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_label("Password").press("Enter")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "Please enter a correct username and password" in alert.inner_text()
+    # The focus is on the alert, not back in Username: read out first.
+    assert alert.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused["focusVisible"] and focused["seen"], focused
+
+
 def test_a_refused_submit_is_one_correction_from_submitting(
     page, live_server, log_in, officer, unreturned_seeds
 ):
