@@ -58,7 +58,7 @@ def log_in(page, live_server):
 
 
 @pytest.fixture
-def cast(seeds, member, officer, commissioner, sandwell_officer):
+def cast(seeds, member, officer, commissioner, sandwell_officer, admin_user):
     """Every role, with the inspections and their action plans loaded."""
     call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
     return {"member": member, "officer": officer, "commissioner": commissioner}

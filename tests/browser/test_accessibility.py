@@ -200,6 +200,30 @@ def _national(path, chart=False):
     return visit
 
 
+def _admin(path):
+    """A page of the admin site; ``path`` may need the database, so it is a
+    function called once the cast is in."""
+    return _go(lambda: f"/admin/{path() if callable(path) else path}")
+
+
+def _staff_commissioner(page, url):
+    """A commissioner with the admin site (as the demo's): what they see there."""
+    User.objects.filter(username="commissioner").update(is_staff=True)
+    page.goto(f"{url}/admin/")
+
+
+def _kpi_admin():
+    return f"kpis/kpi/{KPI.objects.get(organisation__slug='birmingham', code='KPI2').pk}/change/"
+
+
+def _organisation_admin():
+    return f"kpis/organisation/{Organisation.objects.get(slug='birmingham').pk}/change/"
+
+
+def _finding_admin():
+    return f"inspections/finding/{_finding_with_inspection().pk}/change/"
+
+
 # (id, role, how to reach the state). Role None is a visitor not logged in.
 STATES = [
     ("login", None, _go("/accounts/login/")),
@@ -273,6 +297,14 @@ STATES = [
     ("kpi-national-commissioner", "commissioner", _national("/o/birmingham/kpi/KPI2/", chart=True)),
     ("kpi-not-linked-commissioner", "commissioner", _national("/o/birmingham/kpi/KPI6/")),
     ("dashboard-vs-national", "member", _national("/o/sandwell/")),
+    ("admin-commissioner", "commissioner", _staff_commissioner),
+    ("admin-index", "admin", _admin("")),
+    ("admin-kpi-with-targets", "admin", _admin(_kpi_admin)),
+    ("admin-target-add", "admin", _admin("kpis/target/add/")),
+    ("admin-readings-filtered", "admin", _admin("kpis/reading/?source__exact=fixture")),
+    ("admin-readings-page-2", "admin", _admin("kpis/reading/?p=2")),
+    ("admin-organisation", "admin", _admin(_organisation_admin)),
+    ("admin-finding", "admin", _admin(_finding_admin)),
 ]
 
 
