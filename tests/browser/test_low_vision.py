@@ -77,3 +77,20 @@ def test_form_controls_have_edges_of_3_to_1(page, live_server, cast, state, role
     assert not faint, (
         f"{state}: {len(faint)} of {len(controls)} controls under 3:1, e.g. {faint[:3]}"
     )
+
+
+@pytest.mark.parametrize("view", ["", "?view=spc"])
+def test_a_click_on_the_charts_legend_hides_nothing(page, live_server, cast, view):
+    """The legend is a key: Plotly's click-to-hide is a mouse-only control
+    (WCAG 2.1.1), so a click there changes nothing."""
+    log_in_by_cookie(page, live_server, "member")
+    page.goto(f"{live_server.url}/o/sandwell/kpi/PI9/{view}")
+    page.locator("#trend-chart .legend .traces").first.wait_for()
+    for item in page.locator("#trend-chart .legend .traces .legendtoggle").all():
+        item.click(force=True)
+    page.wait_for_timeout(300)
+    hidden = page.evaluate(
+        "document.getElementById('trend-chart').data"
+        ".filter(t => t.visible === 'legendonly').map(t => t.name)"
+    )
+    assert hidden == []
