@@ -4,7 +4,7 @@
 import pytest
 
 from kpis.models import MonthlyReturn
-from tests.browser.test_accessibility import _go, log_in_by_cookie
+from tests.browser.test_accessibility import _go, _with_ilacs, log_in_by_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,3 +94,63 @@ def test_a_click_on_the_charts_legend_hides_nothing(page, live_server, cast, vie
         ".filter(t => t.visible === 'legendonly').map(t => t.name)"
     )
     assert hidden == []
+
+
+# WCAG 1.4.4 Resize Text: text alone at 200 % (as a browser's font-size
+# setting does: every rem doubles), and nothing is cut off. A control is cut
+# off when it runs past the window or past the box it sits in, or its text
+# overflows it.
+BIG_TEXT = "html { font-size: 200% !important; }"
+CUT_OFF = """() => [...document.querySelectorAll("main a, main button, main select, main input, main label")]
+  .filter(el => el.getBoundingClientRect().width > 0 && !el.closest(".visually-hidden, .table-responsive, .js-plotly-plot"))
+  .filter(el => {
+    const box = el.getBoundingClientRect(), holder = el.parentElement.getBoundingClientRect();
+    return box.right > document.documentElement.clientWidth + 1 || box.left < -1
+      || box.right > holder.right + 1 || el.scrollWidth > el.clientWidth + 1;
+  })
+  .map(el => el.outerHTML.slice(0, 100))"""
+
+BIG_TEXT_PAGES = [
+    ("dashboard", "member", _go("/o/birmingham/")),
+    ("action-tracker", "commissioner", _go("/o/birmingham/actions/")),
+    ("returns-list", "officer", _go("/o/birmingham/returns/")),
+    ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
+    ("return-submitted-review", "commissioner", _submitted_october),
+    ("inspections-ilacs", "member", _with_ilacs),
+    ("kpi-trend", "member", _go("/o/birmingham/kpi/KPI9/")),
+    ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
+    ("report", "member", _go("/o/birmingham/report/2018-10/")),
+    ("inspections", "member", _go("/o/birmingham/inspections/")),
+    ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
+]
+
+
+# WCAG 1.4.12 Text Spacing: the spacing a reader may set, on everything.
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+  word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""
+
+ADJUSTMENTS = {
+    "text-200": {"style": BIG_TEXT},
+    "text-spacing": {"style": TEXT_SPACING},
+    # The whole page at 200 %: a 1366 px window is 683 CSS px wide.
+    "zoom-200": {"width": 683},
+}
+
+
+@pytest.mark.parametrize("adjustment", ADJUSTMENTS)
+@pytest.mark.parametrize(
+    ("state", "role", "visit"), BIG_TEXT_PAGES, ids=[s[0] for s in BIG_TEXT_PAGES]
+)
+def test_nothing_is_cut_off_when_text_is_resized_or_spaced(
+    page, live_server, cast, state, role, visit, adjustment
+):
+    settings = ADJUSTMENTS[adjustment]
+    if "width" in settings:
+        page.set_viewport_size({"width": settings["width"], "height": 900})
+    log_in_by_cookie(page, live_server, role)
+    visit(page, live_server.url)
+    if "style" in settings:
+        page.add_style_tag(content=settings["style"])
+    assert page.evaluate(CUT_OFF) == [], f"{state} with {adjustment}"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{state} scrolls sideways with {adjustment}"
