@@ -154,3 +154,27 @@ def test_nothing_is_cut_off_when_text_is_resized_or_spaced(
     assert page.evaluate(CUT_OFF) == [], f"{state} with {adjustment}"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{state} scrolls sideways with {adjustment}"
+
+
+# A form is not a data table: at 320 px (400 % zoom) its boxes reflow into
+# the width, with nothing to scroll sideways, not even inside a box
+# (WCAG 1.4.10).
+SIDEWAYS = """() => [...document.querySelectorAll("form *")]
+  .filter(el => el.scrollWidth > el.clientWidth + 1 && ["auto", "scroll"].includes(getComputedStyle(el).overflowX))
+  .map(el => el.outerHTML.slice(0, 100))"""
+FORMS_AT_320 = [
+    ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
+    ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
+]
+
+
+@pytest.mark.parametrize(("state", "role", "visit"), FORMS_AT_320, ids=[s[0] for s in FORMS_AT_320])
+def test_a_form_at_320_pixels_never_scrolls_sideways(page, live_server, cast, state, role, visit):
+    page.set_viewport_size({"width": 320, "height": 800})
+    log_in_by_cookie(page, live_server, role)
+    visit(page, live_server.url)
+    assert page.evaluate(SIDEWAYS) == [], state
+    boxes = page.locator("form input[type=text]")
+    assert boxes.count() > 0
+    for right in boxes.evaluate_all("els => els.map(el => el.getBoundingClientRect().right)"):
+        assert right <= 320
