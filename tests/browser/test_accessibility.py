@@ -9,8 +9,11 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from inspections.models import Action, Finding, Inspection
 from kpis.models import KPI, Organisation, Reading
@@ -224,6 +227,19 @@ def _finding_admin():
     return f"inspections/finding/{_finding_with_inspection().pk}/change/"
 
 
+def _password_change_refused(page, url):
+    page.goto(f"{url}/accounts/password_change/")
+    page.get_by_label("Old password").fill("wrong")
+    page.get_by_role("button", name="Change my password").click()
+    page.locator(".error-summary").wait_for()
+
+
+def _password_reset_link():
+    officer = User.objects.get(username="officer")
+    uid = urlsafe_base64_encode(force_bytes(officer.pk))
+    return f"/accounts/reset/{uid}/{default_token_generator.make_token(officer)}/"
+
+
 # (id, role, how to reach the state). Role None is a visitor not logged in.
 STATES = [
     ("login", None, _go("/accounts/login/")),
@@ -297,6 +313,10 @@ STATES = [
     ("kpi-national-commissioner", "commissioner", _national("/o/birmingham/kpi/KPI2/", chart=True)),
     ("kpi-not-linked-commissioner", "commissioner", _national("/o/birmingham/kpi/KPI6/")),
     ("dashboard-vs-national", "member", _national("/o/sandwell/")),
+    ("password-change", "officer", _go("/accounts/password_change/")),
+    ("password-change-refused", "officer", _password_change_refused),
+    ("password-reset", None, _go("/accounts/password_reset/")),
+    ("password-reset-confirm", None, _go(_password_reset_link)),
     ("admin-commissioner", "commissioner", _staff_commissioner),
     ("admin-index", "admin", _admin("")),
     ("admin-kpi-with-targets", "admin", _admin(_kpi_admin)),
