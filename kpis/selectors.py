@@ -95,8 +95,13 @@ def status_counts(statuses) -> dict[str, int]:
 
 
 def _frames(kpis: list[KPI], readings, targets) -> tuple[pd.DataFrame, ...]:
+    # Typed even when empty (an organisation with no KPIs yet), so that
+    # rating.build_series merges it with the empty grid it makes.
     kpi_frame = pd.DataFrame(
-        {"kpi": [k.pk for k in kpis], "polarity": [k.polarity for k in kpis]},
+        {
+            "kpi": np.array([k.pk for k in kpis], dtype="int64"),
+            "polarity": [k.polarity for k in kpis],
+        },
         columns=["kpi", "polarity"],
     )
     reading_frame = pd.DataFrame.from_records(list(readings), columns=_READING_COLUMNS)
