@@ -2,9 +2,13 @@
 log in, open the dashboard, a KPI, then the month's return, enter a Red
 value with its commentary and submit."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from kpis.models import MonthlyReturn, Reading
+from tests.browser.test_member_reads_ilacs import import_ilacs_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -223,3 +227,68 @@ def test_a_wide_table_scrolls_by_keyboard_at_320_pixels(page, live_server, offic
         "() => document.querySelector('.compliance-table').parentElement.scrollLeft > 0"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+# Marks the page's last element the Tab key can reach.
+LAST_STOP = """() => [...document.querySelectorAll(
+    "a[href], button, input:not([type=hidden]), select, textarea, [tabindex='0']")]
+  .filter(el => el.getClientRects().length > 0 && !el.disabled && el.tabIndex >= 0)
+  .at(-1).setAttribute("data-last-stop", "")"""
+
+NARROW_PAGES = [
+    ("home", "/"),
+    ("kpi-trend", "/o/birmingham/kpi/KPI9/"),
+    ("returns-list", "/o/birmingham/returns/"),
+    ("compliance", "/o/sandwell/compliance/2018/"),
+    ("action-tracker", "/o/birmingham/actions/"),
+    ("inspections-ilacs", "/o/sandwell/inspections/"),
+    ("report", "/o/birmingham/report/2018-10/"),
+    ("national-measure", "/national/vacancy-rate/"),
+]
+
+
+@pytest.mark.parametrize(("state", "path"), NARROW_PAGES, ids=[s[0] for s in NARROW_PAGES])
+def test_at_320_pixels_every_tab_stop_is_seen(page, live_server, log_in, commissioner, state, path):
+    """WCAG 2.4.7 at 400 % zoom: from the top of the page to its end, no stop
+    the eye cannot find (tab_to checks each one)."""
+    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    if state.startswith("national"):
+        call_command("load_national_demo", stdout=io.StringIO())
+    if state == "inspections-ilacs":
+        import_ilacs_demo()
+    page.set_viewport_size({"width": 320, "height": 800})
+    log_in("commissioner")
+    page.goto(f"{live_server.url}{path}")
+    page.evaluate(LAST_STOP)
+    tab_to(page, lambda f: page.evaluate("document.activeElement.hasAttribute('data-last-stop')"),
+           limit=400)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "label", "choice", "button", "sort"),
+    [
+        ("/national/vacancy-rate/", "Sort by", "Value, highest first", "Show", "-value"),
+        (
+            "/o/sandwell/inspections/",
+            "Sort neighbours by",
+            "Local authority, Z to A",
+            "Sort",
+            "-name",
+        ),
+    ],
+)
+def test_at_320_pixels_the_other_sortable_tables_still_sort(
+    page, live_server, log_in, member, path, label, choice, button, sort
+):
+    """Their header rows are hidden there too: a visible control sorts them."""
+    call_command("load_national_demo", stdout=io.StringIO())
+    import_ilacs_demo()
+    page.set_viewport_size({"width": 320, "height": 800})
+    log_in("member")
+    page.goto(f"{live_server.url}{path}")
+    tab_to(page, lambda f: f["tag"] == "select" and f["label"] == label, limit=300)
+    page.get_by_label(label).select_option(label=choice)
+    tab_to(page, text_is(button))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**sort={sort}*")
+    assert page.get_by_label(label).input_value() == sort
