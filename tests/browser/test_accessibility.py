@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from inspections.models import Action, Finding, Inspection
-from kpis.models import KPI, Organisation, Reading
+from kpis.models import KPI, MonthlyReturn, Organisation, Reading
 from tests.browser.test_member_reads_ilacs import import_ilacs_demo
 from tests.kpis.imports.appendix import appendix_csv, printed_rows
 
@@ -81,6 +81,14 @@ def _retry_after_refusal(page, url):
     page.get_by_label("KPI2 value").fill("40")
     page.get_by_role("button", name="Save and submit").click()
     page.get_by_role("link", name="KPI2 commentary").wait_for()
+
+
+def _submitted_october(page, url):
+    """October 2018 submitted and waiting for review: Accept and Reopen."""
+    MonthlyReturn.objects.filter(organisation__slug="birmingham", period__month=10).update(
+        state="submitted"
+    )
+    page.goto(f"{url}/o/birmingham/returns/2018-10/")
 
 
 def _targets_with_errors(page, url):
@@ -267,6 +275,7 @@ STATES = [
     ("return-submit-refused", "officer", _submit_refused),
     ("return-retry-refused", "officer", _retry_after_refusal),
     ("return-review", "commissioner", _go("/o/birmingham/returns/2018-10/")),
+    ("return-submitted-review", "commissioner", _submitted_october),
     ("upload", "officer", _go("/o/birmingham/upload/")),
     ("upload-preview-errors", "officer", lambda page, url: _upload(page, url, BAD_CSV)),
     ("upload-preview-valid", "officer", lambda page, url: _upload(page, url, GOOD_CSV)),
@@ -416,3 +425,22 @@ def test_it_reflows_at_320_pixels(page, live_server, cast, state, role, visit):
     for box in page.evaluate(SCROLL_BOXES):
         assert box["tabindex"] == "0" and box["name"], f"{state}: scrolling box {box}"
     assert_no_violations(page, f"{state} at 320px")
+
+
+# On paper, as the print style sheet lays the pages out (report-print.css,
+# the print rules of trustmonitor.css).
+PRINTED = [
+    ("dashboard", "member", _go("/o/birmingham/")),
+    ("kpi-trend", "member", _chart("/o/birmingham/kpi/KPI9/")),
+    ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
+    ("report", "member", _go("/o/birmingham/report/2018-10/")),
+    ("return-submitted-review", "commissioner", _submitted_october),
+]
+
+
+@pytest.mark.parametrize(("state", "role", "visit"), PRINTED, ids=[s[0] for s in PRINTED])
+def test_it_has_no_axe_violations_in_print(page, live_server, cast, state, role, visit):
+    page.emulate_media(media="print")
+    log_in_by_cookie(page, live_server, role)
+    visit(page, live_server.url)
+    assert_no_violations(page, f"{state} printed")

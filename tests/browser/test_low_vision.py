@@ -3,8 +3,12 @@
 
 import pytest
 
-from kpis.models import MonthlyReturn
-from tests.browser.test_accessibility import _go, _with_ilacs, log_in_by_cookie
+from tests.browser.test_accessibility import (
+    _go,
+    _submitted_october,
+    _with_ilacs,
+    log_in_by_cookie,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,14 +46,6 @@ CONTROL_EDGES = """() => [...document.querySelectorAll(
       ratio: tmContrast(tmRgb(style.borderTopColor), tmBackdrop(el)),
     };
   })"""
-
-
-def _submitted_october(page, url):
-    """October 2018 submitted and waiting for review: Accept and Reopen."""
-    MonthlyReturn.objects.filter(organisation__slug="birmingham", period__month=10).update(
-        state="submitted"
-    )
-    page.goto(f"{url}/o/birmingham/returns/2018-10/")
 
 
 FORMS = [
