@@ -10,9 +10,10 @@ from inspections.models import (
     Judgement,
     OutcomesRelease,
 )
+from trustmonitor.admin_a11y import TabularInline
 
 
-class JudgementInline(admin.TabularInline):
+class JudgementInline(TabularInline):
     model = Judgement
     extra = 0
 
@@ -35,7 +36,7 @@ class FindingAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "inspection"]
 
 
-class ActionUpdateInline(admin.TabularInline):
+class ActionUpdateInline(TabularInline):
     model = ActionUpdate
     extra = 0
     readonly_fields = ["created_at"]

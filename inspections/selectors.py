@@ -18,7 +18,7 @@ from inspections.models import (
     InspectionKind,
     OutcomesRelease,
 )
-from inspections.ofsted import FOUR_POINT_SCALE, Grade
+from inspections.ofsted import FOUR_POINT_SCALE, JUDGEMENT_AREAS, Grade
 from kpis.models import KPI, Organisation
 from kpis.periods import add_months, month_end
 from national.models import Neighbour
@@ -434,6 +434,19 @@ NEIGHBOUR_SORT_KEYS = {
     "closeness": lambda row: row.position,  # DfE's closeness labels follow position
     "date": lambda row: row.inspection.inspection_date,
     **{field: _grade_key(field) for field in AUTHORITY_JUDGEMENT_FIELDS},
+}
+
+
+# Each sort in words, then reversed ("-key"): the "Sort neighbours by" offered
+# where the column headers are out of sight. "closeness" is DfE's order.
+NEIGHBOUR_SORT_LABELS = {
+    "position": ("DfE's order, closest first", "DfE's order, least close first"),
+    "name": ("Local authority, A to Z", "Local authority, Z to A"),
+    "date": ("Inspected, earliest first", "Inspected, latest first"),
+    **{
+        field: (f"{short}, best first", f"{short}, worst first")
+        for field, _, short in JUDGEMENT_AREAS
+    },
 }
 
 

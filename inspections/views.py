@@ -46,6 +46,11 @@ def inspection_list(request, slug):
         "ilacs": ilacs,
         "neighbours": neighbours,
         "sort": sort,
+        "sort_choices": [
+            choice
+            for key, words in selectors.NEIGHBOUR_SORT_LABELS.items()
+            for choice in ((key, words[0]), (f"-{key}", words[1]))
+        ],
         "ilacs_columns": [(field, short) for field, _, short in JUDGEMENT_AREAS],
         "can_edit": can_commission(request.user, organisation),
     }

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kpis.models import KPI, Comparator, Organisation, Reading, ReportedCompliance, Target
+from trustmonitor.admin_a11y import TabularInline
 
 
 @admin.register(Organisation)
@@ -10,7 +11,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["staff"]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(TabularInline):
     model = Target
     extra = 0
 

@@ -33,6 +33,10 @@ AMBER_ZONE = {
     "fillpattern": {"shape": "/", "fgcolor": "rgba(179, 89, 0, 0.45)", "size": 8, "solidity": 0.15},
     "name": "Amber zone (within tolerance)",
 }
+# The zones' fills are pale (1.2:1 on white) so the points stay legible: the
+# edge of each zone that is not the target is drawn as a dashed line at 7:1
+# (WCAG 1.4.11), so the band is seen without its shading.
+BAND_EDGE = {"color": "#505a5f", "width": 1.5, "dash": "longdash"}
 TARGET_COLOUR = "#1d70b8"
 COMPARATOR_DASH = {"statistical_neighbours": "dash", "england": "dot", "region": "dashdot"}
 # Half a month either side of the first and last readings, so their markers
@@ -177,6 +181,14 @@ def zone_edges(frame: pd.DataFrame, polarity: str, y_range: list[float]) -> dict
     return {"green": green, "amber": amber}
 
 
+def band_edges(frame: pd.DataFrame, polarity: str) -> list[list]:
+    """The tolerance edges that bound a zone, each a list by month: for
+    higher the lower edge (amber's floor), for lower the upper edge, for
+    within both. The target, the other edge, is drawn already."""
+    lower, upper = ([_number(v) for v in frame[c]] for c in ("lower", "upper"))
+    return {rating.HIGHER: [lower], rating.LOWER: [upper]}.get(polarity, [lower, upper])
+
+
 def trend_figure(
     frame: pd.DataFrame,
     *,
@@ -208,6 +220,15 @@ def trend_figure(
         figure.add_trace(_zone(bounds, *zones["green"], GREEN_ZONE))
         if polarity != rating.WITHIN:
             figure.add_trace(_zone(bounds, *zones["amber"], AMBER_ZONE))
+        for i, edge in enumerate(band_edges(frame, polarity)):
+            edge_x, edge_y = _steps(edge, bounds)
+            figure.add_trace(
+                go.Scatter(
+                    x=edge_x, y=edge_y, mode="lines", name="Edge of tolerance", line=BAND_EDGE,
+                    legendgroup="edge", showlegend=i == 0,
+                    hovertemplate="Edge of tolerance %{y}<extra></extra>",
+                )
+            )  # fmt: skip
         target_x, target_y = _steps([_number(v) for v in frame["target"]], bounds)
         figure.add_trace(
             go.Scatter(
@@ -322,8 +343,13 @@ _LAYOUT = {
     "margin": {"l": 50, "r": 16, "t": 16, "b": 16},
     "height": 420,
     "plot_bgcolor": "white",
-    "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
-}
+    # A key, not a control: Plotly's legend hides a line on a click, which
+    # neither the keyboard nor a screen reader can do (WCAG 2.1.1).
+    "legend": {
+        "orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
+        "itemclick": False, "itemdoubleclick": False,
+    },
+}  # fmt: skip
 
 
 def _y_axis(unit: str) -> dict:
@@ -355,12 +381,14 @@ def figure_json(figure: go.Figure) -> dict:
     return json.loads(figure.to_json())
 
 
-# NHS "Making Data Count" colours: improvement blue, concern orange, else grey.
+# NHS "Making Data Count" colours: improvement blue, concern orange, else
+# grey, each at least 3:1 on white (the orange darkened from MDC's #f47738,
+# 2.78:1), and each with its own shape, so colour is never the only signal.
 SIGNAL_STYLE = {
     "improvement": {"color": "#1d70b8", "symbol": "circle", "name": "Special cause: improvement"},
-    "concern": {"color": "#f47738", "symbol": "diamond", "name": "Special cause: concern"},
+    "concern": {"color": "#d35f00", "symbol": "diamond", "name": "Special cause: concern"},
     "neither": {"color": "#4c2c92", "symbol": "square", "name": "Special cause"},
-    None: {"color": "#6f777b", "symbol": "circle", "name": "Common cause"},
+    None: {"color": "#6f777b", "symbol": "circle-open", "name": "Common cause"},
 }
 
 
@@ -373,7 +401,7 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(x=periods, y=values, mode="lines", name="Readings",
-                   line={"color": "#b1b4b6", "width": 1.5}, hoverinfo="skip", showlegend=False)
+                   line={"color": "#6f777b", "width": 1.5}, hoverinfo="skip", showlegend=False)
     )  # fmt: skip
     lines = [("Mean", analysis.mean, "solid")]
     if analysis.has_limits:
@@ -402,7 +430,8 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
             go.Scatter(
                 x=[periods[i] for i in points], y=[values[i] for i in points], mode="markers",
                 name=name,
-                marker={"color": style["color"], "symbol": style["symbol"], "size": 10},
+                marker={"color": style["color"], "symbol": style["symbol"], "size": 10,
+                        "line": {"width": 2, "color": style["color"]}},
                 customdata=[[with_unit(analysis.values[i], unit)] for i in points],
                 hovertemplate="%{x|%b %Y}: %{customdata[0]}<extra>" + name + "</extra>",
             )

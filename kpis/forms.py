@@ -5,6 +5,14 @@ from kpis.imports import cells
 from kpis.periods import PeriodError, format_period, label_period, parse_period
 
 
+def _sort_choices():
+    """Each of the dashboard's sorts and its reverse; "order" is "code"."""
+    choices = []
+    for key, (ascending, descending) in selectors.SORT_LABELS.items():
+        choices += [("order" if key == "code" else key, ascending), (f"-{key}", descending)]
+    return choices
+
+
 class DashboardFilterForm(forms.Form):
     """The dashboard's month picker, filters and sort, all from the query string."""
 
@@ -15,7 +23,11 @@ class DashboardFilterForm(forms.Form):
         required=False,
         choices=[("", "All statuses"), *rating.STATUS_LABELS.items()],
     )
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Lenient (clean_sort): an unknown sort is the contract order, the
+    # other filters kept.
+    sort = forms.CharField(
+        label="Sort by", required=False, widget=forms.Select(choices=_sort_choices())
+    )
 
     def __init__(self, *args, organisation, drafts: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -95,8 +95,13 @@ def status_counts(statuses) -> dict[str, int]:
 
 
 def _frames(kpis: list[KPI], readings, targets) -> tuple[pd.DataFrame, ...]:
+    # Typed even when empty (an organisation with no KPIs yet), so that
+    # rating.build_series merges it with the empty grid it makes.
     kpi_frame = pd.DataFrame(
-        {"kpi": [k.pk for k in kpis], "polarity": [k.polarity for k in kpis]},
+        {
+            "kpi": np.array([k.pk for k in kpis], dtype="int64"),
+            "polarity": [k.polarity for k in kpis],
+        },
         columns=["kpi", "polarity"],
     )
     reading_frame = pd.DataFrame.from_records(list(readings), columns=_READING_COLUMNS)
@@ -443,6 +448,18 @@ SORT_KEYS = {
     "status": lambda row: _STATUS_ORDER[row.status],
     "met": lambda row: (row.met_12m / row.rated_12m) if row.rated_12m else 2.0,
     "off": lambda row: row.months_off_target,
+}
+
+
+# Each sort in words, first as SORT_KEYS orders it, then reversed ("-key"):
+# the dashboard's "Sort by" where its column headers are out of sight.
+SORT_LABELS = {
+    "code": ("KPI, in contract order", "KPI, in reverse order"),
+    "title": ("Indicator, A to Z", "Indicator, Z to A"),
+    "area": ("Service area, A to Z", "Service area, Z to A"),
+    "status": ("Status, Red first", "Status, Red last"),
+    "met": ("Met or within, lowest first", "Met or within, highest first"),
+    "off": ("Months off target, fewest first", "Months off target, most first"),
 }
 
 

@@ -88,6 +88,16 @@ class ReturnConflict(ReturnError):
     pass
 
 
+class RedWithoutCommentary(ReturnError):
+    """The submit is refused: these KPIs are Red and have no commentary. The
+    form puts each message on its KPI's commentary box."""
+
+    def __init__(self, kpis):
+        self.kpis = list(kpis)
+        self.messages = {kpi: RED_NEEDS_COMMENTARY.format(code=kpi.code) for kpi in self.kpis}
+        super().__init__(" ".join(self.messages.values()))
+
+
 def held_span_extend(*, organisation: Organisation, periods) -> None:
     """Readings for months outside a held span extend it to them: a closed
     record (such as a seed's) grows when the trust reports again, and the
@@ -202,12 +212,12 @@ def monthly_return_submit(*, monthly_return: MonthlyReturn, version: int, user) 
         ).values_list("kpi_id", "commentary")
     )
     missing = [
-        RED_NEEDS_COMMENTARY.format(code=row.kpi.code)
+        row.kpi
         for row in table.rows
         if row.status == "red" and not commentary.get(row.kpi.pk, "").strip()
     ]
     if missing:
-        raise ReturnError(" ".join(missing))
+        raise RedWithoutCommentary(missing)
     _bump_version(
         monthly_return, version, user=user, reason="submitted",
         state=ReturnState.SUBMITTED, submitted_at=timezone.now(), submitted_by=user,

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -74,6 +74,10 @@ def dashboard_csv(request, slug):
     form = DashboardFilterForm(request.GET or None, organisation=organisation, drafts=drafts)
     period = form.cleaned_data["period"] if form.is_valid() else None
     table = selectors.status_table(organisation=organisation, period=period, drafts=drafts)
+    if table.period is None:
+        # No month to export (no KPIs, or none this reader may see): the
+        # dashboard offers no download then either.
+        raise Http404(f"No readings for {organisation.name} yet")
     name = f"{slugify(organisation.slug)}-kpi-status-{format_period(table.period)}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -102,6 +102,7 @@ def return_detail(request, slug, period):
         initial=_initial(entries, monthly_return),
         kpis=[e["row"].kpi for e in entries],
     )
+    saved_draft = False
     if request.method == "POST":
         if not can_edit:
             get_organisation_for_officer(request, slug)  # 403 for the read-only
@@ -111,18 +112,30 @@ def return_detail(request, slug, period):
             monthly_return = services.monthly_return_get_or_create(
                 organisation=organisation, period=month
             )
-            try:
-                _save_or_submit(request, monthly_return, form)
-            except services.ReturnError as error:
-                messages.error(request, str(error))
-            else:
+            saved_draft, refusal = _save_or_submit(request, monthly_return, form)
+            if refusal is None:
                 return redirect("return_detail", slug=slug, period=period)
+            if saved_draft:
+                # Saved, then the submit refused: the version moved on. The
+                # page carries the new one and the saved ratings, with
+                # everything typed kept, so one correction submits.
+                form = _form_at_version(request.POST, monthly_return, entries)
+                entries = selectors.return_entries(
+                    organisation=organisation, period=month, drafts=drafts
+                )
+            if isinstance(refusal, services.RedWithoutCommentary):
+                # Each refusal on its box, in the linked error summary.
+                for kpi, message in refusal.messages.items():
+                    form.add_error(f"commentary_{kpi.pk}", message)
+            else:
+                messages.error(request, str(refusal))
     context = {
         "organisation": organisation,
         "monthly_return": monthly_return,
         "form": form,
         "entries": list(zip(entries, form.rows(), strict=True)),
         "can_edit": can_edit,
+        "saved_draft": saved_draft,
         "can_review": can_commission(request.user, organisation),
         "period_text": format_period(month),
         "drafts": drafts,
@@ -131,18 +144,37 @@ def return_detail(request, slug, period):
 
 
 def _save_or_submit(request, monthly_return, form):
-    version = form.cleaned_data["version"]
-    services.monthly_return_save(
-        monthly_return=monthly_return, version=version,
-        entries=form.cleaned_data["entries"], user=request.user,
-    )  # fmt: skip
-    if request.POST.get("action") == "submit":
+    """Save the draft, then submit it if asked: (whether the draft was saved,
+    the refusal or None)."""
+    try:
+        services.monthly_return_save(
+            monthly_return=monthly_return, version=form.cleaned_data["version"],
+            entries=form.cleaned_data["entries"], user=request.user,
+        )  # fmt: skip
+    except services.ReturnError as refusal:
+        return False, refusal
+    if request.POST.get("action") != "submit":
+        messages.success(request, "Draft saved.")
+        return True, None
+    try:
         services.monthly_return_submit(
             monthly_return=monthly_return, version=monthly_return.version, user=request.user
         )
-        messages.success(request, "Return submitted to the commissioners.")
-    else:
-        messages.success(request, "Draft saved.")
+    except services.ReturnError as refusal:
+        return True, refusal
+    messages.success(request, "Return submitted to the commissioners.")
+    return True, None
+
+
+def _form_at_version(data, monthly_return, entries):
+    """The posted form again, claiming the version the save just made."""
+    data = data.copy()
+    data["version"] = str(monthly_return.version)
+    form = ReturnForm(
+        data, initial=_initial(entries, monthly_return), kpis=[e["row"].kpi for e in entries]
+    )
+    form.is_valid()
+    return form
 
 
 @login_required

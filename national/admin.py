@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from national.models import Measure, MeasureValue, Neighbour, NeighbourModel
+from trustmonitor.admin_a11y import TabularInline
 
 
 @admin.register(Measure)
@@ -26,7 +27,7 @@ class MeasureValueAdmin(admin.ModelAdmin):
     list_select_related = ["measure"]
 
 
-class NeighbourInline(admin.TabularInline):
+class NeighbourInline(TabularInline):
     model = Neighbour
     extra = 0
 

@@ -251,6 +251,16 @@ MEASURE_SORT_KEYS = {
 }
 
 
+# Each sort in words, then reversed ("-key"): the "Sort by" offered where the
+# column headers are out of sight (a narrow screen).
+MEASURE_SORT_LABELS = {
+    "area": ("Local authority, A to Z", "Local authority, Z to A"),
+    "region": ("Region, A to Z", "Region, Z to A"),
+    "value": ("Value, lowest first", "Value, highest first"),
+    "rank": ("Rank, best first", "Rank, worst first"),
+}
+
+
 def sort_measure_rows(rows: list[MeasureRow], sort: str) -> list[MeasureRow]:
     """Sort by a column; a leading ``-`` reverses. A suppressed value (no
     number, no rank) sorts after every number whichever way round."""

@@ -35,6 +35,12 @@ def measure_detail(request, slug):
         "table": table,
         "rows": selectors.sort_measure_rows(table.rows, sort),
         "sort": sort,
+        "sort_choices": [
+            choice
+            for key, words in selectors.MEASURE_SORT_LABELS.items()
+            if key != "rank" or table.measure.polarity  # no rank without polarity
+            for choice in ((key, words[0]), (f"-{key}", words[1]))
+        ],
     }
     return render(request, "national/measure_detail.html", context)
 

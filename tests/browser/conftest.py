@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; the live server and
 # the ORM calls of the test itself are ordinary synchronous Django.
@@ -54,3 +55,10 @@ def log_in(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return log_in_as
+
+
+@pytest.fixture
+def cast(seeds, member, officer, commissioner, sandwell_officer, admin_user):
+    """Every role, with the inspections and their action plans loaded."""
+    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    return {"member": member, "officer": officer, "commissioner": commissioner}

@@ -9,11 +9,14 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from inspections.models import Action, Finding, Inspection
-from kpis.models import KPI, Organisation, Reading
+from kpis.models import KPI, MonthlyReturn, Organisation, Reading
 from tests.browser.test_member_reads_ilacs import import_ilacs_demo
 from tests.kpis.imports.appendix import appendix_csv, printed_rows
 
@@ -60,6 +63,32 @@ def _return_with_errors(page, url):
     page.get_by_label("KPI2 value").fill("lots")
     page.get_by_role("button", name="Save and submit").click()
     page.locator(".alert-danger").wait_for()
+
+
+def _submit_refused(page, url):
+    """Red with no commentary, Save and submit: the draft saved, the submit
+    refused, the error on the commentary box."""
+    page.goto(f"{url}/o/birmingham/returns/2018-11/")
+    page.get_by_label("KPI1 value").fill("10")
+    page.get_by_role("button", name="Save and submit").click()
+    page.locator(".error-summary").wait_for()
+
+
+def _retry_after_refusal(page, url):
+    """The same page after one more refusal: KPI2 Red too."""
+    _submit_refused(page, url)
+    page.get_by_label("KPI1 commentary").fill("Two social workers left in October.")
+    page.get_by_label("KPI2 value").fill("40")
+    page.get_by_role("button", name="Save and submit").click()
+    page.get_by_role("link", name="KPI2 commentary").wait_for()
+
+
+def _submitted_october(page, url):
+    """October 2018 submitted and waiting for review: Accept and Reopen."""
+    MonthlyReturn.objects.filter(organisation__slug="birmingham", period__month=10).update(
+        state="submitted"
+    )
+    page.goto(f"{url}/o/birmingham/returns/2018-10/")
 
 
 def _targets_with_errors(page, url):
@@ -182,6 +211,43 @@ def _national(path, chart=False):
     return visit
 
 
+def _admin(path):
+    """A page of the admin site; ``path`` may need the database, so it is a
+    function called once the cast is in."""
+    return _go(lambda: f"/admin/{path() if callable(path) else path}")
+
+
+def _staff_commissioner(page, url):
+    """A commissioner with the admin site (as the demo's): what they see there."""
+    User.objects.filter(username="commissioner").update(is_staff=True)
+    page.goto(f"{url}/admin/")
+
+
+def _kpi_admin():
+    return f"kpis/kpi/{KPI.objects.get(organisation__slug='birmingham', code='KPI2').pk}/change/"
+
+
+def _organisation_admin():
+    return f"kpis/organisation/{Organisation.objects.get(slug='birmingham').pk}/change/"
+
+
+def _finding_admin():
+    return f"inspections/finding/{_finding_with_inspection().pk}/change/"
+
+
+def _password_change_refused(page, url):
+    page.goto(f"{url}/accounts/password_change/")
+    page.get_by_label("Old password").fill("wrong")
+    page.get_by_role("button", name="Change my password").click()
+    page.locator(".error-summary").wait_for()
+
+
+def _password_reset_link():
+    officer = User.objects.get(username="officer")
+    uid = urlsafe_base64_encode(force_bytes(officer.pk))
+    return f"/accounts/reset/{uid}/{default_token_generator.make_token(officer)}/"
+
+
 # (id, role, how to reach the state). Role None is a visitor not logged in.
 STATES = [
     ("login", None, _go("/accounts/login/")),
@@ -206,7 +272,10 @@ STATES = [
     ("returns-list-paged", "officer", _returns_paged),
     ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
     ("return-form-errors", "officer", _return_with_errors),
+    ("return-submit-refused", "officer", _submit_refused),
+    ("return-retry-refused", "officer", _retry_after_refusal),
     ("return-review", "commissioner", _go("/o/birmingham/returns/2018-10/")),
+    ("return-submitted-review", "commissioner", _submitted_october),
     ("upload", "officer", _go("/o/birmingham/upload/")),
     ("upload-preview-errors", "officer", lambda page, url: _upload(page, url, BAD_CSV)),
     ("upload-preview-valid", "officer", lambda page, url: _upload(page, url, GOOD_CSV)),
@@ -253,6 +322,18 @@ STATES = [
     ("kpi-national-commissioner", "commissioner", _national("/o/birmingham/kpi/KPI2/", chart=True)),
     ("kpi-not-linked-commissioner", "commissioner", _national("/o/birmingham/kpi/KPI6/")),
     ("dashboard-vs-national", "member", _national("/o/sandwell/")),
+    ("password-change", "officer", _go("/accounts/password_change/")),
+    ("password-change-refused", "officer", _password_change_refused),
+    ("password-reset", None, _go("/accounts/password_reset/")),
+    ("password-reset-confirm", None, _go(_password_reset_link)),
+    ("admin-commissioner", "commissioner", _staff_commissioner),
+    ("admin-index", "admin", _admin("")),
+    ("admin-kpi-with-targets", "admin", _admin(_kpi_admin)),
+    ("admin-target-add", "admin", _admin("kpis/target/add/")),
+    ("admin-readings-filtered", "admin", _admin("kpis/reading/?source__exact=fixture")),
+    ("admin-readings-page-2", "admin", _admin("kpis/reading/?p=2")),
+    ("admin-organisation", "admin", _admin(_organisation_admin)),
+    ("admin-finding", "admin", _admin(_finding_admin)),
 ]
 
 
@@ -291,12 +372,6 @@ def log_in_by_cookie(page, live_server, username):
     client.force_login(User.objects.get(username=username))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
-@pytest.fixture
-def cast(seeds, member, officer, commissioner, sandwell_officer):
-    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
-    return {"member": member, "officer": officer, "commissioner": commissioner}
 
 
 @pytest.mark.parametrize(("state", "role", "visit"), STATES, ids=[s[0] for s in STATES])
@@ -350,3 +425,22 @@ def test_it_reflows_at_320_pixels(page, live_server, cast, state, role, visit):
     for box in page.evaluate(SCROLL_BOXES):
         assert box["tabindex"] == "0" and box["name"], f"{state}: scrolling box {box}"
     assert_no_violations(page, f"{state} at 320px")
+
+
+# On paper, as the print style sheet lays the pages out (report-print.css,
+# the print rules of trustmonitor.css).
+PRINTED = [
+    ("dashboard", "member", _go("/o/birmingham/")),
+    ("kpi-trend", "member", _chart("/o/birmingham/kpi/KPI9/")),
+    ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
+    ("report", "member", _go("/o/birmingham/report/2018-10/")),
+    ("return-submitted-review", "commissioner", _submitted_october),
+]
+
+
+@pytest.mark.parametrize(("state", "role", "visit"), PRINTED, ids=[s[0] for s in PRINTED])
+def test_it_has_no_axe_violations_in_print(page, live_server, cast, state, role, visit):
+    page.emulate_media(media="print")
+    log_in_by_cookie(page, live_server, role)
+    visit(page, live_server.url)
+    assert_no_violations(page, f"{state} printed")

@@ -93,6 +93,21 @@ def test_the_return_forms_live_status_runs_under_the_policy(watched, live_server
     page.check_csp()
 
 
+def test_the_admin_sites_scripts_run_under_the_policy(watched, live_server, log_in, admin_user):
+    """Django's widgets and the project's fixes to them (static/js/admin-a11y.js)."""
+    page = watched
+    log_in("admin")
+    page.goto(f"{live_server.url}/admin/kpis/target/add/")
+    # Named by the label once Select2 has built the box.
+    page.get_by_role("combobox", name="KPI").wait_for()
+    page.check_csp()
+    page.goto(f"{live_server.url}/admin/kpis/organisation/add/")
+    page.get_by_role(
+        "textbox", name="Type into this box to filter down the list of available staff"
+    ).wait_for()
+    page.check_csp()
+
+
 def test_an_inline_script_would_be_reported(watched, live_server, log_in, member):
     """The watch itself works: a script without the nonce is refused and seen."""
     page = watched

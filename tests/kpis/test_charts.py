@@ -314,3 +314,71 @@ def test_the_spc_mean_runs_the_width_of_the_axis_so_one_reading_shows_it():
     mean = _trace(figure, "Mean")
     assert list(mean.x) == list(figure.layout.xaxis.range)
     assert list(mean.y) == [85.0, 85.0]
+
+
+# --- What is not text, for low vision (WCAG 1.4.1, 1.4.11, 2.1.1) -------------
+
+
+def _contrast_on_white(colour):
+    def luminance(hex_colour):
+        channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    return 1.05 / (luminance(colour) + 0.05)
+
+
+def _spc_with_every_signal():
+    from kpis import spc
+
+    values = [D(v) for v in "10 12 11 13 12 11 10 12 13 11 12 11 10 12 30 2".split()]
+    periods = [add_months(dt.date(2018, 1, 1), m) for m in range(len(values))]
+    analysis = spc.analyse(values)
+    return charts.spc_figure(periods, analysis, spc.point_signals(analysis, "lower"), unit="days")
+
+
+def _marks(figure):
+    """Every line and marker drawn, with its colour (the zones' fills aside)."""
+    for trace in figure.data:
+        if trace.fill == "toself":
+            continue
+        if "lines" in trace.mode and trace.line.width != 0:
+            yield trace.name, "line", trace.line.color
+        if "markers" in trace.mode:
+            yield trace.name, "marker", trace.marker.color
+
+
+@pytest.mark.parametrize("polarity", ["higher", "lower", "within"])
+def test_every_line_and_point_is_3_to_1_on_white(polarity):
+    trend = charts.trend_figure(_frame(), unit="percent", polarity=polarity)
+    for name, kind, colour in [*_marks(trend), *_marks(_spc_with_every_signal())]:
+        assert _contrast_on_white(colour) >= 3, f"{name} {kind} {colour}"
+
+
+@pytest.mark.parametrize(
+    ("polarity", "edges"),
+    [("higher", [[75, 80]]), ("lower", [[95]]), ("within", [[75, 80], [95]])],
+)
+def test_the_band_is_drawn_by_its_edges_not_only_its_pale_shading(polarity, edges):
+    """The zones' fills are 1.2:1 on white: the edge of tolerance that bounds
+    a zone (the target bounds the other side) is a dashed line."""
+    figure = charts.trend_figure(_frame(), unit="percent", polarity=polarity)
+    drawn = [t for t in figure.data if t.name == "Edge of tolerance"]
+    assert [sorted({y for y in t.y if y is not None}) for t in drawn] == edges
+    assert [t.showlegend for t in drawn] == [True] + [False] * (len(drawn) - 1)
+
+
+def test_spc_signals_differ_in_shape_as_well_as_colour():
+    figure = _spc_with_every_signal()
+    points = {t.name: t.marker.symbol for t in figure.data if t.mode == "markers"}
+    assert {"Common cause", "Special cause: concern"} <= set(points)
+    assert len(set(points.values())) == len(points), points
+    shapes = [style["symbol"] for style in charts.SIGNAL_STYLE.values()]
+    assert len(set(shapes)) == len(shapes)
+
+
+def test_the_legend_is_a_key_not_a_mouse_only_control():
+    for figure in (charts.trend_figure(_frame(), unit="percent", polarity="higher"),
+                   _spc_with_every_signal()):  # fmt: skip
+        assert figure.layout.legend.itemclick is False
+        assert figure.layout.legend.itemdoubleclick is False

@@ -88,3 +88,18 @@ def test_it_checks_ownership(client, member, officer, sandwell_officer, visit):
         == 404
     )
     assert not Inspection.objects.filter(title="TEST focused visit").exists()
+
+
+def test_each_form_pages_title_names_the_organisation(client, commissioner, visit):
+    """A tab's title says whose record is being changed (WCAG 2.4.2)."""
+    client.force_login(commissioner)
+    for name, args in [
+        ("inspection_create", ["birmingham"]),
+        ("finding_create", ["birmingham", visit["inspection"].pk]),
+        ("action_create", ["birmingham", visit["finding"].pk]),
+        ("action_update", ["birmingham", visit["late"].pk]),
+    ]:
+        response = client.get(reverse(name, args=args))
+        title = response.content.decode().split("<title>")[1].split("</title>")[0]
+        heading = response.context["heading"]
+        assert title == f"{heading} · Birmingham Children&#x27;s Trust · trustmonitor", name

@@ -34,3 +34,17 @@ def test_it_checks_ownership(client, member, officer):
         client.force_login(user)
         response = client.get(reverse("admin:kpis_reading_changelist"))
         assert response.status_code == 302  # to the admin log-in: not staff
+
+
+def test_every_box_of_a_kpis_targets_has_a_name(client, admin_user, seeds):
+    """Django's tabular inline names a column only in its header: each box
+    is named by its column and row (trustmonitor.admin_a11y)."""
+    client.force_login(admin_user)
+    kpi = seeds["birmingham"].kpis.get(code="KPI2")
+    html = client.get(reverse("admin:kpis_kpi_change", args=[kpi.pk])).content.decode()
+    for name in ("valid_from", "value", "lower", "upper", "DELETE"):
+        box = html[html.index(f'name="targets-0-{name}"') :]
+        box = box[: box.index(">")]
+        label = {"valid_from": "Valid from", "DELETE": "Delete"}.get(name, name.capitalize())
+        assert f'aria-label="{label} (row 1)"' in box, box
+    assert 'aria-label="Valid from (new row)"' in html

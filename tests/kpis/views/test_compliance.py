@@ -164,3 +164,14 @@ def test_its_queries_do_not_grow_with_months_or_reported_counts(
 
 def test_it_checks_ownership(client, sandwell_officer):
     assert _page(client, sandwell_officer).status_code == 404
+
+
+def test_an_organisation_with_no_kpis_has_a_compliance_page(client, member, seeds):
+    """A trust set up in the admin before its KPIs: the page says so (it
+    answered 500)."""
+    Organisation.objects.create(name="TEST trust with no KPIs", slug="test-no-kpis")
+    response = _page(client, member, slug="test-no-kpis")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "TEST trust with no KPIs has no KPIs yet: there is nothing to count." in html
+    assert "No months of 2018/19 have passed yet" not in html

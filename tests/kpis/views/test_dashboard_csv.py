@@ -4,6 +4,8 @@ import io
 from django.core.management import call_command
 from django.urls import reverse
 
+from kpis.models import Organisation
+
 
 def _csv(client, user, slug="birmingham", **params):
     client.force_login(user)
@@ -56,3 +58,11 @@ def test_it_downloads_a_picked_month(client, member):
 
 def test_it_checks_ownership(client, sandwell_officer):
     assert _csv(client, sandwell_officer).status_code == 404
+
+
+def test_with_no_month_to_export_it_is_not_found(client, member, unreturned_seeds):
+    """No KPIs, or no month a member may read: 404, as the dashboard offers
+    no download then (it answered 500)."""
+    Organisation.objects.create(name="TEST trust with no KPIs", slug="test-no-kpis")
+    assert _csv(client, member, slug="test-no-kpis").status_code == 404
+    assert _csv(client, member).status_code == 404  # nothing submitted yet

@@ -79,6 +79,22 @@ def test_an_inspection_inside_the_readings_is_drawn_with_its_short_name(client, 
     assert "TEST monitoring visit</a>, 12 Jun 2018" in html
 
 
+def test_the_spc_view_never_says_it_marks_the_inspections_it_does_not_draw(client, member, seeds):
+    services.inspection_create(
+        organisation=seeds["sandwell"],
+        kind=InspectionKind.MONITORING_VISIT,
+        title="TEST monitoring visit",
+        start_date=dt.date(2018, 6, 12),
+    )
+    response = _page(client, member, "sandwell", "PI1", "?view=spc")
+    figure = response.context["figure"]
+    assert not figure["layout"].get("annotations") and not figure["layout"].get("shapes")
+    html = response.content.decode()
+    assert "marked on the chart" not in html and "with inspections marked" not in html
+    assert "Inspections in or near these months (not marked on this chart)" in html
+    assert "TEST monitoring visit</a>, 12 Jun 2018" in html
+
+
 def test_it_shows_the_seeds_footnote_and_notes_on_the_kpis_page(client, member):
     html = _page(client, member, "sandwell", "PI13").content.decode()
     assert (

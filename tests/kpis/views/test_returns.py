@@ -85,6 +85,57 @@ def test_submit_needs_commentary_on_red_and_keeps_the_draft(client, officer):
     assert Reading.objects.get(kpi=kpi2, period=dt.date(2018, 11, 1)).value == Decimal("24.1")
 
 
+def test_the_red_refusal_is_an_error_on_its_commentary_box(client, officer):
+    """In the error summary, linked to the box, the box marked invalid and
+    described by it, and the summary saying the draft was saved."""
+    kpi2 = _kpi("KPI2")
+    response = _post(
+        client, officer, {"version": 1, f"value_{kpi2.pk}": "24.1", "action": "submit"}
+    )
+    form = response.context["form"]
+    message = "KPI2 is Red: explain the variance in the commentary before submitting."
+    assert form.errors == {f"commentary_{kpi2.pk}": [message]}
+    html = response.content.decode()
+    summary = html[html.index('class="alert alert-danger error-summary"') :]
+    assert summary.index("Saved as a draft, not submitted") < summary.index(
+        f'<a class="alert-link" href="#id_commentary_{kpi2.pk}">KPI2 commentary: {message}</a>'
+    )
+    assert "nothing has been saved" not in html
+    box = html[html.index(f'id="id_commentary_{kpi2.pk}"') - 80 :]
+    box = box[: box.index("</textarea>")]
+    assert 'aria-invalid="true"' in box
+    assert f'aria-describedby="id_commentary_{kpi2.pk}-error"' in box
+    assert (
+        f'<div class="invalid-feedback" id="id_commentary_{kpi2.pk}-error">{message}</div>' in html
+    )
+    # Said once, in the summary, not again in a second alert above it.
+    assert html.count(message) == 2  # the summary and the box's own error
+
+
+def test_after_a_refused_submit_one_correction_submits(client, officer):
+    """The refusal saved the draft and moved its version on: the page carries
+    the new version and everything typed, so adding the commentary submits."""
+    kpi1, kpi2 = _kpi("KPI1"), _kpi("KPI2")
+    typed = {"version": 1, f"value_{kpi2.pk}": "24.1", f"value_{kpi1.pk}": "85",
+             f"commentary_{kpi1.pk}": "Typed with care", "action": "submit"}  # fmt: skip
+    response = _post(client, officer, typed)
+    form = response.context["form"]
+    saved = MonthlyReturn.objects.get(period=dt.date(2018, 11, 1))
+    assert form["version"].value() == str(saved.version) != "1"
+    html = response.content.decode()
+    assert f'name="version" value="{saved.version}"' in html
+    assert 'value="24.1"' in html and 'value="85"' in html and "Typed with care" in html
+    # The status column shows the saved draft's ratings.
+    assert "chip-red" in html
+
+    retry = {**form.data.dict(), f"commentary_{kpi2.pk}": "Rise after the threshold change."}
+    response = _post(client, officer, retry)
+    assert "Return submitted to the commissioners." in response.content.decode()
+    assert MonthlyReturn.objects.get(pk=saved.pk).state == "submitted"
+    reading = Reading.objects.get(kpi=kpi2, period=dt.date(2018, 11, 1))
+    assert reading.commentary == "Rise after the threshold change."
+
+
 def test_a_second_editor_from_an_older_copy_is_refused_and_keeps_their_input(
     client, officer, commissioner
 ):

@@ -152,10 +152,14 @@ def test_its_query_count_does_not_grow_with_las(client, member, db, django_asser
 def test_its_headers_say_how_the_table_is_sorted(client, member, national_measure):
     national_measure()
     html = _get(client, member, "measure_detail", "rate").content.decode()
+    # The link, then the same words for narrow screens, where the link is hidden.
+    words = '<span class="header-words">Local authority</span></th>'
     assert (
-        '<th scope="col" aria-sort="ascending"><a href="?sort=-area">Local authority</a></th>'
+        f'<th scope="col" aria-sort="ascending"><a href="?sort=-area">Local authority</a>{words}'
         in html
     )
     html = _get(client, member, "measure_detail", "rate", sort="-value").content.decode()
     assert 'aria-sort="descending"><a href="?sort=value">Value</a>' in html
-    assert '<th scope="col" aria-sort="none"><a href="?sort=area">Local authority</a></th>' in html
+    assert (
+        f'<th scope="col" aria-sort="none"><a href="?sort=area">Local authority</a>{words}' in html
+    )
