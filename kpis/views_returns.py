@@ -21,20 +21,14 @@ from kpis.access import (
 from kpis.formatting import plain
 from kpis.forms import ReturnFilterForm, ReturnForm, TargetsForm, clean_reading_value
 from kpis.models import ReturnState
-from kpis.periods import PeriodError, format_period, parse_period
-
-
-def _period(text: str):
-    try:
-        return parse_period(text)
-    except PeriodError:
-        raise Http404(f"{text!r} is not a month") from None
+from kpis.periods import contract_years, format_period, latest_ahead
+from kpis.url_params import contract_year_or_404, period_or_404
 
 
 def _return_period(request, organisation, text: str):
     """The month of a return page, or 404 for a month the organisation does
     not report (``selectors.has_return_page``)."""
-    month = _period(text)
+    month = period_or_404(text)
     extends = can_enter_returns(request.user, organisation)
     if not selectors.has_return_page(organisation=organisation, period=month, extends=extends):
         raise Http404(f"{organisation.name} has no return for {month:%B %Y}.")
@@ -203,6 +197,9 @@ def return_preview(request, slug, period):
 def targets_edit(request, slug, year):
     """A commissioner sets the contract year's targets and tolerances."""
     organisation = get_organisation_for_commissioner(request, slug)
+    # Targets are set ahead, so a year to come has a page, within reason.
+    latest = latest_ahead()
+    year = contract_year_or_404(year, latest=latest)
     kpis = list(organisation.kpis.all())
     current = selectors.targets_for_year(organisation=organisation, year=year)
     initial = {
@@ -223,7 +220,7 @@ def targets_edit(request, slug, year):
         "form": form,
         "year": year,
         "label": f"{year}/{(year + 1) % 100:02d}",
-        "years": range(year - 2, year + 3),
+        "years": [y for y in range(year - 2, year + 3) if y in contract_years(latest=latest)],
         "earlier": selectors.targets_for_year(organisation=organisation, year=year - 1),
     }
     return render(request, "kpis/targets.html", context)

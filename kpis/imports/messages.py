@@ -56,6 +56,8 @@ FIRST_SHEET_ONLY = " Only the workbook's first sheet ({sheet!r}) is read."
 MISSING_COLUMNS = "Row 1 has no {missing} column: the {layout} needs {needed}."
 UNKNOWN_COLUMN = "Column {column} heading {text!r} is not one this import reads ({known})."
 DUPLICATE_COLUMN = "Columns {first} and {column} are both headed {text!r}."
+# A month heading outside the months held: the reason is periods' own message.
+MONTH_COLUMN_OUT_OF_RANGE = "Column {column}: {reason}."
 NOT_A_MONTH_COLUMN = (
     "Column {column} heading {text!r} is not a month: in the wide layout, kpi comes first, "
     "then an optional title column, then one column per month, headed 2018-01 or Jan-18."
