@@ -5,9 +5,10 @@ the first sheet of an XLSX."""
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import PurePath
 from typing import Any
@@ -25,6 +26,7 @@ from kpis.imports.cells import (
 )
 from kpis.imports.messages import (
     BAD_ENCODING,
+    BAD_QUOTES,
     EMPTY_FILE,
     EMPTY_SHEET,
     MALFORMED_CSV,
@@ -35,6 +37,7 @@ from kpis.imports.messages import (
     OLD_EXCEL,
     TOO_BIG,
     TOO_BIG_UNZIPPED,
+    UNCLOSED_QUOTE,
     UNSAFE_XML,
     WRONG_TYPE,
     ZIP_BOMB,
@@ -77,6 +80,9 @@ class _Table:
     header: list
     rows: list[tuple[int, list]]  # (row number as a spreadsheet shows it, cells)
     sheet: str = ""
+    # Rows that cannot be read at all (a CSV quote never closed), as
+    # (row, message, column): row errors, their cells left blank.
+    unreadable: list[tuple[int, str, str]] = field(default_factory=list)
 
     def column(self, index: int, heading: Any = None) -> str:
         """``C (value)``: the letter, and the heading as written."""
@@ -106,8 +112,9 @@ def check_file(name: str, data: bytes) -> None:
 
 def _read_table(name: str, data: bytes) -> _Table:
     check_file(name, data)
+    unreadable: list[tuple[int, str, int | None]] = []
     if PurePath(name).suffix.lower() == ".csv":
-        rows, sheet = _read_csv(data, name), ""
+        (rows, unreadable), sheet = _read_csv(data, name), ""
     else:
         rows, sheet = _read_xlsx(data, name)
     # Trailing blank rows are how spreadsheets end; they are not data.
@@ -118,7 +125,12 @@ def _read_table(name: str, data: bytes) -> _Table:
     header = rows[0]
     if all(_is_blank(c) for c in header):
         raise ImportFileError(NO_HEADER)
-    return _Table(header=list(header), rows=list(enumerate(rows[1:], start=2)), sheet=sheet)
+    table = _Table(header=list(header), rows=list(enumerate(rows[1:], start=2)), sheet=sheet)
+    table.unreadable = [
+        (row, message, table.column(index) if index is not None and index < len(header) else "")
+        for row, message, index in unreadable
+    ]
+    return table
 
 
 def _check_text(data: bytes, name: str) -> None:
@@ -144,11 +156,59 @@ def _read_csv(data: bytes, name: str) -> list[list]:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise ImportFileError(BAD_ENCODING.format(detail="")) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        return list(reader)
-    except csv.Error as error:
-        raise ImportFileError(MALFORMED_CSV.format(line=reader.line_num, reason=error)) from None
+    return _csv_records(text)
+
+
+# The csv module's strict errors, by their first word.
+_QUOTE_PROBLEMS = {"unexpected": UNCLOSED_QUOTE, "','": BAD_QUOTES}
+# Each quote never closed means reading the rest of the file again from the
+# line after it: a few are row errors, more are the file's (so a file of
+# nothing but quotes costs a few readings of it, not one per line).
+MAX_UNCLOSED_QUOTES = 3
+# A file with more rows than this that cannot be read is not a CSV of readings.
+MAX_UNREADABLE_ROWS = 100
+
+
+def _csv_records(text: str) -> tuple[list[list], list[tuple[int, str, int | None]]]:
+    """The rows of a CSV text, read strictly, and the rows that cannot be read
+    as (row, message, column index or None).
+
+    A quote that is never closed would otherwise swallow every line after it
+    into one cell, silently: the row it opens in is an error instead, and
+    reading goes on from the next line, so every later row is still read and
+    checked. A quoted cell may still run over several lines, as Excel writes
+    a cell with line breaks. An unreadable header (row 1) is the file's error.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    rows: list[list] = []
+    unreadable: list[tuple[int, str, int | None]] = []
+    offset = 0  # lines before the ones this reader reads
+    unclosed = 0
+    reader = csv.reader(iter(lines), strict=True)
+    while True:
+        before = reader.line_num  # where the record being read starts
+        try:
+            for row in reader:
+                rows.append(row)
+                before = reader.line_num
+            return rows, unreadable
+        except csv.Error as error:
+            line = offset + before + 1  # the line the bad record starts on
+            message = _QUOTE_PROBLEMS.get(str(error).partition(" ")[0])
+            too_many = unclosed == MAX_UNCLOSED_QUOTES or len(unreadable) == MAX_UNREADABLE_ROWS
+            if not rows or message is None or too_many:
+                # The header, no quote problem (a cell over 128 KB), or too many.
+                raise ImportFileError(MALFORMED_CSV.format(line=line, reason=error)) from None
+        rows.append([])
+        if message is BAD_QUOTES:  # the reader goes on from the next line
+            unreadable.append((len(rows), message.format(line=line), None))
+            continue
+        # The quote opens in the last cell of its line; read on from the next.
+        index = max(len(next(csv.reader([lines[line - 1]]), [])) - 1, 0)
+        unreadable.append((len(rows), message.format(line=line), index))
+        unclosed += 1
+        offset = line
+        reader = csv.reader(itertools.islice(lines, line, None), strict=True)
 
 
 def _read_xlsx(data: bytes, name: str) -> tuple[list[list], str]:

@@ -38,6 +38,14 @@ BAD_ENCODING = (
     "as 'CSV UTF-8 (Comma delimited)'."
 )
 MALFORMED_CSV = "The CSV file cannot be read at line {line}: {reason}."
+UNCLOSED_QUOTE = (
+    'a quote (") opened here, on line {line}, is never closed, so every line after it would '
+    'be one cell: close the quote, or write a quote inside a quoted cell twice ("")'
+)
+BAD_QUOTES = (
+    "the quotes on line {line} do not surround a whole cell: a quoted cell ends at a comma "
+    'or the end of the line, and a quote inside one is written twice ("")'
+)
 EMPTY_SHEET = "The workbook's first sheet ({sheet!r}) is empty: only the first sheet is read."
 NO_SHEET = "The workbook has no worksheet."
 NO_HEADER = "Row 1 is blank: the first row must name the columns, e.g. kpi,period,value,commentary."

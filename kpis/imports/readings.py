@@ -46,6 +46,7 @@ from kpis.imports.rows import (
     RowError,
     _KPIs,
     _sorted_errors,
+    _unreadable_rows,
 )
 from kpis.imports.saving import _change_reason, _import_lock, _validate
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading, ReturnState, Source
@@ -107,7 +108,7 @@ def _parse_readings(
     if layout.mapping is not None:
         return _parse_mapped(table, layout.mapping, kpis, current)
     rows: list[tuple[ReadingRow, KPI]] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = _unreadable_rows(table)
     first_row: dict[tuple[int, dt.date], int] = {}  # long layout: (KPI, month) → row
     kpi_row: dict[int, int] = {}  # wide layout: KPI → row
     kpi_index = layout.columns["kpi"]
@@ -191,7 +192,7 @@ def _parse_mapped(
     sub-headings and notes under the table are skipped, and listed."""
     rows: list[tuple[ReadingRow, KPI]] = []
     comparators: list[tuple[ComparatorRow, KPI]] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = _unreadable_rows(table)
     skipped = list(mapping.skipped)
     passed = {s.row for s in skipped}
     kpi_index, title_index = mapping.index(MAPPED_KPI), mapping.index(MAPPED_TITLE)

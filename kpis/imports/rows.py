@@ -265,6 +265,11 @@ def _code_order(code: str) -> tuple:
     return (code[: match.start()] if match else code, int(match[1]) if match else 0)
 
 
+def _unreadable_rows(table) -> list[RowError]:
+    """The rows of a file that could not be read at all (``_Table.unreadable``)."""
+    return [RowError(row, message, column) for row, message, column in table.unreadable]
+
+
 def _sorted_errors(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: e.row)
 
