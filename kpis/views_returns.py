@@ -19,7 +19,14 @@ from kpis.access import (
     sees_drafts,
 )
 from kpis.formatting import plain
-from kpis.forms import ReturnFilterForm, ReturnForm, TargetsForm, clean_reading_value
+from kpis.forms import (
+    ReturnFilterForm,
+    ReturnForm,
+    ReturnPreviewForm,
+    ReturnReviewForm,
+    TargetsForm,
+    clean_reading_value,
+)
 from kpis.models import ReturnState
 from kpis.periods import contract_years, format_period, latest_ahead
 from kpis.url_params import contract_year_or_404, period_or_404
@@ -147,9 +154,14 @@ def return_review(request, slug, period):
     monthly_return = selectors.monthly_return(
         organisation=organisation, period=_return_period(request, organisation, period)
     )
-    version = int(request.POST.get("version") or 0)
+    form = ReturnReviewForm(request.POST)
+    if not form.is_valid():
+        # Not what the page's buttons send: said, and nothing changed.
+        messages.error(request, f"Nothing was changed: {_form_errors(form)}")
+        return redirect("return_detail", slug=slug, period=period)
+    version = form.cleaned_data["version"]
     try:
-        if request.POST.get("action") == "accept":
+        if form.cleaned_data["action"] == "accept":
             services.monthly_return_accept(
                 monthly_return=monthly_return, version=version, user=request.user
             )
@@ -157,12 +169,19 @@ def return_review(request, slug, period):
         else:
             services.monthly_return_reopen(
                 monthly_return=monthly_return, version=version, user=request.user,
-                reason=request.POST.get("reason", ""),
+                reason=form.cleaned_data["reason"],
             )  # fmt: skip
             messages.success(request, "Return reopened as a draft.")
     except services.ReturnError as error:
         messages.error(request, str(error))
     return redirect("return_detail", slug=slug, period=period)
+
+
+def _form_errors(form) -> str:
+    return " ".join(
+        f"{form.fields[name].label or name}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    )
 
 
 @login_required
@@ -175,11 +194,12 @@ def return_preview(request, slug, period):
     """
     organisation = get_organisation_for_officer(request, slug)
     month = _return_period(request, organisation, period)
-    kpi = organisation.kpis.filter(pk=request.POST.get("kpi") or 0).first()
-    if kpi is None:
+    form = ReturnPreviewForm(request.POST, organisation=organisation)
+    if not form.is_valid():
         raise Http404("No such KPI for this organisation")
+    kpi = form.cleaned_data["kpi"]
     try:
-        value = clean_reading_value(request.POST.get("value", ""), kpi)
+        value = clean_reading_value(form.cleaned_data["value"], kpi)
     except ValidationError as error:
         return JsonResponse({"status": "", "label": "", "error": " ".join(error.messages)})
     target = selectors.target_in_force(kpi=kpi, period=month)
