@@ -372,7 +372,10 @@ class Upload(models.Model):
     """A file of readings waiting for its uploader to confirm the preview.
 
     Kept in the database rather than the session so that the preview and the
-    confirmation read the same bytes whichever server process answers.
+    confirmation read the same table whichever server process answers. The
+    file is read once, as it arrives: what is kept is its table
+    (``imports.files.table_to_json``), or why it cannot be read, never the
+    file, so a preview reload or the confirmation never parses it again.
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -380,7 +383,8 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(max_length=255)
-    data = models.BinaryField()
+    table = models.JSONField(null=True, blank=True)
+    file_error = models.TextField(blank=True, help_text="Why the file cannot be read, if so")
     # The column roles the uploader chose in the preview (ImportMapping.columns),
     # until the upload is confirmed; None while the found mapping stands.
     mapping = models.JSONField(null=True, blank=True)

@@ -48,6 +48,26 @@ BAD_QUOTES = (
 )
 EMPTY_SHEET = "The workbook's first sheet ({sheet!r}) is empty: only the first sheet is read."
 NO_SHEET = "The workbook has no worksheet."
+SHEET_TOO_BIG = (
+    "The first sheet ({sheet!r}) unzips to {size_mb:.1f} MB of XML with its text: an upload "
+    "reads at most {limit_mb} MB. Copy the table alone to a new workbook, or save it as CSV."
+)
+SHEET_DIMENSION_TOO_BIG = (
+    "The first sheet ({sheet!r}) says it uses {ref} ({columns:,} columns, {rows:,} rows): an "
+    "upload reads at most {max_columns:,} columns and {max_rows:,} rows. Delete the columns and "
+    "rows beyond the table, or copy the table alone to a new workbook."
+)
+TOO_WIDE = (
+    "Row {row} has a value in column {column}: an upload reads at most {max_columns:,} columns "
+    "(to column {last}). Delete what is beyond the table."
+)
+TOO_MANY_ROWS = (
+    "The file has more than {max_rows:,} rows: split it into smaller files, a few years each."
+)
+TOO_MANY_CELLS = (
+    "The file has more than {max_cells:,} filled cells: split it into smaller files, "
+    "a few years each."
+)
 NO_HEADER = "Row 1 is blank: the first row must name the columns, e.g. kpi,period,value,commentary."
 NO_ROWS = "The file has a header row but no readings below it."
 NO_TARGET_ROWS = "The file has a header row but no targets below it."

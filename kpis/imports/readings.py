@@ -401,7 +401,8 @@ def readings_import(
     *,
     organisation: Organisation,
     name: str,
-    data: bytes,
+    data: bytes | None = None,
+    table: _Table | None = None,
     user=None,
     dry_run: bool = False,
     source: str = Source.UPLOAD,
@@ -420,9 +421,11 @@ def readings_import(
     told what is happening on long files. A trust's own sheet is read with
     the column roles ``chosen`` (see :mod:`kpis.imports.mapping`), else those
     remembered for its headings; the comparators it offers are saved too
-    when ``save_comparators``.
+    when ``save_comparators``. ``table``, a file's table read before
+    (``files.read_table``, as an upload keeps it), is used instead of ``data``.
     """
-    table = _read_table(name, data)
+    if table is None:
+        table = _read_table(name, data)
     long_file = len(table.rows) > LONG_FILE_ROWS and progress is not None
     if long_file:
         progress(f"Reading {len(table.rows):,} rows…")
