@@ -154,7 +154,7 @@ def _clean_entry(form, kpi):
         "value": value,
         "numerator": numerator,
         "denominator": denominator,
-        "commentary": form.cleaned_data.get(f"commentary_{kpi.pk}", "").strip(),
+        "commentary": cells.clean_commentary(form.cleaned_data.get(f"commentary_{kpi.pk}", "")),
     }
 
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
+from kpis.imports.cells import clean_commentary
 from kpis.periods import PeriodError, check_period, latest_ahead, month_start
 from kpis.units import Unit
 
@@ -230,6 +231,8 @@ class Reading(models.Model):
         return f"{self.kpi.code} {self.period:%Y-%m}: {self.value}"
 
     def clean(self):
+        # As the return form and the imports keep it (the admin comes this way).
+        self.commentary = clean_commentary(self.commentary)
         if self.period and self.period.day != 1:
             raise ValidationError({"period": "A reading's period is the first day of its month."})
 

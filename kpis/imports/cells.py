@@ -96,6 +96,28 @@ class _CellProblem(ValueError):
         self.on_form = on_form or message
 
 
+# A terminal's escape sequences (``\x1b[31m``, red text) and the control
+# characters other than a line break: nothing a commentary means.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_commentary(text: str) -> str:
+    """Commentary as it is kept, whichever way it comes (the return form, a
+    file, the admin): line breaks as ``\n``, a tab as a space, escape
+    sequences and other control characters dropped, ends stripped.
+
+    >>> clean_commentary("\x1b[31mUp\x1b[0m 3\tpoints\r\nsee note\x00 ")
+    'Up 3 points\nsee note'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text)).strip()
+
+
+def _commentary_cell(cell: Any) -> str:
+    return clean_commentary(_cell_text(cell))
+
+
 def _is_blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 

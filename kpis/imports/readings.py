@@ -13,8 +13,8 @@ from simple_history.utils import bulk_create_with_history
 
 from kpis.imports import saving
 from kpis.imports.cells import (
-    _cell_text,
     _CellProblem,
+    _commentary_cell,
     _is_blank,
     _parse_part,
     _period_cell,
@@ -290,7 +290,7 @@ def _long_reading(
                 table.column(columns["period"]),
             )
         )
-    commentary = attempt("commentary", _cell_text) if "commentary" in columns else None
+    commentary = attempt("commentary", _commentary_cell) if "commentary" in columns else None
     if kpi is None:
         return None
     numerator = denominator = None
