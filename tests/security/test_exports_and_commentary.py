@@ -86,7 +86,7 @@ def test_a_commentary_held_from_before_exports_cleanly(client, member, officer, 
     """A reading saved before this check: the report's CSV and XLSX drop the
     control characters (openpyxl refuses them in a cell: the XLSX was a 500)."""
     Reading.objects.filter(kpi=_kpi("KPI1"), period="2018-10-01").update(
-        commentary="＝1+1\x1b[31m\x00"
+        commentary="＝1+1\x1b[31m\x07"  # (PostgreSQL holds no NUL)
     )
     call_command("loaddata", "seed_returns", verbosity=0)  # members read Oct 2018
     client.force_login(member)
