@@ -68,7 +68,8 @@ def _value(k: int, i: int, shift: int) -> str:
 
 
 def long_csv(month_count: int, shift: int = 0) -> bytes:
-    periods = months(month_count, dt.date(1990, 1, 1))
+    # From 2000-01, the first month the app holds (kpis.periods.EARLIEST_PERIOD).
+    periods = months(month_count, dt.date(2000, 1, 1))
     lines = ["kpi,period,value,commentary"]
     lines += [
         f"SYN{k},{period:%Y-%m},{_value(k, i, shift)},SYNTHETIC"

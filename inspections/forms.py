@@ -1,7 +1,7 @@
 from django import forms
 
 from inspections.models import BRAG, Action, ActionUpdate, Finding, FindingKind, Inspection
-from kpis.periods import PeriodError, parse_period
+from kpis.periods import PeriodError, latest_ahead, parse_period
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -71,7 +71,7 @@ class ActionForm(forms.ModelForm):
         if not text:
             return None
         try:
-            return parse_period(text)
+            return parse_period(text, latest=latest_ahead())
         except PeriodError as error:
             raise forms.ValidationError(str(error), code="malformed_period") from None
 

@@ -3,7 +3,7 @@ from django.db import models
 
 # Grade is Ofsted's scale, kept in inspections.ofsted; imported from here too.
 from inspections.ofsted import JUDGEMENT_AREAS, AuthorityStatus, Grade, IlacsType, judgement_areas
-from kpis.models import KPI, Organisation
+from kpis.models import KPI, Organisation, validate_planned_month
 
 
 class InspectionKind(models.TextChoices):
@@ -136,7 +136,10 @@ class Action(models.Model):
     text = models.TextField()
     lead = models.CharField(max_length=100, blank=True)
     timescale = models.DateField(
-        null=True, blank=True, help_text="First day of the month it is due by"
+        null=True,
+        blank=True,
+        help_text="First day of the month it is due by",
+        validators=[validate_planned_month],
     )
     timescale_text = models.CharField(max_length=50, blank=True, help_text="As printed")
     status = models.CharField(max_length=20, choices=BRAG.choices, default=BRAG.NOT_RATED)

@@ -16,6 +16,7 @@ from kpis.access import (
     get_organisation_for_user,
     get_owned_or_404,
 )
+from kpis.url_params import id_param
 
 TRACKER_HEADERS = [
     "Plan", "No.", "Action", "Finding", "Lead", "Timescale", "Status", "Overdue",
@@ -95,7 +96,7 @@ def _tracker_filters(request, organisation):
     return {
         "status": params.get("status", "") if params.get("status") in BRAG.values else "",
         "lead": params.get("lead", "").strip()[:50],
-        "finding": int(finding) if finding.isdigit() else None,
+        "finding": id_param(finding),
         "overdue": params.get("overdue") == "1",
     }
 

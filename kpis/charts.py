@@ -5,6 +5,7 @@ through ``json_script``; the figure itself is what the tests inspect.
 """
 
 import datetime as dt
+import html
 import json
 from decimal import Decimal
 
@@ -42,6 +43,20 @@ COMPARATOR_DASH = {"statistical_neighbours": "dash", "england": "dot", "region":
 # Half a month either side of the first and last readings, so their markers
 # are not cut by the edge of the plot.
 EDGE = dt.timedelta(days=15)
+
+
+def plotly_text(text) -> str:
+    """User-written text (an inspection's title, a comparator's label, an
+    area's name) as Plotly shows it, never as markup: Plotly reads a subset of
+    HTML in names, hover text and annotations (``<b>``, ``<a href>``), and
+    turns entities back into the characters they stand for.
+
+    >>> plotly_text('<a href="//example.org">TEST</a> & co')
+    '&lt;a href="//example.org"&gt;TEST&lt;/a&gt; &amp; co'
+    """
+    return html.escape(str(text), quote=False)
+
+
 # At most this many month labels on the x-axis: two-line labels ("Oct" over
 # "2018") this many fit a 390 px phone without touching.
 MAX_TICKS = 6
@@ -283,13 +298,16 @@ def trend_figure(
                     x=list(span),
                     y=[_number(comparator["value"])] * 2,
                     mode="lines",
-                    name=comparator["label"],
+                    name=plotly_text(comparator["label"]),
                     line={
                         "color": "#4c2c92",
                         "width": 1.5,
                         "dash": COMPARATOR_DASH.get(comparator["kind"], "dash"),
                     },
-                    hovertemplate=f"{comparator['label']} %{{y}}<extra></extra>",
+                    # The label is data, not part of the template: a "%{" in
+                    # it is then text, not a placeholder.
+                    customdata=[[plotly_text(comparator["label"])]] * 2,
+                    hovertemplate="%{customdata[0]} %{y}<extra></extra>",
                 )
             )
     drawn = split_events(list(events), periods)["drawn"]
@@ -304,7 +322,7 @@ def trend_figure(
                 x=event["date"],
                 y=0.95,
                 yref="paper",
-                text=event.get("short") or event["label"],
+                text=plotly_text(event.get("short") or event["label"]),
                 textangle=-90,
                 xanchor="left",
                 yanchor="top",
@@ -320,7 +338,7 @@ def trend_figure(
                 mode="markers",
                 name="Inspections",
                 marker={"symbol": "triangle-down", "size": 12, "color": "#0b0c0c"},
-                customdata=[[event["label"]] for event in drawn],
+                customdata=[[plotly_text(event["label"])] for event in drawn],
                 hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<extra></extra>",
             )
         )

@@ -7,6 +7,7 @@ with a new contract.
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,15 +29,21 @@ CSV_COLUMNS = [
     "met_or_within_12m",
 ]
 
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheet programs run a cell that starts with one of these as a formula:
+# the full-width forms too (＝＋－＠), which some read as their ASCII twins.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# Control characters a spreadsheet or a terminal could act on (an escape
+# sequence, NUL, DEL, C1), but not the tab and line breaks text may hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def neutralise(cell: str) -> str:
-    """Stop a text cell being read as a formula (CSV injection).
+    """Stop a text cell being read as a formula (CSV injection), and drop
+    control characters it should never have held.
 
     Numbers are left alone: ``-3.5`` is a value, not a formula.
     """
+    cell = _CONTROL.sub("", cell)
     if cell.startswith(_FORMULA_PREFIXES):
         try:
             Decimal(cell)

@@ -80,6 +80,27 @@ def clean_reading_value(raw, kpi):
         raise forms.ValidationError(message, code="bad_value") from None
 
 
+class ReturnReviewForm(forms.Form):
+    """A commissioner's accept or reopen: the version they read and, to
+    reopen, a reason (kept whole in the return and its history)."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("accept", "Accept"), ("reopen", "Reopen")])
+    reason = forms.CharField(required=False, max_length=2_000)
+
+
+class ReturnPreviewForm(forms.Form):
+    """What the return form's live status chip sends: a KPI of the
+    organisation, by id, and the value typed."""
+
+    kpi = forms.ModelChoiceField(queryset=None)
+    value = forms.CharField(required=False, strip=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].queryset = organisation.kpis.all()
+
+
 class ReturnForm(forms.Form):
     """Every KPI of the organisation for one month: value, numerator,
     denominator and commentary. Cleaning only; the service saves."""
@@ -145,7 +166,7 @@ def _clean_entry(form, kpi):
         "value": value,
         "numerator": numerator,
         "denominator": denominator,
-        "commentary": form.cleaned_data.get(f"commentary_{kpi.pk}", "").strip(),
+        "commentary": cells.clean_commentary(form.cleaned_data.get(f"commentary_{kpi.pk}", "")),
     }
 
 

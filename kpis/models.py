@@ -4,7 +4,26 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
+from kpis.imports.cells import clean_commentary
+from kpis.periods import PeriodError, check_period, latest_ahead, month_start
 from kpis.units import Unit
+
+
+def validate_held_month(day):
+    """A month the app can hold figures for (``periods.check_period``): the
+    admin and every ``full_clean`` refuse a month no page can show."""
+    try:
+        check_period(month_start(day))
+    except PeriodError as error:
+        raise ValidationError(str(error), code="period_out_of_range") from None
+
+
+def validate_planned_month(day):
+    """A month a plan may look to: a valid month up to ``periods.YEARS_AHEAD`` ahead."""
+    try:
+        check_period(month_start(day), latest=latest_ahead())
+    except PeriodError as error:
+        raise ValidationError(str(error), code="period_out_of_range") from None
 
 
 class Polarity(models.TextChoices):
@@ -47,11 +66,15 @@ class Organisation(models.Model):
     # The months the app holds this organisation's returns for. A month
     # outside is "not held": never Missing, never overdue, never questioned.
     held_from = models.DateField(
-        null=True, blank=True, help_text="First month the app holds returns for (blank: any)"
+        null=True,
+        blank=True,
+        help_text="First month the app holds returns for (blank: any)",
+        validators=[validate_planned_month],
     )
     held_until = models.DateField(
         null=True,
         blank=True,
+        validators=[validate_planned_month],
         help_text="Last month the app holds returns for (blank: returns still come in monthly)",
     )
     # The local authority the organisation serves, to find it in DfE's
@@ -132,7 +155,7 @@ class Target(models.Model):
     """A target and tolerance band in force from `valid_from` until the next one."""
 
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
-    valid_from = models.DateField()
+    valid_from = models.DateField(validators=[validate_planned_month])
     value = models.DecimalField(**VALUE_FIELD)
     lower = models.DecimalField(**VALUE_FIELD)
     upper = models.DecimalField(**VALUE_FIELD)
@@ -172,7 +195,10 @@ class ReadingQuerySet(models.QuerySet):
 
 class Reading(models.Model):
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="readings")
-    period = models.DateField(help_text="The first day of the month the reading is for")
+    period = models.DateField(
+        help_text="The first day of the month the reading is for",
+        validators=[validate_held_month],
+    )
     value = models.DecimalField(**VALUE_FIELD)
     numerator = models.DecimalField(**VALUE_FIELD, null=True, blank=True)
     denominator = models.DecimalField(**VALUE_FIELD, null=True, blank=True)
@@ -205,6 +231,8 @@ class Reading(models.Model):
         return f"{self.kpi.code} {self.period:%Y-%m}: {self.value}"
 
     def clean(self):
+        # As the return form and the imports keep it (the admin comes this way).
+        self.commentary = clean_commentary(self.commentary)
         if self.period and self.period.day != 1:
             raise ValidationError({"period": "A reading's period is the first day of its month."})
 
@@ -293,7 +321,10 @@ class MonthlyReturn(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="returns")
-    period = models.DateField(help_text="The first day of the month the return is for")
+    period = models.DateField(
+        help_text="The first day of the month the return is for",
+        validators=[validate_held_month],
+    )
     state = models.CharField(max_length=10, choices=ReturnState.choices, default=ReturnState.DRAFT)
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -344,7 +375,10 @@ class Upload(models.Model):
     """A file of readings waiting for its uploader to confirm the preview.
 
     Kept in the database rather than the session so that the preview and the
-    confirmation read the same bytes whichever server process answers.
+    confirmation read the same table whichever server process answers. The
+    file is read once, as it arrives: what is kept is its table
+    (``imports.files.table_to_json``), or why it cannot be read, never the
+    file, so a preview reload or the confirmation never parses it again.
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -352,7 +386,8 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(max_length=255)
-    data = models.BinaryField()
+    table = models.JSONField(null=True, blank=True)
+    file_error = models.TextField(blank=True, help_text="Why the file cannot be read, if so")
     # The column roles the uploader chose in the preview (ImportMapping.columns),
     # until the upload is confirmed; None while the found mapping stands.
     mapping = models.JSONField(null=True, blank=True)

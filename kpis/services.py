@@ -9,7 +9,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, ROLES, SCRUTINY_MEMBER
-from kpis.models import MonthlyReturn, Organisation, Reading, ReturnState, Source, Target
+from kpis.imports import files
+from kpis.models import (
+    MonthlyReturn,
+    Organisation,
+    Reading,
+    ReturnState,
+    Source,
+    Target,
+    Upload,
+)
 from kpis.periods import format_period
 from kpis.selectors import status_table
 from trustmonitor.security import log_event
@@ -317,3 +326,18 @@ def targets_set(*, organisation: Organisation, year: int, entries: dict, user) -
             via="form",
         )
     return changed
+
+
+# --- Uploads ----------------------------------------------------------------------
+
+
+def upload_create(*, organisation: Organisation, user, name: str, data: bytes) -> Upload:
+    """Keep an uploaded file for its preview: the file is read here, once, and
+    what is kept is its table, or why it cannot be read; never the file."""
+    try:
+        table, error = files.table_to_json(files.read_table(name, data)), ""
+    except files.ImportFileError as refused:
+        table, error = None, str(refused)
+    return Upload.objects.create(
+        organisation=organisation, uploaded_by=user, name=name, table=table, file_error=error
+    )

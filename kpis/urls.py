@@ -32,6 +32,11 @@ urlpatterns = [
         name="upload_mapping",
     ),
     path(
+        "o/<slug:slug>/upload/<int:pk>/errors.csv",
+        views_upload.upload_errors_csv,
+        name="upload_errors_csv",
+    ),
+    path(
         "o/<slug:slug>/upload/<int:pk>/confirm/",
         views_upload.upload_confirm,
         name="upload_confirm",

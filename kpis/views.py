@@ -15,7 +15,8 @@ from kpis.access import (
     visible_organisations,
 )
 from kpis.forms import DashboardFilterForm
-from kpis.periods import contract_year, format_period
+from kpis.periods import contract_year, contract_years, format_period
+from kpis.url_params import contract_year_or_404
 from national import charts as national_charts
 from national import selectors as national_selectors
 from national.forms import NationalMeasureLinkForm
@@ -198,6 +199,8 @@ def spc_help(request):
 def compliance(request, slug, year):
     """Every KPI's status in every month of a contract year: printable."""
     organisation = get_organisation_for_user(request, slug)
+    year = contract_year_or_404(year)
+    years = contract_years()
     table = selectors.compliance_table(
         organisation=organisation, year=year, drafts=sees_drafts(request.user, organisation)
     )
@@ -205,6 +208,8 @@ def compliance(request, slug, year):
         "organisation": organisation,
         "year": year,
         "label": f"{year}/{(year + 1) % 100:02d}",
+        "previous_year": year - 1 if year - 1 in years else None,
+        "next_year": year + 1 if year + 1 in years else None,
         "months": table.months,
         "rows": table.rows,
         "sources": table.reported_sources,

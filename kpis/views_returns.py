@@ -19,22 +19,23 @@ from kpis.access import (
     sees_drafts,
 )
 from kpis.formatting import plain
-from kpis.forms import ReturnFilterForm, ReturnForm, TargetsForm, clean_reading_value
+from kpis.forms import (
+    ReturnFilterForm,
+    ReturnForm,
+    ReturnPreviewForm,
+    ReturnReviewForm,
+    TargetsForm,
+    clean_reading_value,
+)
 from kpis.models import ReturnState
-from kpis.periods import PeriodError, format_period, parse_period
-
-
-def _period(text: str):
-    try:
-        return parse_period(text)
-    except PeriodError:
-        raise Http404(f"{text!r} is not a month") from None
+from kpis.periods import contract_years, format_period, latest_ahead
+from kpis.url_params import contract_year_or_404, period_or_404
 
 
 def _return_period(request, organisation, text: str):
     """The month of a return page, or 404 for a month the organisation does
     not report (``selectors.has_return_page``)."""
-    month = _period(text)
+    month = period_or_404(text)
     extends = can_enter_returns(request.user, organisation)
     if not selectors.has_return_page(organisation=organisation, period=month, extends=extends):
         raise Http404(f"{organisation.name} has no return for {month:%B %Y}.")
@@ -187,9 +188,14 @@ def return_review(request, slug, period):
     monthly_return = selectors.monthly_return(
         organisation=organisation, period=_return_period(request, organisation, period)
     )
-    version = int(request.POST.get("version") or 0)
+    form = ReturnReviewForm(request.POST)
+    if not form.is_valid():
+        # Not what the page's buttons send: said, and nothing changed.
+        messages.error(request, f"Nothing was changed: {_form_errors(form)}")
+        return redirect("return_detail", slug=slug, period=period)
+    version = form.cleaned_data["version"]
     try:
-        if request.POST.get("action") == "accept":
+        if form.cleaned_data["action"] == "accept":
             services.monthly_return_accept(
                 monthly_return=monthly_return, version=version, user=request.user
             )
@@ -197,12 +203,19 @@ def return_review(request, slug, period):
         else:
             services.monthly_return_reopen(
                 monthly_return=monthly_return, version=version, user=request.user,
-                reason=request.POST.get("reason", ""),
+                reason=form.cleaned_data["reason"],
             )  # fmt: skip
             messages.success(request, "Return reopened as a draft.")
     except services.ReturnError as error:
         messages.error(request, str(error))
     return redirect("return_detail", slug=slug, period=period)
+
+
+def _form_errors(form) -> str:
+    return " ".join(
+        f"{form.fields[name].label or name}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    )
 
 
 @login_required
@@ -215,11 +228,12 @@ def return_preview(request, slug, period):
     """
     organisation = get_organisation_for_officer(request, slug)
     month = _return_period(request, organisation, period)
-    kpi = organisation.kpis.filter(pk=request.POST.get("kpi") or 0).first()
-    if kpi is None:
+    form = ReturnPreviewForm(request.POST, organisation=organisation)
+    if not form.is_valid():
         raise Http404("No such KPI for this organisation")
+    kpi = form.cleaned_data["kpi"]
     try:
-        value = clean_reading_value(request.POST.get("value", ""), kpi)
+        value = clean_reading_value(form.cleaned_data["value"], kpi)
     except ValidationError as error:
         return JsonResponse({"status": "", "label": "", "error": " ".join(error.messages)})
     target = selectors.target_in_force(kpi=kpi, period=month)
@@ -237,6 +251,9 @@ def return_preview(request, slug, period):
 def targets_edit(request, slug, year):
     """A commissioner sets the contract year's targets and tolerances."""
     organisation = get_organisation_for_commissioner(request, slug)
+    # Targets are set ahead, so a year to come has a page, within reason.
+    latest = latest_ahead()
+    year = contract_year_or_404(year, latest=latest)
     kpis = list(organisation.kpis.all())
     current = selectors.targets_for_year(organisation=organisation, year=year)
     initial = {
@@ -257,7 +274,7 @@ def targets_edit(request, slug, year):
         "form": form,
         "year": year,
         "label": f"{year}/{(year + 1) % 100:02d}",
-        "years": range(year - 2, year + 3),
+        "years": [y for y in range(year - 2, year + 3) if y in contract_years(latest=latest)],
         "earlier": selectors.targets_for_year(organisation=organisation, year=year - 1),
     }
     return render(request, "kpis/targets.html", context)

@@ -1,6 +1,8 @@
 """Upload a spreadsheet of readings: preview every row and how its columns
 are read, correct that if need be, then confirm; and the blank template."""
 
+from pathlib import PurePath
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from kpis import exports
+from kpis import exports, services
 from kpis.access import get_organisation_for_officer
 from kpis.imports import files, readings
 from kpis.imports.layouts import MappingError
@@ -56,8 +58,8 @@ def upload_start(request, slug):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        upload = Upload.objects.create(
-            organisation=organisation, uploaded_by=request.user, name=file.name, data=file.read()
+        upload = services.upload_create(
+            organisation=organisation, user=request.user, name=file.name, data=file.read()
         )
         return redirect("upload_preview", slug=slug, pk=upload.pk)
     return render(request, "kpis/upload.html", {"organisation": organisation, "form": form})
@@ -145,17 +147,25 @@ class MappingForm(forms.Form):
 
 def _import(upload: Upload, *, dry_run: bool, user, save_comparators: bool = False):
     """(result, file error, mapping): the mapping of a trust's own sheet, also
-    when its columns cannot all be placed, so that it can be corrected."""
+    when its columns cannot all be placed, so that it can be corrected. The
+    table kept at upload is read, never the file again."""
+    if upload.file_error:
+        return None, upload.file_error, None
     try:
         result = readings.readings_import(
-            organisation=upload.organisation, name=upload.name, data=bytes(upload.data),
-            user=user, dry_run=dry_run, chosen=upload.mapping, save_comparators=save_comparators,
+            organisation=upload.organisation, name=upload.name,
+            table=files.table_from_json(upload.table), user=user, dry_run=dry_run,
+            chosen=upload.mapping, save_comparators=save_comparators,
         )  # fmt: skip
     except MappingError as error:
         return None, str(error), error.mapping
     except files.ImportFileError as error:
         return None, str(error), None
     return result, None, result.mapping
+
+
+# A page lists this many row errors; all of them are a CSV download away.
+ERRORS_SHOWN = 100
 
 
 def _preview(request, upload: Upload, form: MappingForm | None = None, status: int = 200):
@@ -166,6 +176,7 @@ def _preview(request, upload: Upload, form: MappingForm | None = None, status: i
         "organisation": upload.organisation,
         "upload": upload,
         "result": result,
+        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
         "file_error": file_error,
         "mapping": mapping,
         "mapping_form": form,
@@ -178,6 +189,21 @@ def _preview(request, upload: Upload, form: MappingForm | None = None, status: i
 def upload_preview(request, slug, pk):
     upload = _get_upload_for_user(request, slug, pk)
     return _preview(request, upload)
+
+
+@login_required
+def upload_errors_csv(request, slug, pk):
+    """Every row error of the upload's preview, as CSV: the page lists the first few."""
+    upload = _get_upload_for_user(request, slug, pk)
+    result, file_error, _ = _import(upload, dry_run=True, user=request.user)
+    if result is None:
+        raise Http404(file_error)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = [(error.row, error.column, error.message) for error in result.errors]
+    exports.write_csv(["row", "column", "error"], rows, response)
+    name = f"{slugify(PurePath(upload.name).stem) or 'upload'}-errors.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -200,7 +226,8 @@ def upload_mapping(request, slug, pk):
 @require_POST
 def upload_confirm(request, slug, pk):
     upload = _get_upload_for_user(request, slug, pk)
-    # Parsed again on confirmation: the database may have moved since the preview.
+    # Checked again on confirmation, from the kept table: the database may have
+    # moved since the preview.
     save_comparators = request.POST.get("comparators") == "on"
     result, file_error, _ = _import(
         upload, dry_run=False, user=request.user, save_comparators=save_comparators

@@ -7,6 +7,7 @@ The figure is the plain JSON Plotly.js reads (``{"data": [...], "layout":
 plotly.py's validation, which cost about 20 ms a KPI page.
 """
 
+from kpis.charts import plotly_text
 from national.selectors import BenchmarkRow
 
 # GOV.UK palette; each line also has its own dash and marker, so colour is
@@ -50,12 +51,14 @@ def benchmark_figure(
                 "type": "scatter",
                 "x": years,
                 "y": [float(v) if v is not None else None for v in values],
-                "name": label,
+                "name": plotly_text(label),
                 "mode": "lines+markers",
                 "connectgaps": False,
                 "line": {"color": style["color"], "dash": style["dash"], "width": style["width"]},
                 "marker": {"symbol": style["symbol"], "size": 8, "color": style["color"]},
-                "hovertemplate": f"{label}, %{{x}}: %{{y:.1f}}{suffix}<extra></extra>",
+                # The name is data, not part of the template (a "%{" in it is text).
+                "customdata": [plotly_text(label)] * len(years),
+                "hovertemplate": f"%{{customdata}}, %{{x}}: %{{y:.1f}}{suffix}<extra></extra>",
             }
         )
     layout = {

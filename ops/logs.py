@@ -151,3 +151,14 @@ def gunicorn_logconfig(environ: Mapping[str, str] | None = None) -> dict:
             "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
         },
     }
+
+
+class RefusedHostFilter(logging.Filter):
+    """Django logs a request for a host not in ALLOWED_HOSTS at ERROR with a
+    traceback (``django.security.DisallowedHost``): that is a scanner or a
+    misdirected client, not a fault, so a WARNING line without the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        return True

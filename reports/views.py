@@ -1,19 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kpis.access import get_organisation_for_user, sees_drafts
-from kpis.periods import PeriodError, format_period, label_period, month_start, parse_period
+from kpis.periods import format_period, label_period, month_start
 from kpis.selectors import latest_period
+from kpis.url_params import period_or_404
 from reports import exports, selectors
-
-
-def _period(text: str):
-    try:
-        return parse_period(text)
-    except PeriodError:
-        raise Http404(f"{text!r} is not a month") from None
 
 
 def _css_string(text: str) -> str:
@@ -42,7 +36,7 @@ def monthly_report(request, slug, period):
     organisation = get_organisation_for_user(request, slug)
     drafts = sees_drafts(request.user, organisation)
     report = selectors.monthly_report(
-        organisation=organisation, period=_period(period), drafts=drafts
+        organisation=organisation, period=period_or_404(period), drafts=drafts
     )
     export = request.GET.get("format")
     if export in {"csv", "xlsx"}:

@@ -1,5 +1,6 @@
-"""Security plumbing: the security event log, the log-in lock-out page, and
-the upload handler that cuts an oversized file off as it arrives.
+"""Security plumbing: the security event log, the log-in lock-out page, the
+upload handler that cuts an oversized file off as it arrives, and the refusal
+of NUL characters in requests.
 
 Every security-relevant event goes through :func:`log_event`, to the logger
 ``trustmonitor.security``: one line per event, ``event=… user=… organisation=…``
@@ -171,6 +172,23 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
     )
 
 
+# The longest username an account can have (auth.User.username): axes keeps
+# each failure's username in a varchar(255), and a longer one is no account.
+USERNAME_MAX_LENGTH = 150
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """The username axes counts a failure against (AXES_USERNAME_CALLABLE):
+    the one typed, cut to the longest an account can have, so a 300-character
+    name is a failed log-in like any other rather than a database error. The
+    cut locks no account that its full name would not lock."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = request.POST.get("username") if request is not None else None
+    return str(username)[:USERNAME_MAX_LENGTH] if username is not None else None
+
+
 # --- The lock-out page ------------------------------------------------------------
 
 LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -221,3 +239,40 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None  # the next handler builds the file
+
+
+# --- NUL characters -------------------------------------------------------------------
+
+NUL_REFUSED = (
+    "The address or the form holds a NUL character (%00), which no page or field "
+    "of trustmonitor accepts."
+)
+
+
+def _holds_nul(query) -> bool:
+    return any("\0" in key or any("\0" in v for v in values) for key, values in query.lists())
+
+
+class RefuseNulMiddleware:
+    """400 for a request with a NUL character in its path, query string or form
+    fields, before any view sees it: PostgreSQL cannot store or compare text
+    holding one (a 500), and SQLite compares up to it (``KPI1%00`` would be
+    KPI1). Uploaded files' bytes are not form fields and are left to the
+    import's checks. Logged, as a probe."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\0" in request.path or _holds_nul(request.GET) or _holds_nul(request.POST):
+            log_event(
+                "bad_request",
+                user=getattr(request, "user", None),
+                level=logging.WARNING,
+                path=request.path.replace("\0", "%00"),
+                method=request.method,
+                status=400,
+                reason="NUL character",
+            )
+            return render(request, "400.html", {"reason": NUL_REFUSED}, status=400)
+        return self.get_response(request)

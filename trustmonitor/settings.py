@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads a parameter: a NUL character is a 400.
+    "trustmonitor.security.RefuseNulMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -118,6 +120,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# History: a change's reason is text of any length (a commissioner's reason
+# for reopening a return is kept whole, not refused by a varchar(100)).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Log-in throttling (django-axes): five failed log-ins on one username lock
 # that account for AXES_COOLOFF_TIME, whatever the password tried next and
 # from whichever address (officers share council NAT addresses, so keying on
@@ -132,6 +138,8 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "trustmonitor.security.lockout_response"
+# The username cut to the longest an account can have (axes stores 255).
+AXES_USERNAME_CALLABLE = "trustmonitor.security.axes_username"
 # axes warns whenever the IP address is not a lock-out key (W006). Keyed on
 # the username alone, rotating addresses, user agents or cookies gains an
 # attacker nothing against one account; keying on the IP too would lock
@@ -231,8 +239,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "filters": {"refused_host": {"()": "ops.logs.RefusedHostFilter"}},
     "loggers": {
         "django": {"handlers": [], "level": "INFO"},
+        # A Host header not in ALLOWED_HOSTS: a WARNING line, no traceback.
+        "django.security.DisallowedHost": {"filters": ["refused_host"]},
         "trustmonitor": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "INFO"},
     },
 }

@@ -36,7 +36,16 @@ from kpis.imports.messages import (
     VALUE_REQUIRED,
     ZERO_DENOMINATOR,
 )
-from kpis.periods import PeriodError, format_period, month_start, parse_period
+from kpis.periods import (
+    CALENDAR_END,
+    PeriodError,
+    PeriodOutOfRange,
+    check_period,
+    format_period,
+    latest_ahead,
+    month_start,
+    parse_period,
+)
 from kpis.units import Unit
 
 if TYPE_CHECKING:  # the model only names the type: cells read any object shaped like it
@@ -85,6 +94,28 @@ class _CellProblem(ValueError):
         super().__init__(message)
         # How to say it on the return form, where it differs from a file's.
         self.on_form = on_form or message
+
+
+# A terminal's escape sequences (``\x1b[31m``, red text) and the control
+# characters other than a line break: nothing a commentary means.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_commentary(text: str) -> str:
+    """Commentary as it is kept, whichever way it comes (the return form, a
+    file, the admin): line breaks as ``\n``, a tab as a space, escape
+    sequences and other control characters dropped, ends stripped.
+
+    >>> clean_commentary("\x1b[31mUp\x1b[0m 3\tpoints\r\nsee note\x00 ")
+    'Up 3 points\nsee note'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text)).strip()
+
+
+def _commentary_cell(cell: Any) -> str:
+    return clean_commentary(_cell_text(cell))
 
 
 def _is_blank(cell: Any) -> bool:
@@ -311,21 +342,40 @@ def parse_entry(
     return parsed["value"], parsed["numerator"], parsed["denominator"]
 
 
+class _PeriodOutOfRange(_CellProblem):
+    """A real month before ``periods.EARLIEST_PERIOD``."""
+
+
 def _period_cell(cell: Any) -> dt.date:
-    """A month from a cell: ``2018-10``, ``Oct-18``, ``Jan 2018`` or a date cell."""
-    if isinstance(cell, dt.date):  # datetime too: an Excel date is that month
-        return month_start(cell if not isinstance(cell, dt.datetime) else cell.date())
-    text = _cell_text(cell)
-    if not text:
-        raise _CellProblem(PERIOD_REQUIRED)
+    """A month from a cell: ``2018-10``, ``Oct-18``, ``Jan 2018`` or a date cell,
+    from 2000-01 on. Months to come are the import's to refuse, with its own
+    message (``FUTURE_PERIOD``), as it knows what "now" is."""
     try:
-        return parse_period(text)
+        if isinstance(cell, dt.date):  # datetime too: an Excel date is that month
+            day = cell.date() if isinstance(cell, dt.datetime) else cell
+            return check_period(month_start(day), latest=CALENDAR_END)
+        text = _cell_text(cell)
+        if not text:
+            raise _CellProblem(PERIOD_REQUIRED)
+        return parse_period(text, latest=CALENDAR_END)
+    except PeriodOutOfRange as error:
+        raise _PeriodOutOfRange(str(error)) from None
     except PeriodError as error:
         raise _CellProblem(str(error)) from None
 
 
 def _date_cell(cell: Any) -> dt.date:
-    """``valid_from``: YYYY-MM-DD text or an Excel date cell, nothing else."""
+    """``valid_from``: YYYY-MM-DD text or an Excel date cell, nothing else, in
+    a valid month up to ``periods.YEARS_AHEAD`` ahead (targets are set ahead)."""
+    day = _any_date_cell(cell)
+    try:
+        check_period(month_start(day), latest=latest_ahead())
+    except PeriodOutOfRange as error:
+        raise _CellProblem(str(error)) from None
+    return day
+
+
+def _any_date_cell(cell: Any) -> dt.date:
     if isinstance(cell, dt.datetime) and cell.time() == dt.time():
         return cell.date()
     if isinstance(cell, dt.date) and not isinstance(cell, dt.datetime):

@@ -15,6 +15,7 @@ from kpis.imports.cells import (
     _heading_label,
     _is_blank,
     _period_cell,
+    _PeriodOutOfRange,
 )
 from kpis.imports.files import ImportFileError, _Table
 from kpis.imports.mapping import KPI, Mapping, detect
@@ -25,6 +26,7 @@ from kpis.imports.messages import (
     FIRST_SHEET_ONLY,
     HEADINGS_LATER,
     MISSING_COLUMNS,
+    MONTH_COLUMN_OUT_OF_RANGE,
     NOT_A_MONTH_COLUMN,
     OTHER_SEPARATOR,
     UNKNOWN_COLUMN,
@@ -149,6 +151,12 @@ def _readings_layout(table: _Table, chosen: list[dict] | None = None) -> _Layout
             continue
         try:
             period = _period_cell(cell)
+        except _PeriodOutOfRange as problem:
+            raise ImportFileError(
+                MONTH_COLUMN_OUT_OF_RANGE.format(
+                    column=get_column_letter(index + 1), reason=problem
+                )
+            ) from None
         except _CellProblem:
             raise ImportFileError(
                 NOT_A_MONTH_COLUMN.format(

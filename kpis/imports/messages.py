@@ -38,8 +38,36 @@ BAD_ENCODING = (
     "as 'CSV UTF-8 (Comma delimited)'."
 )
 MALFORMED_CSV = "The CSV file cannot be read at line {line}: {reason}."
+UNCLOSED_QUOTE = (
+    'a quote (") opened here, on line {line}, is never closed, so every line after it would '
+    'be one cell: close the quote, or write a quote inside a quoted cell twice ("")'
+)
+BAD_QUOTES = (
+    "the quotes on line {line} do not surround a whole cell: a quoted cell ends at a comma "
+    'or the end of the line, and a quote inside one is written twice ("")'
+)
 EMPTY_SHEET = "The workbook's first sheet ({sheet!r}) is empty: only the first sheet is read."
 NO_SHEET = "The workbook has no worksheet."
+SHEET_TOO_BIG = (
+    "The first sheet ({sheet!r}) unzips to {size_mb:.1f} MB of XML with its text: an upload "
+    "reads at most {limit_mb} MB. Copy the table alone to a new workbook, or save it as CSV."
+)
+SHEET_DIMENSION_TOO_BIG = (
+    "The first sheet ({sheet!r}) says it uses {ref} ({columns:,} columns, {rows:,} rows): an "
+    "upload reads at most {max_columns:,} columns and {max_rows:,} rows. Delete the columns and "
+    "rows beyond the table, or copy the table alone to a new workbook."
+)
+TOO_WIDE = (
+    "Row {row} has a value in column {column}: an upload reads at most {max_columns:,} columns "
+    "(to column {last}). Delete what is beyond the table."
+)
+TOO_MANY_ROWS = (
+    "The file has more than {max_rows:,} rows: split it into smaller files, a few years each."
+)
+TOO_MANY_CELLS = (
+    "The file has more than {max_cells:,} filled cells: split it into smaller files, "
+    "a few years each."
+)
 NO_HEADER = "Row 1 is blank: the first row must name the columns, e.g. kpi,period,value,commentary."
 NO_ROWS = "The file has a header row but no readings below it."
 NO_TARGET_ROWS = "The file has a header row but no targets below it."
@@ -56,6 +84,8 @@ FIRST_SHEET_ONLY = " Only the workbook's first sheet ({sheet!r}) is read."
 MISSING_COLUMNS = "Row 1 has no {missing} column: the {layout} needs {needed}."
 UNKNOWN_COLUMN = "Column {column} heading {text!r} is not one this import reads ({known})."
 DUPLICATE_COLUMN = "Columns {first} and {column} are both headed {text!r}."
+# A month heading outside the months held: the reason is periods' own message.
+MONTH_COLUMN_OUT_OF_RANGE = "Column {column}: {reason}."
 NOT_A_MONTH_COLUMN = (
     "Column {column} heading {text!r} is not a month: in the wide layout, kpi comes first, "
     "then an optional title column, then one column per month, headed 2018-01 or Jan-18."
@@ -124,7 +154,6 @@ AMBIGUOUS_KPI_NUMBER = "{text!r} could be {codes}: write the KPI code instead"
 AMBIGUOUS_KPI_TITLE = "the title {text!r} is that of {codes}: write the KPI code instead"
 KPI_OR_TITLE_REQUIRED = "the KPI and title cells are blank: every row needs a KPI"
 UNKNOWN_KPI = "{code!r} is not a KPI of {organisation}"
-OTHER_ORGANISATION_KPI = "{code!r} belongs to {other}, not {organisation}"
 PERIOD_REQUIRED = "a period is required, written as YYYY-MM, e.g. 2018-10"
 FUTURE_PERIOD = "{period} is in the future: readings can be imported up to {current}"
 DUPLICATE_READING = "{code} for {period} is also in row {first}"

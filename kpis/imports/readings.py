@@ -13,8 +13,8 @@ from simple_history.utils import bulk_create_with_history
 
 from kpis.imports import saving
 from kpis.imports.cells import (
-    _cell_text,
     _CellProblem,
+    _commentary_cell,
     _is_blank,
     _parse_part,
     _period_cell,
@@ -46,6 +46,7 @@ from kpis.imports.rows import (
     RowError,
     _KPIs,
     _sorted_errors,
+    _unreadable_rows,
 )
 from kpis.imports.saving import _change_reason, _import_lock, _validate
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading, ReturnState, Source
@@ -107,7 +108,7 @@ def _parse_readings(
     if layout.mapping is not None:
         return _parse_mapped(table, layout.mapping, kpis, current)
     rows: list[tuple[ReadingRow, KPI]] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = _unreadable_rows(table)
     first_row: dict[tuple[int, dt.date], int] = {}  # long layout: (KPI, month) → row
     kpi_row: dict[int, int] = {}  # wide layout: KPI → row
     kpi_index = layout.columns["kpi"]
@@ -191,7 +192,7 @@ def _parse_mapped(
     sub-headings and notes under the table are skipped, and listed."""
     rows: list[tuple[ReadingRow, KPI]] = []
     comparators: list[tuple[ComparatorRow, KPI]] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = _unreadable_rows(table)
     skipped = list(mapping.skipped)
     passed = {s.row for s in skipped}
     kpi_index, title_index = mapping.index(MAPPED_KPI), mapping.index(MAPPED_TITLE)
@@ -289,7 +290,7 @@ def _long_reading(
                 table.column(columns["period"]),
             )
         )
-    commentary = attempt("commentary", _cell_text) if "commentary" in columns else None
+    commentary = attempt("commentary", _commentary_cell) if "commentary" in columns else None
     if kpi is None:
         return None
     numerator = denominator = None
@@ -400,7 +401,8 @@ def readings_import(
     *,
     organisation: Organisation,
     name: str,
-    data: bytes,
+    data: bytes | None = None,
+    table: _Table | None = None,
     user=None,
     dry_run: bool = False,
     source: str = Source.UPLOAD,
@@ -419,9 +421,11 @@ def readings_import(
     told what is happening on long files. A trust's own sheet is read with
     the column roles ``chosen`` (see :mod:`kpis.imports.mapping`), else those
     remembered for its headings; the comparators it offers are saved too
-    when ``save_comparators``.
+    when ``save_comparators``. ``table``, a file's table read before
+    (``files.read_table``, as an upload keeps it), is used instead of ``data``.
     """
-    table = _read_table(name, data)
+    if table is None:
+        table = _read_table(name, data)
     long_file = len(table.rows) > LONG_FILE_ROWS and progress is not None
     if long_file:
         progress(f"Reading {len(table.rows):,} rows…")

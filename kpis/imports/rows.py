@@ -24,7 +24,6 @@ from kpis.imports.messages import (
     KPI_OR_TITLE_REQUIRED,
     KPI_REQUIRED,
     NOT_A_KPI_IDENTIFIER,
-    OTHER_ORGANISATION_KPI,
     UNKNOWN_KPI,
 )
 from kpis.models import KPI, Organisation
@@ -159,8 +158,7 @@ class ImportResult:
 
 
 class _KPIs:
-    """The organisation's KPIs by code (case-insensitive), and whose a code
-    is when it is not the organisation's."""
+    """The organisation's KPIs by code (case-insensitive), number and title."""
 
     def __init__(self, organisation: Organisation):
         self.organisation = organisation
@@ -172,7 +170,6 @@ class _KPIs:
             if match := _TRAILING_NUMBER.search(kpi.code):
                 self.by_number.setdefault(int(match[1]), []).append(kpi)
             self.by_title.setdefault(_folded_title(kpi.title), []).append(kpi)
-        self._others: dict[str, str] | None = None
 
     def has_code(self, cell: Any) -> bool:
         return isinstance(cell, str) and cell.strip().casefold() in self.by_folded
@@ -184,7 +181,8 @@ class _KPIs:
         kpi = self.by_code.get(code) or self.by_folded.get(code.casefold())
         if kpi is not None:
             return kpi
-        self._refuse_other_organisations(code)
+        # Said the same whether or not another organisation has the code: an
+        # upload tells nobody what another trust's KPIs are.
         raise _CellProblem(UNKNOWN_KPI.format(code=code, organisation=self.organisation))
 
     def identify(self, cell: Any, title: Any = None) -> KPI:
@@ -210,8 +208,6 @@ class _KPIs:
                 return kpi
         if not (text or title_text):
             raise _CellProblem(KPI_OR_TITLE_REQUIRED)
-        if text:
-            self._refuse_other_organisations(text)
         raise _CellProblem(
             NOT_A_KPI_IDENTIFIER.format(text=text or title_text, organisation=self.organisation)
         )
@@ -222,21 +218,6 @@ class _KPIs:
             codes = " or ".join(sorted((k.code for k in matches), key=_code_order))
             raise _CellProblem(ambiguous.format(text=text, codes=codes))
         return matches[0] if matches else None
-
-    def _refuse_other_organisations(self, code: str) -> None:
-        if self._others is None:
-            self._others = {
-                c.casefold(): name
-                for c, name in KPI.objects.exclude(organisation=self.organisation)
-                .order_by("organisation__name")
-                .values_list("code", "organisation__name")
-            }
-        if other := self._others.get(code.casefold()):
-            raise _CellProblem(
-                OTHER_ORGANISATION_KPI.format(
-                    code=code, other=other, organisation=self.organisation
-                )
-            )
 
 
 _TRAILING_NUMBER = re.compile(r"(\d+)$")
@@ -263,6 +244,11 @@ def _folded_title(text: str) -> str:
 def _code_order(code: str) -> tuple:
     match = _TRAILING_NUMBER.search(code)
     return (code[: match.start()] if match else code, int(match[1]) if match else 0)
+
+
+def _unreadable_rows(table) -> list[RowError]:
+    """The rows of a file that could not be read at all (``_Table.unreadable``)."""
+    return [RowError(row, message, column) for row, message, column in table.unreadable]
 
 
 def _sorted_errors(errors: list[RowError]) -> list[RowError]:

@@ -72,8 +72,7 @@ def bulk_update_with_history(objs: list, fields: list[str], *, user, reason: str
 
 
 def _change_reason(name: str) -> str:
-    # simple_history's change reason column holds 100 characters.
-    return f"import {PurePath(name).name}"[:100]
+    return f"import {PurePath(name).name}"
 
 
 def _import_lock(organisation: Organisation) -> None:

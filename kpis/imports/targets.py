@@ -26,6 +26,7 @@ from kpis.imports.rows import (
     TargetRow,
     _KPIs,
     _sorted_errors,
+    _unreadable_rows,
 )
 from kpis.imports.saving import _change_reason, _import_lock, _validate
 from kpis.models import KPI, Organisation, Target
@@ -39,7 +40,7 @@ def _parse_targets(
     columns = _targets_layout(table).columns
     kpis = _KPIs(organisation)
     rows: list[tuple[TargetRow, KPI]] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = _unreadable_rows(table)
     first_row: dict[tuple[int, dt.date], int] = {}
     ignored = {columns.get("title")}
     for number, cells in table.rows:
