@@ -85,31 +85,33 @@ def get_organisation_for_commissioner(request: HttpRequest, slug: str) -> Organi
     return organisation
 
 
+def return_organisations(user):
+    """The organisations whose returns the user enters: officers and
+    commissioners their own, superusers all. The same people read those
+    organisations' draft months (``sees_drafts``)."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    if not user.groups.filter(name__in=(PERFORMANCE_OFFICER, COMMISSIONER)).exists():
+        return Organisation.objects.none()
+    return Organisation.objects.filter(staff=user)
+
+
 def can_enter_returns(user, organisation: Organisation) -> bool:
     """Officers and commissioners of the organisation; superusers."""
-    if user.is_superuser:
-        return True
-    groups = set(user.groups.values_list("name", flat=True))
-    return bool(groups & {PERFORMANCE_OFFICER, COMMISSIONER}) and (
-        organisation.staff.filter(pk=user.pk).exists()
-    )
+    return return_organisations(user).filter(pk=organisation.pk).exists()
 
 
 def sees_drafts(user, organisation: Organisation) -> bool:
-    """Whether the user reads the organisation's draft months: its officers
-    and commissioners (and superusers). Scrutiny members read a month once
-    its return is submitted (``Reading.objects.published``)."""
+    """Whether the user reads the organisation's draft months: whoever enters
+    its returns. Scrutiny members read a month once its return is submitted
+    (``Reading.objects.published``)."""
     return can_enter_returns(user, organisation)
 
 
 def draft_organisations(user) -> set[int]:
     """The ids of the organisations whose drafts the user reads (as
     ``sees_drafts``), for pages that show several organisations at once."""
-    if user.is_superuser:
-        return set(Organisation.objects.values_list("pk", flat=True))
-    if not user.groups.filter(name__in=(PERFORMANCE_OFFICER, COMMISSIONER)).exists():
-        return set()
-    return set(Organisation.objects.filter(staff=user).values_list("pk", flat=True))
+    return set(return_organisations(user).values_list("pk", flat=True))
 
 
 def get_organisation_for_officer(request: HttpRequest, slug: str) -> Organisation:

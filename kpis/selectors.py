@@ -392,12 +392,9 @@ def organisation_summaries(
         at_period = frame[frame["period"] == pd.Timestamp(period)]
         status_by_kpi.update(zip(at_period["kpi"], at_period["status"], strict=True))
 
-    publication = {
-        (r.organisation_id, r.period): r.publication
-        for r in MonthlyReturn.objects.filter(
-            period__in=set(latest.values()) or [dt.date.min]
-        ).only("organisation", "period", "state")
-    }
+    publication = _publication_marks(
+        MonthlyReturn.objects.filter(period__in=set(latest.values()) or [dt.date.min])
+    )
     summaries = []
     for organisation in organisations:
         own_kpis = kpis_by_org[organisation.pk]
@@ -564,9 +561,7 @@ def held_span_label(organisation: Organisation) -> str:
 def not_held_reason(*, organisation: Organisation, period: dt.date) -> str | None:
     """Why a month has nothing to show, when the app does not hold it and has
     no reading for it; None for a month that is held or has readings."""
-    if organisation.holds(period):
-        return None
-    if Reading.objects.filter(kpi__organisation=organisation, period=period).exists():
+    if organisation.holds(period) or _has_readings(organisation, period):
         return None
     return NOT_HELD.format(
         organisation=organisation.name,
@@ -590,10 +585,15 @@ def has_return_page(
         return True
     if extends and organisation.held_until and period > organisation.held_until:
         return True
-    return (
-        organisation.returns.filter(period=period).exists()
-        or Reading.objects.filter(kpi__organisation=organisation, period=period).exists()
+    return organisation.returns.filter(period=period).exists() or _has_readings(
+        organisation, period
     )
+
+
+def _has_readings(organisation: Organisation, period: dt.date) -> bool:
+    """Whether any of the organisation's KPIs has a reading for the month
+    (drafts included: a month someone has written to is not "not held")."""
+    return Reading.objects.filter(kpi__organisation=organisation, period=period).exists()
 
 
 def month_after_span(*, organisation: Organisation, today: dt.date | None = None) -> dt.date | None:
@@ -646,7 +646,15 @@ def _return_month(period, monthly_return, readings, kpis, today, *, held: bool) 
 def publication_by_month(*, organisation: Organisation) -> dict[dt.date, str]:
     """Month → how its figures stand (``MonthlyReturn.publication``): the
     marks beside months in a table. One query."""
-    return {r.period: r.publication for r in organisation.returns.only("period", "state")}
+    return {period: mark for (_, period), mark in _publication_marks(organisation.returns).items()}
+
+
+def _publication_marks(returns) -> dict[tuple[int, dt.date], str]:
+    """(organisation id, month) → ``MonthlyReturn.publication`` for ``returns``."""
+    return {
+        (r.organisation_id, r.period): r.publication
+        for r in returns.only("organisation", "period", "state")
+    }
 
 
 def monthly_return(*, organisation: Organisation, period: dt.date) -> MonthlyReturn:
