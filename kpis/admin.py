@@ -51,8 +51,6 @@ class KPISearch:
     title. The KPIs are found first (thousands of rows), then their rows by
     the (kpi, …) index, instead of a LIKE over every row after a join."""
 
-    search_help_text = "A KPI's code (e.g. PI1) or a word of its title."
-
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
