@@ -113,6 +113,16 @@ DATABASES = {
     )
 }
 
+# Argon2id at Django's default costs: a log-in costs a fraction of PBKDF2's
+# CPU at no loss of strength, so a burst of members logging in before a
+# committee meeting is not queued behind hashes (bench/password_hashes.py,
+# docs/performance.md). PBKDF2 stays listed so older hashes still verify;
+# each is re-hashed with Argon2id at its owner's next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
