@@ -148,10 +148,11 @@ def _statuses(database_url):
     """name → exactly what kpi_status printed."""
     every = _manage(database_url, "shell", "--no-imports", "-c", _EVERY_STATUS).stdout
     out = {name: text.encode() for name, text in json.loads(every).items()}
+    # The command line too, in the contract's format (each run is a new
+    # interpreter: seconds each, so not every format again).
     for slug in ORGANISATIONS:
-        for format in FORMATS:
-            arguments = ["kpi_status", slug, "--format", format]
-            out["command line: " + " ".join(arguments)] = _manage(database_url, *arguments).stdout
+        arguments = ["kpi_status", slug, "--format", "csv"]
+        out["command line: " + " ".join(arguments)] = _manage(database_url, *arguments).stdout
     return out
 
 
