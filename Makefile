@@ -33,7 +33,7 @@ PYTEST_ARGS ?= -n 2
 .PHONY: help venv run serve test-deps pg test lint format bench clean
 
 help:
-	@echo "make run     set up the demo (venv, migrate, fixtures, demo accounts, static) and serve it on http://$(RUN_ADDR)/"
+	@echo "make run     set up the demo (venv, migrate, fixtures, demo accounts, static) and serve it on http://$(RUN_ADDR)/ with the background worker and the daily scheduler"
 	@echo "make test    lint, migration check, deploy check, tests on SQLite then on PostgreSQL"
 	@echo "make serve   production: migrate, collectstatic, then gunicorn (needs DEBUG=false, SECRET_KEY, ALLOWED_HOSTS; docs/deploy.md)"
 	@echo "other targets: venv test-deps pg lint format bench clean"
@@ -77,6 +77,14 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_setup
 	$(PY) manage.py collectstatic --noinput
+	@# The worker and the scheduler run beside the server, in the same process
+	@# group: Ctrl-C reaches all three, and when the server stops (Ctrl-C, or
+	@# its port is taken by another `make run`) the trap stops the other two.
+	@set -u; pids=""; \
+	trap 'kill $$pids 2>/dev/null; wait' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
+	$(PY) manage.py db_worker & pids="$$!"; \
+	$(PY) manage.py run_scheduler & pids="$$pids $$!"; \
 	$(PY) manage.py runserver $(RUN_ADDR)
 
 # --- serve in production ------------------------------------------------------
@@ -120,7 +128,7 @@ pg:
 test: test-deps pg
 	$(RUFF) check .
 	$(RUFF) format --check .
-	$(VENV)/bin/bandit -c pyproject.toml -r kpis inspections reports trustmonitor ops national -ll -q
+	$(VENV)/bin/bandit -c pyproject.toml -r kpis inspections reports trustmonitor ops national notifications -ll -q
 	$(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false ALLOWED_HOSTS=example.org \
 	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \

@@ -151,3 +151,11 @@ def get_kpi_for_user(request: HttpRequest, slug: str, code: str) -> KPI:
         )
     except KPI.DoesNotExist:
         raise Http404(f"No KPI {code} for {organisation.name}") from None
+
+
+def require_national_loader(request: HttpRequest) -> None:
+    """Loading DfE's files changes what every organisation is compared with:
+    superusers only; anyone else logged in is refused (403, logged)."""
+    if not request.user.is_superuser:
+        _log_denied(request, None, status=403)
+        raise PermissionDenied("Only an administrator can load DfE's statistics.")

@@ -1,6 +1,7 @@
 """Writes: everything that changes state goes through a function here."""
 
 import datetime as dt
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -21,6 +22,7 @@ from kpis.models import (
 )
 from kpis.periods import format_period
 from kpis.selectors import status_table
+from notifications.tasks import return_submitted_notify
 from trustmonitor.security import log_event
 
 # Demo-only accounts for a local or demo install; `make run` creates them.
@@ -63,6 +65,8 @@ def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> list[str]:
         user, _ = user_model.objects.update_or_create(
             username=username,
             defaults={
+                # example.org never delivers: make run's worker prints the mail.
+                "email": f"{username}@example.org",
                 "first_name": first,
                 "last_name": last,
                 "is_staff": staff,
@@ -232,6 +236,10 @@ def monthly_return_submit(*, monthly_return: MonthlyReturn, version: int, user) 
         state=ReturnState.SUBMITTED, submitted_at=timezone.now(), submitted_by=user,
     )  # fmt: skip
     _log_return("return_submitted", monthly_return, user)
+    # The commissioners hear of it from the worker, once the submit is saved.
+    transaction.on_commit(
+        partial(return_submitted_notify.enqueue, monthly_return.pk, monthly_return.version)
+    )
     return monthly_return
 
 

@@ -6,6 +6,7 @@ local authority. A statistical-neighbour model lists, for every local
 authority, its ten nearest neighbours by DfE's old 3-digit LA code.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -165,3 +166,37 @@ class Neighbour(models.Model):
 
     def __str__(self):
         return f"{self.model.name}: {self.la_code} #{self.position} {self.neighbour_code}"
+
+
+class LoadState(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Loading"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class NationalLoad(models.Model):
+    """One background load of DfE's files (``national.demo``), with its
+    progress: the page reads this row while the worker writes it."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=LoadState.choices, default=LoadState.QUEUED)
+    step = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField()
+    # One line per step done, as the command prints them.
+    log = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-enqueued_at", "-pk"]
+
+    def __str__(self):
+        return f"National load {self.pk}: {self.get_state_display()}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (LoadState.QUEUED, LoadState.RUNNING)

@@ -10,6 +10,7 @@ from national.models import (
     GeographicLevel,
     Measure,
     MeasureValue,
+    NationalLoad,
     Neighbour,
     NeighbourModel,
     Suppression,
@@ -426,3 +427,8 @@ def kpi_national_panel(*, kpi) -> NationalPanel | None:
         region_name=region_name,
         neighbour_model=model.name if model else "",
     )
+
+
+def national_loads(limit: int = 5) -> list[NationalLoad]:
+    """The latest background loads of DfE's files, newest first."""
+    return list(NationalLoad.objects.select_related("started_by")[:limit])

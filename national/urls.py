@@ -4,6 +4,8 @@ from national import views
 
 urlpatterns = [
     path("national/", views.measure_list, name="measure_list"),
+    # Not under national/: a measure's slug could be "load".
+    path("national-statistics/load/", views.national_load, name="national_load"),
     path("national/<slug:slug>/", views.measure_detail, name="measure_detail"),
     path("national/<slug:slug>/values.csv", views.measure_csv, name="measure_csv"),
     path("national/<slug:slug>/values.xlsx", views.measure_xlsx, name="measure_xlsx"),

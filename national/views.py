@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from kpis.access import get_kpi_for_commissioner, get_measure_for_user
-from national import exports, selectors, services
+from kpis.access import get_kpi_for_commissioner, get_measure_for_user, require_national_loader
+from national import demo, exports, selectors, services
 from national.forms import MeasureYearForm, NationalMeasureLinkForm
+from trustmonitor.security import log_event
 
 
 def _table(request, slug):
@@ -86,3 +87,25 @@ def kpi_national_link(request, slug, code):
     else:
         messages.error(request, "Choose one of the national measures listed.")
     return redirect("kpi_detail", slug=kpi.organisation.slug, code=kpi.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def national_load(request):
+    """Load DfE's files (data/dfe/) in the background and follow its progress."""
+    require_national_loader(request)
+    if request.method == "POST":
+        demo.national_load_start(user=request.user)
+        log_event("national_load_started", user=request.user)
+        messages.success(request, "The load is queued: this page follows its progress.")
+        return redirect("national_load")
+    loads = selectors.national_loads()
+    return render(
+        request,
+        "national/load.html",
+        {
+            "loads": loads,
+            "in_progress": any(load.in_progress for load in loads),
+            "steps": demo.STEPS,
+        },
+    )

@@ -83,6 +83,11 @@ def _requests(world):
         ("measure_csv", "get", reverse("measure_csv", args=["rate"]), None),
         ("measure_xlsx", "get", reverse("measure_xlsx", args=["rate"]), None),
         ("kpi_national_link", "post", reverse("kpi_national_link", args=[b, "KPI2"]), {"measure": ""}),
+        ("national_load", "get", reverse("national_load"), None),
+        ("national_load_start", "post", reverse("national_load"), {}),
+        ("reminder_preferences", "get", reverse("reminder_preferences"), None),
+        ("reminder_preferences_save", "post", reverse("reminder_preferences"),
+         {"return_due": "on", "lead_initials": "GT"}),
     ]  # fmt: skip
 
 
@@ -136,6 +141,15 @@ EXPECTED = {
     "measure_csv": {**READ, "sandwell_officer": 200},
     "measure_xlsx": {**READ, "sandwell_officer": 200},
     "kpi_national_link": {**COMMISSION, "commissioner": 302, "admin_user": 302},
+    # Loading DfE's files changes every organisation's comparisons: administrators only.
+    "national_load": {"member": 403, "officer": 403, "sandwell_officer": 403,
+                      "commissioner": 403, "admin_user": 200},
+    "national_load_start": {"member": 403, "officer": 403, "sandwell_officer": 403,
+                            "commissioner": 403, "admin_user": 302},
+    # Each person's own reminder settings: every logged-in user, whatever their organisation.
+    "reminder_preferences": {**READ, "sandwell_officer": 200},
+    "reminder_preferences_save": {**READ, "member": 302, "officer": 302, "sandwell_officer": 302,
+                                  "commissioner": 302, "admin_user": 302},
     # The admin site: staff only; others are sent to its log-in page.
     "admin": {"member": 302, "officer": 302, "sandwell_officer": 302, "commissioner": 302,
               "admin_user": 200},

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "national",
     "reports",
     "ops",
+    "notifications",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +125,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The worker writes to the same file as the web server: a write takes
+    # the lock when its transaction begins and waits up to 20 s for it,
+    # rather than failing with "database is locked" part-way through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,6 +177,31 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Background work: Django's tasks framework with django-tasks-db's database
+# backend. `manage.py db_worker` runs the queue (make run starts it; in
+# production a second process, docs/deploy.md); `manage.py run_scheduler`
+# enqueues the daily jobs (notifications/schedule.py) once a day after
+# DAILY_JOBS_AT, local time.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DAILY_JOBS_AT = os.environ.get("DAILY_JOBS_AT", "06:00")
+
+# Email (reminders). SMTP from the environment; with DEBUG on and no
+# EMAIL_HOST, mail is printed by the worker instead of sent.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trustmonitor <noreply@localhost>")
+# The address the app is reached at, for the links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

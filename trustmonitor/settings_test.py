@@ -7,3 +7,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run at once, in the test's own process; the end-to-end test
+# (tests/notifications/test_worker_smtp.py) runs the real worker.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+SITE_URL = "http://testserver"

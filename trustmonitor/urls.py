@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("reports.urls")),
     path("", include("national.urls")),
+    path("", include("notifications.urls")),
 ]
