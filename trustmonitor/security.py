@@ -259,6 +259,8 @@ def lockout_response(request, original_response=None, credentials=None):
     context = {
         "minutes": minutes,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.AXES_ADDRESS_FAILURE_LIMIT,
+        "by_address": address_locked(getattr(request, "axes_ip_address", None)),
         "contact": settings.ACCOUNT_HELP_CONTACT,
     }
     response = render(request, LOCKOUT_TEMPLATE, context, status=429)

@@ -85,7 +85,8 @@ def test_the_lock_out_page_says_for_how_long_and_whom_to_contact(client, officer
     assert response.status_code == 429
     assert response["Retry-After"] == "900"
     assert "Account locked for 15 minutes" in html
-    assert "5 failed log-ins" in html
+    assert "5 failed log-ins to this account from your network" in html
+    assert reverse("password_reset") in html  # the way back in that lifts the lock
     assert escape(settings.ACCOUNT_HELP_CONTACT) in html
     assert "registration/locked_out.html" in [t.name for t in response.templates]
     # The page is the site's own, under the same Content-Security-Policy.
@@ -117,7 +118,10 @@ def test_twenty_failures_from_one_address_over_any_accounts_lock_the_address(
     # The twentieth failure locks the address: every log-in from it waits,
     # the right password too.
     assert _log_in(client, "erin", "not-the-password").status_code == 429
-    assert _log_in(client, "officer", "password").status_code == 429
+    locked = _log_in(client, "officer", "password")
+    assert locked.status_code == 429
+    assert "Log-ins from your network locked for 15 minutes" in locked.content.decode()
+    assert "20 failed log-ins from your network" in locked.content.decode()
     assert _log_in(client, "member", "password").status_code == 429
     # Another address is not affected.
     assert _log_in(client, "officer", "password", ELSEWHERE).status_code == 302
