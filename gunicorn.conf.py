@@ -39,6 +39,20 @@ max_requests_jitter = 200
 control_socket_disable = True
 
 
+def on_starting(server):
+    """No `Server: gunicorn` header: gunicorn has no setting for it, so its
+    response's default headers are filtered once, in the master, before any
+    worker is forked. (A proxy in front may add its own; docs/deploy.md.)"""
+    from gunicorn.http import wsgi
+
+    default_headers = wsgi.Response.default_headers
+
+    def without_server(self):
+        return [line for line in default_headers(self) if not line.startswith("Server:")]
+
+    wsgi.Response.default_headers = without_server
+
+
 def post_worker_init(worker):
     """Move everything loaded at start-up (Django, pandas, the URLconf) out of
     the garbage collector's sight: a full collection then walks only what a

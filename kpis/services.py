@@ -3,6 +3,7 @@
 import datetime as dt
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -44,7 +45,9 @@ DEMO_ACCOUNTS = [
         ["sandwell"],
         False,
     ),
-    ("commissioner", "Demo commissioner", COMMISSIONER, ["birmingham", "sandwell"], True),
+    # Not staff: a commissioner's work is all in the app's own pages; only
+    # the administrator reaches /admin/.
+    ("commissioner", "Demo commissioner", COMMISSIONER, ["birmingham", "sandwell"], False),
     ("admin", "Demo administrator", None, [], True),
 ]
 
@@ -337,6 +340,91 @@ def targets_set(*, organisation: Organisation, year: int, entries: dict, user) -
 
 
 # --- Uploads ----------------------------------------------------------------------
+
+
+UPLOAD_EXPIRED = "This upload has expired; upload the file again."
+
+
+class UploadAlreadySaved(Exception):
+    """The upload was confirmed before (by another request, perhaps at the same moment)."""
+
+    def __init__(self, saved_at):
+        super().__init__(f"This upload was already saved at {saved_at:%H:%M}.")
+        self.saved_at = saved_at
+
+
+def upload_expires_at(upload: Upload) -> dt.datetime:
+    """When an unconfirmed upload stops being previewable (UPLOAD_EXPIRY_HOURS after it)."""
+    return upload.created_at + dt.timedelta(hours=settings.UPLOAD_EXPIRY_HOURS)
+
+
+def upload_is_expired(upload: Upload, now: dt.datetime | None = None) -> bool:
+    return upload.saved_at is None and upload_expires_at(upload) <= (now or timezone.now())
+
+
+def uploads_expire(now: dt.datetime | None = None) -> int:
+    """Delete every unconfirmed upload older than UPLOAD_EXPIRY_HOURS, with
+    the table it kept (which may hold personal data); returns how many. Run
+    daily (`manage.py expire_uploads`); pages treat an expired upload as gone
+    before this deletes it."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.UPLOAD_EXPIRY_HOURS)
+    deleted, _ = Upload.objects.filter(saved_at=None, created_at__lte=cutoff).delete()
+    return deleted
+
+
+def upload_read(upload: Upload, *, dry_run: bool, user, save_comparators: bool = False):
+    """(result, file error, mapping) of the table an upload kept: the
+    mapping of a trust's own sheet also when its columns cannot all be
+    placed, so that it can be corrected. The file is never read again."""
+    from kpis.imports import readings  # it imports this module
+    from kpis.imports.layouts import MappingError
+
+    if upload.file_error:
+        return None, upload.file_error, None
+    try:
+        result = readings.readings_import(
+            organisation=upload.organisation, name=upload.name,
+            table=files.table_from_json(upload.table), user=user, dry_run=dry_run,
+            chosen=upload.mapping, save_comparators=save_comparators,
+        )  # fmt: skip
+    except MappingError as error:
+        return None, str(error), error.mapping
+    except files.ImportFileError as error:
+        return None, str(error), None
+    return result, None, result.mapping
+
+
+def upload_confirm(*, upload: Upload, user, save_comparators: bool = False):
+    """Save an upload's readings: (result, file error); nothing is saved
+    when either says so. Raises UploadAlreadySaved when it was confirmed
+    before.
+
+    The upload's row is locked before ``saved_at`` is read, so of several
+    confirmations at once one saves and the others wait, then find it saved
+    (only one is reported and logged as saved). Once saved, the table is
+    dropped: nothing needs it again, and it may hold personal data.
+    """
+    from kpis.imports.remembered import import_mapping_remember
+
+    with transaction.atomic():
+        locked = Upload.objects.select_for_update().get(pk=upload.pk)
+        if locked.saved_at is not None:
+            raise UploadAlreadySaved(locked.saved_at)
+        result, file_error, _ = upload_read(
+            locked, dry_run=False, user=user, save_comparators=save_comparators
+        )
+        if file_error or result.errors:
+            return result, file_error
+        locked.saved_at = timezone.now()
+        locked.table = None
+        locked.save(update_fields=["saved_at", "table"])
+        if result.mapping is not None:
+            # Confirmed: the organisation's next file with these headings is read the same way.
+            import_mapping_remember(
+                organisation=locked.organisation, mapping=result.mapping, user=user
+            )
+    upload.saved_at, upload.table = locked.saved_at, None
+    return result, None
 
 
 def upload_create(*, organisation: Organisation, user, name: str, data: bytes) -> Upload:

@@ -1,6 +1,7 @@
 """Upload a spreadsheet of readings: preview every row and how its columns
 are read, correct that if need be, then confirm; and the blank template."""
 
+from functools import wraps
 from pathlib import PurePath
 
 from django import forms
@@ -14,11 +15,9 @@ from django.views.decorators.http import require_POST
 
 from kpis import exports, services
 from kpis.access import get_organisation_for_officer
-from kpis.imports import files, readings
-from kpis.imports.layouts import MappingError
+from kpis.imports import files
 from kpis.imports.mapping import BLANK, ROLE_CHOICES, Mapping
 from kpis.imports.messages import TOO_BIG
-from kpis.imports.remembered import import_mapping_remember
 from kpis.imports.template_file import readings_template
 from kpis.models import Upload
 from kpis.periods import PeriodError, contract_year, format_period, parse_period
@@ -65,12 +64,16 @@ def upload_start(request, slug):
     return render(request, "kpis/upload.html", {"organisation": organisation, "form": form})
 
 
-def _get_upload_for_user(request, slug, pk) -> Upload:
-    """The user's own unsaved upload; someone else's answers 404, and is logged."""
+class UploadGone(Exception):
+    """The upload has expired: its pages answer 410 and say so."""
+
+
+def _get_upload_for_user(request, slug, pk, *, saved: bool = False) -> Upload:
+    """The user's own upload, not yet saved (``saved``: or saved); someone
+    else's answers 404, and is logged; an expired one raises UploadGone."""
     organisation = get_organisation_for_officer(request, slug)
-    upload = Upload.objects.filter(
-        pk=pk, organisation=organisation, uploaded_by=request.user, saved_at=None
-    ).first()
+    mine = Upload.objects.filter(pk=pk, organisation=organisation, uploaded_by=request.user)
+    upload = (mine if saved else mine.filter(saved_at=None)).first()
     if upload is None:
         other = Upload.objects.filter(pk=pk).exclude(uploaded_by=request.user).first()
         if other is not None:
@@ -84,7 +87,28 @@ def _get_upload_for_user(request, slug, pk) -> Upload:
                 upload=pk,
             )
         raise Http404("No such upload.")
+    if services.upload_is_expired(upload):
+        raise UploadGone
     return upload
+
+
+def _gone(request, slug):
+    organisation = get_organisation_for_officer(request, slug)
+    context = {"organisation": organisation, "reason": services.UPLOAD_EXPIRED}
+    return render(request, "kpis/upload_expired.html", context, status=410)
+
+
+def upload_page(view):
+    """An expired upload's pages answer 410 Gone, saying to upload the file again."""
+
+    @wraps(view)
+    def wrapped(request, slug, pk, *args, **kwargs):
+        try:
+            return view(request, slug, pk, *args, **kwargs)
+        except UploadGone:
+            return _gone(request, slug)
+
+    return wrapped
 
 
 class MappingForm(forms.Form):
@@ -145,23 +169,8 @@ class MappingForm(forms.Form):
         return chosen
 
 
-def _import(upload: Upload, *, dry_run: bool, user, save_comparators: bool = False):
-    """(result, file error, mapping): the mapping of a trust's own sheet, also
-    when its columns cannot all be placed, so that it can be corrected. The
-    table kept at upload is read, never the file again."""
-    if upload.file_error:
-        return None, upload.file_error, None
-    try:
-        result = readings.readings_import(
-            organisation=upload.organisation, name=upload.name,
-            table=files.table_from_json(upload.table), user=user, dry_run=dry_run,
-            chosen=upload.mapping, save_comparators=save_comparators,
-        )  # fmt: skip
-    except MappingError as error:
-        return None, str(error), error.mapping
-    except files.ImportFileError as error:
-        return None, str(error), None
-    return result, None, result.mapping
+def _import(upload: Upload, *, dry_run: bool, user):
+    return services.upload_read(upload, dry_run=dry_run, user=user)
 
 
 # A page lists this many row errors; all of them are a CSV download away.
@@ -186,12 +195,14 @@ def _preview(request, upload: Upload, form: MappingForm | None = None, status: i
 
 
 @login_required
+@upload_page
 def upload_preview(request, slug, pk):
     upload = _get_upload_for_user(request, slug, pk)
     return _preview(request, upload)
 
 
 @login_required
+@upload_page
 def upload_errors_csv(request, slug, pk):
     """Every row error of the upload's preview, as CSV: the page lists the first few."""
     upload = _get_upload_for_user(request, slug, pk)
@@ -208,6 +219,7 @@ def upload_errors_csv(request, slug, pk):
 
 @login_required
 @require_POST
+@upload_page
 def upload_mapping(request, slug, pk):
     """Keep the officer's correction of the mapping for this upload, and preview again."""
     upload = _get_upload_for_user(request, slug, pk)
@@ -224,27 +236,26 @@ def upload_mapping(request, slug, pk):
 
 @login_required
 @require_POST
+@upload_page
 def upload_confirm(request, slug, pk):
-    upload = _get_upload_for_user(request, slug, pk)
+    upload = _get_upload_for_user(request, slug, pk, saved=True)
     # Checked again on confirmation, from the kept table: the database may have
     # moved since the preview.
     save_comparators = request.POST.get("comparators") == "on"
-    result, file_error, _ = _import(
-        upload, dry_run=False, user=request.user, save_comparators=save_comparators
-    )
+    try:
+        result, file_error = services.upload_confirm(
+            upload=upload, user=request.user, save_comparators=save_comparators
+        )
+    except services.UploadAlreadySaved as saved:
+        # Another confirmation (a second click, a second tab) saved it first.
+        messages.info(request, f"{upload.name}: {saved} Nothing was saved again.")
+        return redirect("return_list", slug=slug)
     who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
     if file_error or result.errors:
         reason = file_error or f"{len(result.errors)} bad rows"
         log_event("readings_import_refused", **who, reason=reason, via="upload")
         messages.error(request, "Nothing was saved: the file now has errors (see below).")
         return redirect("upload_preview", slug=slug, pk=pk)
-    upload.saved_at = timezone.now()
-    upload.save(update_fields=["saved_at"])
-    if result.mapping is not None:
-        # Confirmed: the organisation's next file with these headings is read the same way.
-        import_mapping_remember(
-            organisation=upload.organisation, mapping=result.mapping, user=request.user
-        )
     log_import("readings_imported", result, **who, via="upload")
     summary = result.summary()
     if result.comparators_saved:

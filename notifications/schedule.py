@@ -10,7 +10,11 @@ from django.db import transaction
 from notifications.models import DailyRun
 from notifications.tasks import daily_job_run
 
-DAILY_JOBS = ("notifications.services.daily_reminders_send",)
+DAILY_JOBS = (
+    "notifications.services.daily_reminders_send",
+    # Unconfirmed uploads hold personal data: deleted once they expire.
+    "kpis.services.uploads_expire",
+)
 
 
 def daily_jobs_enqueue(*, day: dt.date) -> list[str]:

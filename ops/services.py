@@ -90,9 +90,26 @@ def _sqlite_copy(source_name, target_name) -> None:
 def database_backup(*, path: Path) -> Path:
     """Write the whole database to ``path`` (which must not exist yet)."""
     path = Path(path)
-    if path.exists():
-        raise BackupError(EXISTS.format(path=path))
     vendor = connection.vendor
+    if vendor not in {"postgresql", "sqlite"}:
+        raise BackupError(UNSUPPORTED.format(vendor=vendor))
+    # Created here, readable by its owner only (0600: it holds every account's
+    # password hash and the trusts' data), and never over an existing file;
+    # the dump then writes into it, keeping the mode.
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise BackupError(EXISTS.format(path=path)) from None
+    os.chmod(path, 0o600)
+    try:
+        _dump(vendor, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _dump(vendor: str, path: Path) -> None:
     if vendor == "postgresql":
         # Custom format: compressed, and pg_restore can restore it whole or
         # in parts. No owner or grants, so it restores under any role.
@@ -108,11 +125,8 @@ def database_backup(*, path: Path) -> Path:
                 connection.settings_dict["NAME"],
             ],
         )
-    elif vendor == "sqlite":
-        _sqlite_copy(connection.settings_dict["NAME"], path)
     else:
-        raise BackupError(UNSUPPORTED.format(vendor=vendor))
-    return path
+        _sqlite_copy(connection.settings_dict["NAME"], path)
 
 
 def _check_kind(path: Path, magic: bytes, vendor: str) -> None:

@@ -16,14 +16,20 @@ import getpass
 import json
 import logging
 import re
+import time
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.files.uploadhandler import FileUploadHandler
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
+from django.utils import timezone
 
 LOGGER_NAME = "trustmonitor.security"
 logger = logging.getLogger(LOGGER_NAME)
@@ -112,11 +118,29 @@ def command_line_user() -> str:
         return "command line"
 
 
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or with TRUSTED_PROXIES = N proxies
+    in front, the N-th address of X-Forwarded-For from the right (each proxy
+    appends the address it was reached from; anything further left the client
+    wrote itself, so is not believed). Also axes' AXES_CLIENT_IP_CALLABLE."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXIES
+    if not proxies:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if len(hops) < proxies:
+        # Fewer hops than proxies: the request did not come through all of
+        # them; the left-most hop is the nearest to the client we have.
+        return hops[0] if hops else remote
+    return hops[-proxies]
+
+
 def client_address(request) -> str | None:
-    """The client's address as axes worked it out, else the socket's."""
+    """The client's address for the security log (see client_ip)."""
     if request is None:
         return None
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    return getattr(request, "axes_ip_address", None) or client_ip(request)
 
 
 def _organisations_of(username: str | None) -> list:
@@ -132,6 +156,7 @@ def _organisations_of(username: str | None) -> list:
 
 @receiver(user_logged_in, dispatch_uid="trustmonitor.security.logged_in")
 def _logged_in(sender, request, user, **kwargs):
+    session_started(request)
     log_event(
         "login_succeeded",
         user=user,
@@ -189,6 +214,35 @@ def axes_username(request, credentials=None) -> str | None:
     return str(username)[:USERNAME_MAX_LENGTH] if username is not None else None
 
 
+class AxesHandler(AxesDatabaseHandler):
+    """axes' database handler, with a second lock by address alone.
+
+    AXES_LOCKOUT_PARAMETERS locks a username at an address after
+    AXES_FAILURE_LIMIT failures. axes has one limit for every lock, so the
+    address's own count (failures over every username from it within the
+    cool-off, AXES_ADDRESS_FAILURE_LIMIT) is checked here: at its limit the
+    address counts as having reached AXES_FAILURE_LIMIT, and every log-in
+    from it is locked."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        failures = super().get_failures(request, credentials)
+        if failures < settings.AXES_FAILURE_LIMIT and address_locked(request.axes_ip_address):
+            return settings.AXES_FAILURE_LIMIT
+        return failures
+
+
+def address_failures(address: str | None) -> int:
+    if not address:
+        return 0
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since)
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+def address_locked(address: str | None) -> bool:
+    return address_failures(address) >= settings.AXES_ADDRESS_FAILURE_LIMIT
+
+
 # --- The lock-out page ------------------------------------------------------------
 
 LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -205,6 +259,8 @@ def lockout_response(request, original_response=None, credentials=None):
     context = {
         "minutes": minutes,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.AXES_ADDRESS_FAILURE_LIMIT,
+        "by_address": address_locked(getattr(request, "axes_ip_address", None)),
         "contact": settings.ACCOUNT_HELP_CONTACT,
     }
     response = render(request, LOCKOUT_TEMPLATE, context, status=429)
@@ -276,3 +332,72 @@ class RefuseNulMiddleware:
             )
             return render(request, "400.html", {"reason": NUL_REFUSED}, status=400)
         return self.get_response(request)
+
+
+# --- Sessions and caches ----------------------------------------------------------------
+
+SESSION_STARTED = "trustmonitor_started"
+SESSION_RENEWED = "trustmonitor_renewed"
+
+
+def session_started(request) -> None:
+    """At log-in (which saves the session anyway): when it started and was renewed."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        now = int(time.time())
+        session[SESSION_STARTED] = session[SESSION_RENEWED] = now
+
+
+class SessionLifetimeMiddleware:
+    """An idle timeout and a limit on a signed-in session's whole life.
+
+    The session (and its cookie) expires SESSION_COOKIE_AGE after it was last
+    renewed; a request renews it when SESSION_RENEW_SECONDS have passed since
+    the last renewal, so the timeout counts from the last activity within a
+    minute, without writing the session on every request. A session older
+    than SESSION_MAX_AGE is ended, whatever its activity.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        now = int(time.time())
+        if request.user.is_authenticated:
+            started = session.get(SESSION_STARTED)
+            if started is not None and now - started > settings.SESSION_MAX_AGE:
+                log_event("session_ended", user=request.user, reason="maximum lifetime")
+                logout(request)
+        response = self.get_response(request)
+        if (
+            getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+            and now - session.get(SESSION_RENEWED, 0) >= settings.SESSION_RENEW_SECONDS
+        ):
+            # Saved, with a new expiry, on the way out (a session from before
+            # these keys starts its lifetime now).
+            session.setdefault(SESSION_STARTED, now)
+            session[SESSION_RENEWED] = now
+        return response
+
+
+NO_STORE = "private, no-store"
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in
+    user: pages and exports hold a trust's data and must not stay in a shared
+    or browser cache (the back button after log-out, a proxy). Static files
+    are served before this runs (whitenoise) and keep their long cache; the
+    health check is anonymous."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = NO_STORE
+        return response

@@ -33,6 +33,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true or false)")
 
 
+def env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number of at least {minimum}")
+    return value
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -44,6 +57,16 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
+
+# Plain HTTP for a local run (runserver, a laptop): no secure-only cookies,
+# no redirect to HTTPS, no HSTS. Follows DEBUG, and is refused without it, so
+# a production server can never be switched to plain HTTP by one variable.
+INSECURE_HTTP = env_bool("INSECURE_HTTP", DEBUG)
+if INSECURE_HTTP and not DEBUG:
+    raise ImproperlyConfigured(
+        "INSECURE_HTTP=true is for local runs only and is refused with DEBUG=false: "
+        "serve production over HTTPS (docs/deploy.md)"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -77,6 +100,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the session middleware: renews an active session's idle timeout.
+    "trustmonitor.security.SessionLifetimeMiddleware",
+    # Pages and downloads for a signed-in user are never stored by a browser
+    # or proxy cache (static files and /healthz never get here as such).
+    "trustmonitor.security.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view reads a parameter: a NUL character is a 400.
     "trustmonitor.security.RefuseNulMiddleware",
@@ -144,27 +172,64 @@ AUTH_PASSWORD_VALIDATORS = [
 # for reopening a return is kept whole, not refused by a varchar(100)).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Log-in throttling (django-axes): five failed log-ins on one username lock
-# that account for AXES_COOLOFF_TIME, whatever the password tried next and
-# from whichever address (officers share council NAT addresses, so keying on
-# the IP would lock out a whole office). `manage.py axes_reset_username NAME`
-# lifts a lock early. The page says whom to contact: ACCOUNT_HELP_CONTACT.
+# Log-in throttling (django-axes, trustmonitor.security.AxesHandler): five
+# failed log-ins for one username from one address lock that pair for
+# AXES_COOLOFF_TIME, so an attacker elsewhere cannot lock the real user out;
+# and AXES_ADDRESS_FAILURE_LIMIT failures from one address over any accounts
+# lock that address (a council's officers share one NAT address, so its limit
+# is higher). Password changes count through the same lock. A lock lifts after
+# the cool-off, on a password reset by e-mail, or by an administrator
+# (`manage.py axes_reset_username NAME`, `axes_reset_ip ADDRESS`, `axes_reset`).
+# The page says whom to contact: ACCOUNT_HELP_CONTACT.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "trustmonitor.security.AxesHandler"
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "trustmonitor.security.lockout_response"
 # The username cut to the longest an account can have (axes stores 255).
 AXES_USERNAME_CALLABLE = "trustmonitor.security.axes_username"
-# axes warns whenever the IP address is not a lock-out key (W006). Keyed on
-# the username alone, rotating addresses, user agents or cookies gains an
-# attacker nothing against one account; keying on the IP too would lock
-# everyone behind a council's shared address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The client's address as the security log records it (TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "trustmonitor.security.client_ip"
+
+# How many proxies in front of gunicorn append to X-Forwarded-For (0: none,
+# REMOTE_ADDR is the client). With N, the client is the N-th address from
+# the right: addresses further left were sent by the client and are not
+# believed. The log-in throttle and the security log use it.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
+
+# Mail (password reset) goes through Django's mail framework: SMTP to
+# EMAIL_HOST (default localhost), or with DEBUG on and no EMAIL_HOST, printed
+# on the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not EMAIL_HOST
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trustmonitor <noreply@localhost>")
+# Password reset requests: at most this many an hour from one address (then
+# 429) and for one e-mail address (then no more mail, the same page).
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (renewed at most
+# once a minute, so reading pages does not write the session each time) and
+# SESSION_MAX_HOURS after log-in whatever happens.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
+SESSION_MAX_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
+SESSION_RENEW_SECONDS = 60
 ACCOUNT_HELP_CONTACT = os.environ.get(
     "ACCOUNT_HELP_CONTACT", "your trustmonitor administrator in the council's commissioning team"
 )
@@ -186,22 +251,14 @@ FILE_UPLOAD_HANDLERS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DAILY_JOBS_AT = os.environ.get("DAILY_JOBS_AT", "06:00")
 
-# Email (reminders). SMTP from the environment; with DEBUG on and no
-# EMAIL_HOST, mail is printed by the worker instead of sent.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG and not os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trustmonitor <noreply@localhost>")
 # The address the app is reached at, for the links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# An upload not confirmed within this many hours expires: its preview
+# answers 410 and `manage.py expire_uploads` (run daily) deletes it and the
+# table it kept, which may hold personal data. A confirmed upload keeps only
+# its name, uploader and times.
+UPLOAD_EXPIRY_HOURS = env_int("UPLOAD_EXPIRY_HOURS", 24)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -234,14 +291,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not INSECURE_HTTP)
 # A proxy's health probe comes over plain HTTP; it must not be redirected.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = not INSECURE_HTTP
+CSRF_COOKIE_SECURE = not INSECURE_HTTP
+SECURE_HSTS_SECONDS = 0 if INSECURE_HTTP else env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not INSECURE_HTTP
+SECURE_HSTS_PRELOAD = not INSECURE_HTTP
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -218,7 +218,7 @@ def _admin(path):
 
 
 def _staff_commissioner(page, url):
-    """A commissioner with the admin site (as the demo's): what they see there."""
+    """A commissioner given the admin site (the demo's is not): what they see there."""
     User.objects.filter(username="commissioner").update(is_staff=True)
     page.goto(f"{url}/admin/")
 

@@ -1,5 +1,6 @@
 """A person who mistypes their password five times sees, in the browser,
-that the account is locked, for how long, and whom to ask."""
+that the account is locked (from their network), for how long, how a
+password reset lifts it, and whom to ask."""
 
 import pytest
 
@@ -17,6 +18,8 @@ def test_the_fifth_wrong_password_shows_the_lock_out_page(page, live_server, off
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text() == "Account locked for 15 minutes"
     assert "contact your trustmonitor administrator" in page.locator("main").inner_text()
+    # A way in that someone without the account's mail cannot block: a reset lifts the lock.
+    assert page.get_by_role("link", name="set a new one by email").is_visible()
 
     # The right password is refused too, until the lock expires.
     page.get_by_role("link", name="Back to log in").click()

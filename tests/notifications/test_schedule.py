@@ -16,8 +16,9 @@ from notifications.tasks import daily_job_run
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def test_the_reminders_are_a_daily_job():
+def test_the_reminders_and_the_upload_expiry_are_daily_jobs():
     assert "notifications.services.daily_reminders_send" in DAILY_JOBS
+    assert "kpis.services.uploads_expire" in DAILY_JOBS
 
 
 @override_settings(TASKS=DATABASE_TASKS)

@@ -83,6 +83,7 @@ def test_the_worker_emails_the_commissioner_when_a_return_is_submitted(smtp, tmp
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
+        "EMAIL_USE_TLS": "false",  # aiosmtpd on loopback offers no STARTTLS
         "DEFAULT_FROM_EMAIL": "trustmonitor <reminders@trustmonitor.example>",
         "SITE_URL": "https://trustmonitor.example",
     }

@@ -10,6 +10,7 @@ dropped afterwards.
 import json
 import os
 import secrets
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -206,6 +207,19 @@ def test_it_never_restores_over_a_database_with_tables(scratch, tmp_path):
     refused = _manage(source, "restore", str(backup), check=False)
     assert refused.returncode != 0
     assert NOT_EMPTY.split("{name!r} ")[1][:60] in refused.stderr.decode()
+
+
+def test_a_backup_is_readable_by_its_owner_only(scratch, tmp_path):
+    source = scratch.create("source")
+    _manage(source, "migrate", "--noinput", "-v", "0")
+    backup = tmp_path / "trustmonitor.backup"
+    old = os.umask(0o022)  # the usual umask, which alone would give 0644
+    try:
+        _manage(source, "backup", str(backup))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert backup.stat().st_size > 0
 
 
 def test_it_never_overwrites_a_backup(scratch, tmp_path):

@@ -142,6 +142,8 @@ def test_gunicorn_serves_health_static_files_and_json_logs(server):
     status, headers, body = _get(port, "/healthz")
     assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
     assert "Set-Cookie" not in headers
+    # No `Server: gunicorn` (gunicorn.conf.py's on_starting), on any response.
+    assert "Server" not in headers
     # Other pages over plain HTTP go to HTTPS; the probe above did not.
     status, headers, _ = _get(port, "/")
     assert (status, headers["Location"]) == (301, f"https://127.0.0.1:{port}/")
@@ -152,6 +154,10 @@ def test_gunicorn_serves_health_static_files_and_json_logs(server):
     assert status == 200 and body
     assert headers["Cache-Control"] == "max-age=315360000, public, immutable"
     assert headers["Content-Type"].startswith("text/css")
+    assert "Server" not in headers
+
+    status, headers, _ = _get(port, "/", https)
+    assert status == 302 and "Server" not in headers  # to the log-in page
 
     assert _get(port, "/no-such-page/", https)[0] == 404
 
