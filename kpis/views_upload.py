@@ -1,5 +1,6 @@
 """Upload a spreadsheet of readings: preview every row and how its columns
-are read, correct that if need be, then confirm; and the blank template."""
+are read, correct that if need be, then confirm; and the blank template.
+A commissioner's file of targets goes the same way: upload, preview, confirm."""
 
 from pathlib import PurePath
 
@@ -13,16 +14,18 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from kpis import exports, services
-from kpis.access import get_organisation_for_officer
-from kpis.imports import files, readings
+from kpis.access import get_organisation_for_commissioner, get_organisation_for_officer
+from kpis.imports import files, readings, targets
 from kpis.imports.layouts import MappingError
 from kpis.imports.mapping import BLANK, ROLE_CHOICES, Mapping
 from kpis.imports.messages import TOO_BIG
 from kpis.imports.remembered import import_mapping_remember
 from kpis.imports.template_file import readings_template
-from kpis.models import Upload
+from kpis.models import Upload, UploadKind
 from kpis.periods import PeriodError, contract_year, format_period, parse_period
 from trustmonitor.security import log_event, log_import
+
+TARGETS_FILE_HELP = "Columns kpi, valid_from, target, lower, upper (title optional). Up to 5 MB."
 
 
 class UploadForm(forms.Form):
@@ -33,6 +36,11 @@ class UploadForm(forms.Form):
         help_text="Long layout (kpi, period, value, commentary) or wide (kpi, then a column "
         "per month). Up to 5 MB.",
     )
+
+    def __init__(self, *args, kind: str = UploadKind.READINGS, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == UploadKind.TARGETS:
+            self.fields["file"].help_text = TARGETS_FILE_HELP
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -52,24 +60,40 @@ class UploadForm(forms.Form):
         return upload
 
 
-@login_required
-def upload_start(request, slug):
-    organisation = get_organisation_for_officer(request, slug)
-    form = UploadForm(request.POST or None, request.FILES or None)
+# Who uploads each kind of file: officers their readings, commissioners targets.
+_UPLOADERS = {
+    UploadKind.READINGS: get_organisation_for_officer,
+    UploadKind.TARGETS: get_organisation_for_commissioner,
+}
+
+
+def _start(request, slug, *, kind: str, template: str, preview: str):
+    """The upload form; a file that passes is kept as its table, then previewed."""
+    organisation = _UPLOADERS[kind](request, slug)
+    form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         upload = services.upload_create(
-            organisation=organisation, user=request.user, name=file.name, data=file.read()
-        )
-        return redirect("upload_preview", slug=slug, pk=upload.pk)
-    return render(request, "kpis/upload.html", {"organisation": organisation, "form": form})
+            organisation=organisation, user=request.user, name=file.name, data=file.read(),
+            kind=kind,
+        )  # fmt: skip
+        return redirect(preview, slug=slug, pk=upload.pk)
+    return render(request, template, {"organisation": organisation, "form": form})
 
 
-def _get_upload_for_user(request, slug, pk) -> Upload:
-    """The user's own unsaved upload; someone else's answers 404, and is logged."""
-    organisation = get_organisation_for_officer(request, slug)
+@login_required
+def upload_start(request, slug):
+    return _start(
+        request, slug, kind=UploadKind.READINGS, template="kpis/upload.html",
+        preview="upload_preview",
+    )  # fmt: skip
+
+
+def _get_upload_for_user(request, slug, pk, kind: str = UploadKind.READINGS) -> Upload:
+    """The user's own unsaved upload of this kind; someone else's answers 404, and is logged."""
+    organisation = _UPLOADERS[kind](request, slug)
     upload = Upload.objects.filter(
-        pk=pk, organisation=organisation, uploaded_by=request.user, saved_at=None
+        pk=pk, organisation=organisation, uploaded_by=request.user, saved_at=None, kind=kind
     ).first()
     if upload is None:
         other = Upload.objects.filter(pk=pk).exclude(uploaded_by=request.user).first()
@@ -270,3 +294,64 @@ def upload_template(request, slug, fmt):
         exports.write_csv(headings, rows, response)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+# --- Targets ----------------------------------------------------------------------
+
+
+@login_required
+def targets_upload_start(request, slug):
+    return _start(
+        request, slug, kind=UploadKind.TARGETS, template="kpis/targets_upload.html",
+        preview="targets_upload_preview",
+    )  # fmt: skip
+
+
+def _import_targets(upload: Upload, *, dry_run: bool, user):
+    """(result, file error), from the table kept at upload (``targets_import``)."""
+    if upload.file_error:
+        return None, upload.file_error
+    try:
+        result = targets.targets_import(
+            organisation=upload.organisation, name=upload.name,
+            table=files.table_from_json(upload.table), user=user, dry_run=dry_run,
+        )  # fmt: skip
+    except files.ImportFileError as error:
+        return None, str(error)
+    return result, None
+
+
+@login_required
+def targets_upload_preview(request, slug, pk):
+    upload = _get_upload_for_user(request, slug, pk, kind=UploadKind.TARGETS)
+    result, file_error = _import_targets(upload, dry_run=True, user=request.user)
+    context = {
+        "organisation": upload.organisation,
+        "upload": upload,
+        "result": result,
+        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
+        "file_error": file_error,
+        "year": contract_year(timezone.localdate()),
+    }
+    return render(request, "kpis/targets_upload_preview.html", context)
+
+
+@login_required
+@require_POST
+def targets_upload_confirm(request, slug, pk):
+    upload = _get_upload_for_user(request, slug, pk, kind=UploadKind.TARGETS)
+    # Checked again, from the kept table: the targets may have moved since the preview.
+    result, file_error = _import_targets(upload, dry_run=False, user=request.user)
+    who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
+    if file_error or result.errors:
+        reason = file_error or f"{len(result.errors)} bad rows"
+        log_event("targets_import_refused", **who, reason=reason, via="upload")
+        messages.error(request, "Nothing was saved: the file now has errors (see below).")
+        return redirect("targets_upload_preview", slug=slug, pk=pk)
+    upload.saved_at = timezone.now()
+    upload.save(update_fields=["saved_at"])
+    log_import("targets_imported", result, **who, via="upload")
+    messages.success(request, f"{upload.name}: {result.summary()}.")
+    rows = result.new + [row for row, _ in result.changed] + result.unchanged
+    year = min(contract_year(row.valid_from) for row in rows)
+    return redirect("targets_edit", slug=slug, year=year)
