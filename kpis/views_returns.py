@@ -263,8 +263,12 @@ def _targets_initial(current: dict) -> dict:
 @login_required
 def targets_edit(request, slug, year):
     """A commissioner sets the contract year's targets and tolerances, or
-    marks them not yet agreed, with a reason for a change."""
-    organisation = get_organisation_for_commissioner(request, slug)
+    marks them not yet agreed, with a reason for a change; everyone who sees
+    the organisation reads them."""
+    if request.method == "POST":
+        organisation = get_organisation_for_commissioner(request, slug)
+    else:
+        organisation = get_organisation_for_user(request, slug)
     # Targets are set ahead, so a year to come has a page, within reason.
     latest = latest_ahead()
     year = contract_year_or_404(year, latest=latest)
@@ -294,6 +298,11 @@ def targets_edit(request, slug, year):
         "previous_start": dt.date(year - 1, 4, 1),
         "years": [y for y in range(year - 2, year + 3) if y in contract_years(latest=latest)],
         "earlier": earlier,
+        "rows": [
+            (row, {"current": current.get(row["kpi"].pk), "earlier": earlier.get(row["kpi"].pk)})
+            for row in form.rows()
+        ],
+        "can_edit": can_commission(request.user, organisation),
         "can_copy": not current and bool(earlier),
     }
     return render(request, "kpis/targets.html", context)

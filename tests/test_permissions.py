@@ -134,7 +134,8 @@ EXPECTED = {
     "return_preview": {**READ, "member": 403},
     # Reopening a draft is refused with a message, then redirected.
     "return_review": {**COMMISSION, "commissioner": 302, "admin_user": 302},
-    "targets": COMMISSION,
+    # Everyone who sees the organisation reads its targets; commissioners change them.
+    "targets": READ,
     "targets_save": {**COMMISSION, "commissioner": 302, "admin_user": 302},
     "targets_copy": {**COMMISSION, "commissioner": 302, "admin_user": 302},
     "targets_upload_start": COMMISSION,

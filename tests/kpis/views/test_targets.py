@@ -82,7 +82,12 @@ def test_history_shows_who_changed_what_and_why(client, commissioner, member):
 
 def test_it_checks_ownership(client, officer, sandwell_officer):
     client.force_login(officer)
-    assert client.get(reverse("targets_edit", args=["birmingham", 2019])).status_code == 403
+    kpi2 = _kpi("KPI2")
+    url = reverse("targets_edit", args=["birmingham", 2019])
+    assert client.post(url, _band_data(kpi2, "20", "16", "23")).status_code == 403
+    assert not Target.objects.filter(valid_from=dt.date(2019, 4, 1)).exists()
+    client.force_login(sandwell_officer)
+    assert client.get(url).status_code == 404
     client.force_login(sandwell_officer)
     assert client.get(reverse("kpi_history", args=["birmingham", "KPI2"])).status_code == 404
 
@@ -231,3 +236,16 @@ def test_copy_is_for_commissioners_of_the_organisation(client, officer, member, 
         assert client.post(url).status_code == status
     assert client.get(url).status_code == 405
     assert not Target.objects.filter(valid_from=dt.date(2019, 4, 1)).exists()
+
+
+def test_members_read_the_targets_without_a_form(client, member):
+    client.force_login(member)
+    html = client.get(reverse("targets_edit", args=["birmingham", 2018])).content.decode()
+    assert "21% (17–24%)" in html or "21% (17%–24%)" in html
+    assert 'name="target_' not in html and "Save targets" not in html
+    assert (
+        "targets-copy"
+        not in client.get(reverse("targets_edit", args=["birmingham", 2019])).content.decode()
+    )
+    sandwell = client.get(reverse("targets_edit", args=["sandwell", 2018])).content.decode()
+    assert sandwell.count("Target not yet agreed</td>") == 15

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kpis.models import Target, Upload, UploadKind
+from kpis.models import Organisation, Target, Upload, UploadKind
 from tests.conftest import _user
 
 GOOD = b"kpi,valid_from,target,lower,upper\nKPI2,2019-04-01,20,16,23\nKPI1,2018-04-01,85,75,95\n"
@@ -105,6 +105,19 @@ def test_only_the_uploading_commissioner_sees_the_upload(
             status,
             status,
         )
+    # Sandwell's commissioner, at Sandwell's address, with Birmingham's upload number.
+    sandwell = _user(
+        "sandwell-commissioner", "Commissioner", [Organisation.objects.get(slug="sandwell")]
+    )
+    client.force_login(sandwell)
+    assert (
+        client.get(reverse("targets_upload_preview", args=["sandwell", upload.pk])).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("targets_upload_confirm", args=["sandwell", upload.pk])).status_code
+        == 404
+    )
     # Nor is a targets file read as readings at the readings preview.
     client.force_login(commissioner)
     readings = reverse("upload_preview", args=["birmingham", upload.pk])
