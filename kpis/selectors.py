@@ -726,7 +726,7 @@ def kpi_changes(*, kpi: KPI, drafts: bool = False) -> list[Change]:
     ).values("period")
     for model, label, fields in (
         (Reading.history.model, "Reading", ("value", "numerator", "denominator", "commentary")),
-        (Target.history.model, "Target", ("value", "lower", "upper")),
+        (Target.history.model, "Target", ("value", "lower", "upper", "agreed")),
     ):
         scope = {} if drafts or label == "Target" else {"period__in": published}
         records = list(
@@ -767,6 +767,8 @@ def kpi_changes(*, kpi: KPI, drafts: bool = False) -> list[Change]:
 
 
 def _shown(value) -> str:
+    if isinstance(value, bool):  # Target.agreed
+        return "yes" if value else "no (target not yet agreed)"
     if isinstance(value, Decimal):
         return plain(value)
     return f"“{value}”" if isinstance(value, str) else ("—" if value is None else str(value))

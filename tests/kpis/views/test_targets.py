@@ -149,6 +149,9 @@ def test_a_commissioner_marks_a_target_not_yet_agreed_and_readers_see_it(
     client.force_login(commissioner)
     page = client.get(reverse("targets_edit", args=["birmingham", 2019])).content.decode()
     assert f'name="not_agreed_{kpi2.pk}" checked' in page
+    changes = client.get(reverse("kpi_history", args=["birmingham", "KPI2"])).context["changes"]
+    [change] = [c for c in changes if c.what.startswith("Target")]
+    assert change.after == "value —; lower —; upper —; agreed no (target not yet agreed)"
 
 
 def test_figures_and_not_yet_agreed_together_are_refused_and_kept(client, commissioner):
