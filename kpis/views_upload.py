@@ -246,6 +246,21 @@ def upload_mapping(request, slug, pk):
     return redirect("upload_preview", slug=slug, pk=pk)
 
 
+def _confirmed(request, upload: Upload, result, file_error, *, what: str) -> bool:
+    """After the import on confirmation: refused (said and logged, nothing
+    saved) or saved (the upload spent, logged). ``what``: readings or targets."""
+    who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
+    if file_error or result.errors:
+        reason = file_error or f"{len(result.errors)} bad rows"
+        log_event(f"{what}_import_refused", **who, reason=reason, via="upload")
+        messages.error(request, "Nothing was saved: the file now has errors (see below).")
+        return False
+    upload.saved_at = timezone.now()
+    upload.save(update_fields=["saved_at"])
+    log_import(f"{what}_imported", result, **who, via="upload")
+    return True
+
+
 @login_required
 @require_POST
 def upload_confirm(request, slug, pk):
@@ -256,20 +271,13 @@ def upload_confirm(request, slug, pk):
     result, file_error, _ = _import(
         upload, dry_run=False, user=request.user, save_comparators=save_comparators
     )
-    who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
-    if file_error or result.errors:
-        reason = file_error or f"{len(result.errors)} bad rows"
-        log_event("readings_import_refused", **who, reason=reason, via="upload")
-        messages.error(request, "Nothing was saved: the file now has errors (see below).")
+    if not _confirmed(request, upload, result, file_error, what="readings"):
         return redirect("upload_preview", slug=slug, pk=pk)
-    upload.saved_at = timezone.now()
-    upload.save(update_fields=["saved_at"])
     if result.mapping is not None:
         # Confirmed: the organisation's next file with these headings is read the same way.
         import_mapping_remember(
             organisation=upload.organisation, mapping=result.mapping, user=request.user
         )
-    log_import("readings_imported", result, **who, via="upload")
     summary = result.summary()
     if result.comparators_saved:
         summary += f"; comparators for {result.mapping.year} saved"
@@ -342,15 +350,8 @@ def targets_upload_confirm(request, slug, pk):
     upload = _get_upload_for_user(request, slug, pk, kind=UploadKind.TARGETS)
     # Checked again, from the kept table: the targets may have moved since the preview.
     result, file_error = _import_targets(upload, dry_run=False, user=request.user)
-    who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
-    if file_error or result.errors:
-        reason = file_error or f"{len(result.errors)} bad rows"
-        log_event("targets_import_refused", **who, reason=reason, via="upload")
-        messages.error(request, "Nothing was saved: the file now has errors (see below).")
+    if not _confirmed(request, upload, result, file_error, what="targets"):
         return redirect("targets_upload_preview", slug=slug, pk=pk)
-    upload.saved_at = timezone.now()
-    upload.save(update_fields=["saved_at"])
-    log_import("targets_imported", result, **who, via="upload")
     messages.success(request, f"{upload.name}: {result.summary()}.")
     rows = result.new + [row for row, _ in result.changed] + result.unchanged
     year = min(contract_year(row.valid_from) for row in rows)
