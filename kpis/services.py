@@ -322,6 +322,8 @@ def targets_set(
     valid_from = dt.date(year, 4, 1)
     label = year_label(year)
     reason = reason.strip()
+    # As the copy and the imports: one change to the organisation's targets at a time.
+    _import_lock(organisation)
     existing = {
         t.kpi_id: t
         for t in Target.objects.filter(kpi__organisation=organisation, valid_from=valid_from)
