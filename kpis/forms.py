@@ -170,8 +170,21 @@ def _clean_entry(form, kpi):
     }
 
 
+NOT_AGREED_AND_FIGURES = "Either give the target and its band or tick “Not yet agreed”, not both."
+
+
 class TargetsForm(forms.Form):
-    """A contract year's target and tolerance band for every KPI."""
+    """A contract year's target and tolerance band, or "Target not yet
+    agreed", for every KPI; and the reason for the change (the service says
+    when one is needed)."""
+
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=2_000,
+        help_text="Needed when changing or removing a target this year already has; "
+        "kept in each target's history.",
+    )
 
     def __init__(self, *args, kpis, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,10 +194,17 @@ class TargetsForm(forms.Form):
                 self.fields[f"{name}_{kpi.pk}"] = forms.CharField(
                     label=f"{kpi.code} {name}", required=False, max_length=40
                 )
+            self.fields[f"not_agreed_{kpi.pk}"] = forms.BooleanField(
+                label=f"{kpi.code} not yet agreed", required=False
+            )
 
     def rows(self):
         return [
-            {"kpi": kpi, "fields": [self[f"{n}_{kpi.pk}"] for n in ("target", "lower", "upper")]}
+            {
+                "kpi": kpi,
+                "fields": [self[f"{n}_{kpi.pk}"] for n in ("target", "lower", "upper")],
+                "not_agreed": self[f"not_agreed_{kpi.pk}"],
+            }
             for kpi in self.kpis
         ]
 
@@ -195,8 +215,15 @@ class TargetsForm(forms.Form):
             texts = {
                 n: cleaned.get(f"{n}_{kpi.pk}", "").strip() for n in ("target", "lower", "upper")
             }
+            if cleaned.get(f"not_agreed_{kpi.pk}"):
+                if any(texts.values()):
+                    self.add_error(f"not_agreed_{kpi.pk}", forms.ValidationError(
+                        NOT_AGREED_AND_FIGURES, code="not_agreed_with_figures"))  # fmt: skip
+                else:
+                    entries[kpi] = {"agreed": False}
+                continue
             if not any(texts.values()):
-                entries[kpi] = None  # no target this year
+                entries[kpi] = None  # no row this year
                 continue
             values = {}
             for name, text in texts.items():

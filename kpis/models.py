@@ -152,13 +152,21 @@ class KPI(models.Model):
 
 
 class Target(models.Model):
-    """A target and tolerance band in force from `valid_from` until the next one."""
+    """A target and tolerance band in force from `valid_from` until the next one.
+
+    ``agreed`` False is the explicit "Target not yet agreed" (Sandwell's
+    contract KPIs in 2018/19): a row with no figures, so from its month no
+    target is in force and the months rate as any month without one.
+    """
 
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
     valid_from = models.DateField(validators=[validate_planned_month])
-    value = models.DecimalField(**VALUE_FIELD)
-    lower = models.DecimalField(**VALUE_FIELD)
-    upper = models.DecimalField(**VALUE_FIELD)
+    agreed = models.BooleanField(
+        default=True, help_text="Untick for “Target not yet agreed”: no target in force"
+    )
+    value = models.DecimalField(**VALUE_FIELD, null=True, blank=True)
+    lower = models.DecimalField(**VALUE_FIELD, null=True, blank=True)
+    upper = models.DecimalField(**VALUE_FIELD, null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -170,9 +178,20 @@ class Target(models.Model):
                 name="target_within_tolerance",
                 violation_error_message="The tolerance band must satisfy lower ≤ target ≤ upper.",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    agreed=True, value__isnull=False, lower__isnull=False, upper__isnull=False
+                )
+                | Q(agreed=False, value__isnull=True, lower__isnull=True, upper__isnull=True),
+                name="target_agreed_has_band",
+                violation_error_message="An agreed target needs a target and both edges of its "
+                "band; a target not yet agreed has none.",
+            ),
         ]
 
     def __str__(self):
+        if not self.agreed:
+            return f"{self.kpi.code} from {self.valid_from}: target not yet agreed"
         return f"{self.kpi.code} from {self.valid_from}: {self.value} ({self.lower}–{self.upper})"
 
 
@@ -373,8 +392,13 @@ PUBLICATION = {
 }
 
 
+class UploadKind(models.TextChoices):
+    READINGS = "readings", "Readings"
+    TARGETS = "targets", "Targets"
+
+
 class Upload(models.Model):
-    """A file of readings waiting for its uploader to confirm the preview.
+    """A file of readings or targets waiting for its uploader to confirm the preview.
 
     Kept in the database rather than the session so that the preview and the
     confirmation read the same table whichever server process answers. The
@@ -384,6 +408,8 @@ class Upload(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Readings (officers) or targets (commissioners): each preview reads only its own kind.
+    kind = models.CharField(max_length=10, choices=UploadKind.choices, default=UploadKind.READINGS)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )

@@ -33,7 +33,7 @@ from kpis.models import (
 from kpis.periods import add_months, due_date, from_month_index, month_start
 
 _READING_COLUMNS = ["kpi", "period", "value"]
-_TARGET_COLUMNS = ["kpi", "valid_from", "target", "lower", "upper"]
+_TARGET_COLUMNS = ["kpi", "valid_from", "target", "lower", "upper", "agreed"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,9 @@ class StatusRow:
     # it (the Schedule 6 report) without working it out again.
     spc: "spc.Analysis | None" = field(default=None, compare=False, repr=False)
     latest_reading: dt.date | None = None
+    # The row in force says "Target not yet agreed" (``Target.agreed`` False):
+    # rated as no target, and said so rather than left blank.
+    target_not_agreed: bool = False
 
     @property
     def comparison_sentence(self) -> str:
@@ -136,7 +139,13 @@ def _row(kpi: KPI, record: dict) -> StatusRow:
         rated_12m=int(record["rated_12m"]),
         months_off_target=int(record["months_off_target"]),
         months_worsening=int(record["months_worsening"]),
+        target_not_agreed=_not_agreed(record.get("agreed")),
     )
+
+
+def _not_agreed(agreed) -> bool:
+    """Only an explicit "not yet agreed" row: a month before any target has NaN."""
+    return agreed is not None and not pd.isna(agreed) and not bool(agreed)
 
 
 def readings(*, drafts: bool, **scope):
@@ -419,7 +428,7 @@ def _reading_fields() -> tuple[str, ...]:
 
 
 def _target_fields() -> tuple[str, ...]:
-    return ("kpi_id", "valid_from", "value", "lower", "upper")
+    return ("kpi_id", "valid_from", "value", "lower", "upper", "agreed")
 
 
 def filter_rows(rows: list[StatusRow], *, service_area: str = "", status: str = "") -> list:
@@ -681,6 +690,17 @@ def target_in_force(*, kpi: KPI, period: dt.date) -> Target | None:
     return kpi.targets.filter(valid_from__lt=add_months(period, 1)).order_by("valid_from").last()
 
 
+def targets_in_force(*, organisation: Organisation, period: dt.date) -> dict[int, Target]:
+    """Each KPI's target in force in the month (the latest ``valid_from`` not
+    after it, a "not yet agreed" row included), by KPI id."""
+    found = {}
+    for target in Target.objects.filter(
+        kpi__organisation=organisation, valid_from__lt=add_months(period, 1)
+    ).order_by("valid_from"):
+        found[target.kpi_id] = target
+    return found
+
+
 def targets_for_year(*, organisation: Organisation, year: int) -> dict[int, Target]:
     """Targets valid from 1 April ``year``, by KPI id."""
     return {
@@ -714,7 +734,7 @@ def kpi_changes(*, kpi: KPI, drafts: bool = False) -> list[Change]:
     ).values("period")
     for model, label, fields in (
         (Reading.history.model, "Reading", ("value", "numerator", "denominator", "commentary")),
-        (Target.history.model, "Target", ("value", "lower", "upper")),
+        (Target.history.model, "Target", ("value", "lower", "upper", "agreed")),
     ):
         scope = {} if drafts or label == "Target" else {"period__in": published}
         records = list(
@@ -755,6 +775,8 @@ def kpi_changes(*, kpi: KPI, drafts: bool = False) -> list[Change]:
 
 
 def _shown(value) -> str:
+    if isinstance(value, bool):  # Target.agreed
+        return "yes" if value else "no (target not yet agreed)"
     if isinstance(value, Decimal):
         return plain(value)
     return f"“{value}”" if isinstance(value, str) else ("—" if value is None else str(value))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, ROLES, SCRUTINY_MEMBER
 from kpis.imports import files
+from kpis.imports.saving import _import_lock
 from kpis.models import (
     MonthlyReturn,
     Organisation,
@@ -20,9 +21,10 @@ from kpis.models import (
     Source,
     Target,
     Upload,
+    UploadKind,
 )
 from kpis.periods import format_period
-from kpis.selectors import status_table
+from kpis.selectors import status_table, targets_in_force
 from notifications.tasks import return_submitted_notify
 from trustmonitor.security import log_event
 
@@ -289,54 +291,127 @@ def _log_return(event: str, monthly_return: MonthlyReturn, user, **details) -> N
 # --- Targets ----------------------------------------------------------------------
 
 
+TARGET_CHANGE_NEEDS_REASON = (
+    "Say why the targets are being changed: {codes} already had a target for {year}."
+)
+NOTHING_TO_COPY = "{year} has no targets in force to copy."
+YEAR_HAS_TARGETS = "{year} already has targets: change them in the form instead."
+
+
+class TargetsError(Exception):
+    """A change to a year's targets that the rules refuse; the message says why."""
+
+
+def year_label(year: int) -> str:
+    """The contract year starting 1 April ``year``, as the contract writes it: 2018/19."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def _target_fields(values: dict) -> dict:
+    if not values.get("agreed", True):
+        return {"agreed": False, "value": None, "lower": None, "upper": None}
+    return {
+        "agreed": True,
+        "value": values["target"],
+        "lower": values["lower"],
+        "upper": values["upper"],
+    }
+
+
 @transaction.atomic
-def targets_set(*, organisation: Organisation, year: int, entries: dict, user) -> int:
+def targets_set(
+    *, organisation: Organisation, year: int, entries: dict, user, reason: str = ""
+) -> int:
     """Set each KPI's target for the contract year starting 1 April ``year``.
 
-    ``entries`` maps a KPI to {target, lower, upper}, or None to remove that
-    year's target. Earlier years' targets, and so earlier ratings, are left
+    ``entries`` maps a KPI to {target, lower, upper}, to {agreed: False} for
+    "Target not yet agreed", or to None to remove that year's row. Changing
+    or removing a target the year already has needs a ``reason``, kept in
+    the history. Earlier years' targets, and so earlier ratings, are left
     alone. Returns the number of targets changed.
     """
     valid_from = dt.date(year, 4, 1)
+    label = year_label(year)
+    reason = reason.strip()
+    # As the copy and the imports: one change to the organisation's targets at a time.
+    _import_lock(organisation)
     existing = {
         t.kpi_id: t
         for t in Target.objects.filter(kpi__organisation=organisation, valid_from=valid_from)
     }
-    changed = 0
-    codes = []
+    writes, deletes = [], []
     for kpi, values in entries.items():
         target = existing.get(kpi.pk)
         if values is None:
             if target is not None:
-                target._history_user = user
-                target._change_reason = f"removed for {year}/{(year + 1) % 100:02d}"
-                target.delete()
-                changed += 1
-                codes.append(kpi.code)
+                deletes.append(target)
             continue
-        fields = {"value": values["target"], "lower": values["lower"], "upper": values["upper"]}
+        fields = _target_fields(values)
         if target is not None and all(getattr(target, k) == v for k, v in fields.items()):
             continue
-        target = target or Target(kpi=kpi, valid_from=valid_from)
+        writes.append((target or Target(kpi=kpi, valid_from=valid_from), fields))
+    altered = [t.kpi.code for t in deletes] + [t.kpi.code for t, _ in writes if t.pk]
+    if altered and not reason:
+        raise TargetsError(TARGET_CHANGE_NEEDS_REASON.format(codes=", ".join(altered), year=label))
+    for target in deletes:
+        target._history_user = user
+        target._change_reason = reason
+        target.delete()
+    for target, fields in writes:
         for key, value in fields.items():
             setattr(target, key, value)
         target.full_clean()
         target._history_user = user
-        target._change_reason = f"targets for {year}/{(year + 1) % 100:02d}"
+        target._change_reason = reason or f"targets for {label}"
         target.save()
-        changed += 1
-        codes.append(kpi.code)
+    changed = len(deletes) + len(writes)
     if changed:
-        log_event(
-            "targets_changed",
-            user=user,
-            organisation=organisation,
-            contract_year=f"{year}/{(year + 1) % 100:02d}",
-            changed=changed,
-            kpis=",".join(codes),
-            via="form",
-        )
+        codes = [t.kpi.code for t in deletes] + [t.kpi.code for t, _ in writes]
+        _log_targets(organisation, user, label, codes, via="form")
     return changed
+
+
+@transaction.atomic
+def targets_copy_previous_year(*, organisation: Organisation, year: int, user) -> int:
+    """Start the contract year starting 1 April ``year`` from the targets in
+    force at the end of the year before (March ``year``): each KPI's target,
+    band, or "not yet agreed", copied as a row of its own for the commissioner
+    to edit. Refused if the year already has targets. Returns how many."""
+    label, previous = year_label(year), year_label(year - 1)
+    valid_from = dt.date(year, 4, 1)
+    # Taken first, so two commissioners pressing the button at once copy once.
+    _import_lock(organisation)
+    if Target.objects.filter(kpi__organisation=organisation, valid_from=valid_from).exists():
+        raise TargetsError(YEAR_HAS_TARGETS.format(year=label))
+    in_force = targets_in_force(organisation=organisation, period=dt.date(year, 3, 1))
+    if not in_force:
+        raise TargetsError(NOTHING_TO_COPY.format(year=previous))
+    codes = []
+    for kpi in organisation.kpis.filter(pk__in=in_force):
+        source = in_force[kpi.pk]
+        target = Target(
+            kpi=kpi, valid_from=valid_from, agreed=source.agreed,
+            value=source.value, lower=source.lower, upper=source.upper,
+        )  # fmt: skip
+        target.full_clean()
+        target._history_user = user
+        target._change_reason = f"Copied from {previous}"
+        target.save()
+        codes.append(kpi.code)
+    _log_targets(organisation, user, label, codes, via="copy")
+    return len(codes)
+
+
+def _log_targets(organisation, user, label, codes, *, via: str) -> None:
+    log_event(
+        "targets_changed",
+        user=user,
+        organisation=organisation,
+        contract_year=label,
+        changed=len(codes),
+        kpis=",".join(codes),
+        via=via,
+    )
 
 
 # --- Uploads ----------------------------------------------------------------------
@@ -410,15 +485,18 @@ def upload_confirm(*, upload: Upload, user, save_comparators: bool = False):
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
         if locked.saved_at is not None:
             raise UploadAlreadySaved(locked.saved_at)
-        result, file_error, _ = upload_read(
-            locked, dry_run=False, user=user, save_comparators=save_comparators
-        )
+        if locked.kind == UploadKind.TARGETS:
+            result, file_error = upload_read_targets(locked, dry_run=False, user=user)
+        else:
+            result, file_error, _ = upload_read(
+                locked, dry_run=False, user=user, save_comparators=save_comparators
+            )
         if file_error or result.errors:
             return result, file_error
         locked.saved_at = timezone.now()
         locked.table = None
         locked.save(update_fields=["saved_at", "table"])
-        if result.mapping is not None:
+        if getattr(result, "mapping", None) is not None:
             # Confirmed: the organisation's next file with these headings is read the same way.
             import_mapping_remember(
                 organisation=locked.organisation, mapping=result.mapping, user=user
@@ -427,7 +505,26 @@ def upload_confirm(*, upload: Upload, user, save_comparators: bool = False):
     return result, None
 
 
-def upload_create(*, organisation: Organisation, user, name: str, data: bytes) -> Upload:
+def upload_read_targets(upload: Upload, *, dry_run: bool, user):
+    """(result, file error) of a targets file, from the table kept at upload
+    (``targets_import``)."""
+    from kpis.imports import targets  # it imports this module
+
+    if upload.file_error:
+        return None, upload.file_error
+    try:
+        result = targets.targets_import(
+            organisation=upload.organisation, name=upload.name,
+            table=files.table_from_json(upload.table), user=user, dry_run=dry_run,
+        )  # fmt: skip
+    except files.ImportFileError as error:
+        return None, str(error)
+    return result, None
+
+
+def upload_create(
+    *, organisation: Organisation, user, name: str, data: bytes, kind: str = UploadKind.READINGS
+) -> Upload:
     """Keep an uploaded file for its preview: the file is read here, once, and
     what is kept is its table, or why it cannot be read; never the file."""
     try:
@@ -435,5 +532,6 @@ def upload_create(*, organisation: Organisation, user, name: str, data: bytes) -
     except files.ImportFileError as refused:
         table, error = None, str(refused)
     return Upload.objects.create(
-        organisation=organisation, uploaded_by=user, name=name, table=table, file_error=error
-    )
+        organisation=organisation, uploaded_by=user, name=name, table=table, file_error=error,
+        kind=kind,
+    )  # fmt: skip

@@ -11,6 +11,22 @@ urlpatterns = [
     path("o/<slug:slug>/kpi/<str:code>/", views.kpi_detail, name="kpi_detail"),
     path("o/<slug:slug>/kpi/<str:code>/history/", views_returns.kpi_history, name="kpi_history"),
     path("o/<slug:slug>/targets/<int:year>/", views_returns.targets_edit, name="targets_edit"),
+    path("o/<slug:slug>/targets/<int:year>/copy/", views_returns.targets_copy, name="targets_copy"),
+    path(
+        "o/<slug:slug>/targets/upload/",
+        views_upload.targets_upload_start,
+        name="targets_upload_start",
+    ),
+    path(
+        "o/<slug:slug>/targets/upload/<int:pk>/",
+        views_upload.targets_upload_preview,
+        name="targets_upload_preview",
+    ),
+    path(
+        "o/<slug:slug>/targets/upload/<int:pk>/confirm/",
+        views_upload.targets_upload_confirm,
+        name="targets_upload_confirm",
+    ),
     path("o/<slug:slug>/returns/", views_returns.return_list, name="return_list"),
     path("o/<slug:slug>/upload/", views_upload.upload_start, name="upload_start"),
     path(

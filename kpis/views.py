@@ -119,6 +119,7 @@ def kpi_detail(request, slug, code):
         # The chart's signals in words, for the readings table beside it.
         signals = dict(zip(months, point_signals, strict=True)) if analysis.has_limits else {}
     findings = inspection_selectors.kpi_findings(kpi=kpi)
+    targets = list(kpi.targets.all())
     context = {
         "organisation": kpi.organisation,
         "kpi": kpi,
@@ -131,7 +132,8 @@ def kpi_detail(request, slug, code):
         "rows": selectors.trend_rows(kpi=kpi, frame=frame),
         "signals": signals,
         "comparators": comparators,
-        "targets": list(kpi.targets.all()),
+        "targets": targets,
+        "has_agreed_target": any(t.agreed for t in targets),
         "figure": charts.figure_json(figure),
         "findings": findings,
         "questions": selectors.kpi_questions(

@@ -1,5 +1,7 @@
 """The monthly return: the officers' entry form, the commissioners' review."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -247,37 +249,84 @@ def return_preview(request, slug, period):
     return JsonResponse({"status": status, "label": rating.STATUS_LABELS[status], "error": ""})
 
 
+def _targets_initial(current: dict) -> dict:
+    initial = {}
+    for kpi_id, target in current.items():
+        if not target.agreed:
+            initial[f"not_agreed_{kpi_id}"] = True
+            continue
+        for name, field in (("target", "value"), ("lower", "lower"), ("upper", "upper")):
+            initial[f"{name}_{kpi_id}"] = plain(getattr(target, field))
+    return initial
+
+
 @login_required
 def targets_edit(request, slug, year):
-    """A commissioner sets the contract year's targets and tolerances."""
-    organisation = get_organisation_for_commissioner(request, slug)
+    """A commissioner sets the contract year's targets and tolerances, or
+    marks them not yet agreed, with a reason for a change; everyone who sees
+    the organisation reads them."""
+    if request.method == "POST":
+        organisation = get_organisation_for_commissioner(request, slug)
+    else:
+        organisation = get_organisation_for_user(request, slug)
     # Targets are set ahead, so a year to come has a page, within reason.
     latest = latest_ahead()
     year = contract_year_or_404(year, latest=latest)
     kpis = list(organisation.kpis.all())
     current = selectors.targets_for_year(organisation=organisation, year=year)
-    initial = {
-        f"{name}_{kpi_id}": plain(getattr(target, field))
-        for kpi_id, target in current.items()
-        for name, field in (("target", "value"), ("lower", "lower"), ("upper", "upper"))
-    }
-    form = TargetsForm(request.POST or None, initial=initial, kpis=kpis)
+    form = TargetsForm(request.POST or None, initial=_targets_initial(current), kpis=kpis)
     if request.method == "POST" and form.is_valid():
-        changed = services.targets_set(
-            organisation=organisation, year=year, entries=form.cleaned_data["entries"],
-            user=request.user,
-        )  # fmt: skip
-        messages.success(request, f"{changed} target{'s' if changed != 1 else ''} saved.")
-        return redirect("targets_edit", slug=slug, year=year)
+        try:
+            changed = services.targets_set(
+                organisation=organisation, year=year, entries=form.cleaned_data["entries"],
+                user=request.user, reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+        except services.TargetsError as refusal:
+            form.add_error("reason", str(refusal))
+        else:
+            messages.success(request, f"{changed} target{'s' if changed != 1 else ''} saved.")
+            return redirect("targets_edit", slug=slug, year=year)
+    # What the year would start from: each KPI's target in force at the end
+    # of the year before (the "Previous year" column and the copy button).
+    earlier = selectors.targets_in_force(organisation=organisation, period=dt.date(year, 3, 1))
     context = {
         "organisation": organisation,
         "form": form,
         "year": year,
-        "label": f"{year}/{(year + 1) % 100:02d}",
+        "label": services.year_label(year),
+        "previous_label": services.year_label(year - 1),
+        "previous_start": dt.date(year - 1, 4, 1),
         "years": [y for y in range(year - 2, year + 3) if y in contract_years(latest=latest)],
-        "earlier": selectors.targets_for_year(organisation=organisation, year=year - 1),
+        "earlier": earlier,
+        "rows": [
+            (row, {"current": current.get(row["kpi"].pk), "earlier": earlier.get(row["kpi"].pk)})
+            for row in form.rows()
+        ],
+        "can_edit": can_commission(request.user, organisation),
+        "can_copy": not current and bool(earlier),
     }
     return render(request, "kpis/targets.html", context)
+
+
+@login_required
+@require_POST
+def targets_copy(request, slug, year):
+    """Start a contract year from last year's targets, in one step."""
+    organisation = get_organisation_for_commissioner(request, slug)
+    year = contract_year_or_404(year, latest=latest_ahead())
+    try:
+        copied = services.targets_copy_previous_year(
+            organisation=organisation, year=year, user=request.user
+        )
+    except services.TargetsError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            f"{copied} target{'s' if copied != 1 else ''} copied from "
+            f"{services.year_label(year - 1)}: change any that differ, with a reason.",
+        )
+    return redirect("targets_edit", slug=slug, year=year)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Upload a spreadsheet of readings: preview every row and how its columns
-are read, correct that if need be, then confirm; and the blank template."""
+are read, correct that if need be, then confirm; and the blank template.
+A commissioner's file of targets goes the same way: upload, preview, confirm."""
 
 from functools import wraps
 from pathlib import PurePath
@@ -14,14 +15,20 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from kpis import exports, services
-from kpis.access import get_organisation_for_officer
+from kpis.access import (
+    get_organisation_for_commissioner,
+    get_organisation_for_officer,
+    get_organisation_for_user,
+)
 from kpis.imports import files
 from kpis.imports.mapping import BLANK, ROLE_CHOICES, Mapping
 from kpis.imports.messages import TOO_BIG
 from kpis.imports.template_file import readings_template
-from kpis.models import Upload
+from kpis.models import Upload, UploadKind
 from kpis.periods import PeriodError, contract_year, format_period, parse_period
 from trustmonitor.security import log_event, log_import
+
+TARGETS_FILE_HELP = "Columns kpi, valid_from, target, lower, upper (title optional). Up to 5 MB."
 
 
 class UploadForm(forms.Form):
@@ -32,6 +39,11 @@ class UploadForm(forms.Form):
         help_text="Long layout (kpi, period, value, commentary) or wide (kpi, then a column "
         "per month). Up to 5 MB.",
     )
+
+    def __init__(self, *args, kind: str = UploadKind.READINGS, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == UploadKind.TARGETS:
+            self.fields["file"].help_text = TARGETS_FILE_HELP
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -51,28 +63,49 @@ class UploadForm(forms.Form):
         return upload
 
 
-@login_required
-def upload_start(request, slug):
-    organisation = get_organisation_for_officer(request, slug)
-    form = UploadForm(request.POST or None, request.FILES or None)
+# Who uploads each kind of file: officers their readings, commissioners targets.
+_UPLOADERS = {
+    UploadKind.READINGS: get_organisation_for_officer,
+    UploadKind.TARGETS: get_organisation_for_commissioner,
+}
+
+
+def _start(request, slug, *, kind: str, template: str, preview: str):
+    """The upload form; a file that passes is kept as its table, then previewed."""
+    organisation = _UPLOADERS[kind](request, slug)
+    form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         upload = services.upload_create(
-            organisation=organisation, user=request.user, name=file.name, data=file.read()
-        )
-        return redirect("upload_preview", slug=slug, pk=upload.pk)
-    return render(request, "kpis/upload.html", {"organisation": organisation, "form": form})
+            organisation=organisation, user=request.user, name=file.name, data=file.read(),
+            kind=kind,
+        )  # fmt: skip
+        return redirect(preview, slug=slug, pk=upload.pk)
+    return render(request, template, {"organisation": organisation, "form": form})
+
+
+@login_required
+def upload_start(request, slug):
+    return _start(
+        request, slug, kind=UploadKind.READINGS, template="kpis/upload.html",
+        preview="upload_preview",
+    )  # fmt: skip
 
 
 class UploadGone(Exception):
     """The upload has expired: its pages answer 410 and say so."""
 
 
-def _get_upload_for_user(request, slug, pk, *, saved: bool = False) -> Upload:
-    """The user's own upload, not yet saved (``saved``: or saved); someone
-    else's answers 404, and is logged; an expired one raises UploadGone."""
-    organisation = get_organisation_for_officer(request, slug)
-    mine = Upload.objects.filter(pk=pk, organisation=organisation, uploaded_by=request.user)
+def _get_upload_for_user(
+    request, slug, pk, kind: str = UploadKind.READINGS, *, saved: bool = False
+) -> Upload:
+    """The user's own upload of this kind, not yet saved (``saved``: or
+    saved); someone else's answers 404, and is logged; an expired one raises
+    UploadGone."""
+    organisation = _UPLOADERS[kind](request, slug)
+    mine = Upload.objects.filter(
+        pk=pk, organisation=organisation, uploaded_by=request.user, kind=kind
+    )
     upload = (mine if saved else mine.filter(saved_at=None)).first()
     if upload is None:
         other = Upload.objects.filter(pk=pk).exclude(uploaded_by=request.user).first()
@@ -93,7 +126,7 @@ def _get_upload_for_user(request, slug, pk, *, saved: bool = False) -> Upload:
 
 
 def _gone(request, slug):
-    organisation = get_organisation_for_officer(request, slug)
+    organisation = get_organisation_for_user(request, slug)
     context = {"organisation": organisation, "reason": services.UPLOAD_EXPIRED}
     return render(request, "kpis/upload_expired.html", context, status=410)
 
@@ -234,6 +267,19 @@ def upload_mapping(request, slug, pk):
     return redirect("upload_preview", slug=slug, pk=pk)
 
 
+def _confirmed(request, upload: Upload, result, file_error, *, what: str) -> bool:
+    """After ``services.upload_confirm``: refused (said and logged, nothing
+    saved) or saved (logged). ``what``: readings or targets."""
+    who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
+    if file_error or result.errors:
+        reason = file_error or f"{len(result.errors)} bad rows"
+        log_event(f"{what}_import_refused", **who, reason=reason, via="upload")
+        messages.error(request, "Nothing was saved: the file now has errors (see below).")
+        return False
+    log_import(f"{what}_imported", result, **who, via="upload")
+    return True
+
+
 @login_required
 @require_POST
 @upload_page
@@ -250,13 +296,8 @@ def upload_confirm(request, slug, pk):
         # Another confirmation (a second click, a second tab) saved it first.
         messages.info(request, f"{upload.name}: {saved} Nothing was saved again.")
         return redirect("return_list", slug=slug)
-    who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
-    if file_error or result.errors:
-        reason = file_error or f"{len(result.errors)} bad rows"
-        log_event("readings_import_refused", **who, reason=reason, via="upload")
-        messages.error(request, "Nothing was saved: the file now has errors (see below).")
+    if not _confirmed(request, upload, result, file_error, what="readings"):
         return redirect("upload_preview", slug=slug, pk=pk)
-    log_import("readings_imported", result, **who, via="upload")
     summary = result.summary()
     if result.comparators_saved:
         summary += f"; comparators for {result.mapping.year} saved"
@@ -281,3 +322,49 @@ def upload_template(request, slug, fmt):
         exports.write_csv(headings, rows, response)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+# --- Targets ----------------------------------------------------------------------
+
+
+@login_required
+def targets_upload_start(request, slug):
+    return _start(
+        request, slug, kind=UploadKind.TARGETS, template="kpis/targets_upload.html",
+        preview="targets_upload_preview",
+    )  # fmt: skip
+
+
+@upload_page
+@login_required
+def targets_upload_preview(request, slug, pk):
+    upload = _get_upload_for_user(request, slug, pk, kind=UploadKind.TARGETS)
+    result, file_error = services.upload_read_targets(upload, dry_run=True, user=request.user)
+    context = {
+        "organisation": upload.organisation,
+        "upload": upload,
+        "result": result,
+        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
+        "file_error": file_error,
+        "year": contract_year(timezone.localdate()),
+    }
+    return render(request, "kpis/targets_upload_preview.html", context)
+
+
+@upload_page
+@login_required
+@require_POST
+def targets_upload_confirm(request, slug, pk):
+    upload = _get_upload_for_user(request, slug, pk, kind=UploadKind.TARGETS, saved=True)
+    # Checked again, from the kept table: the targets may have moved since the preview.
+    try:
+        result, file_error = services.upload_confirm(upload=upload, user=request.user)
+    except services.UploadAlreadySaved as saved:
+        messages.info(request, f"{upload.name}: {saved} Nothing was saved again.")
+        return redirect("targets_edit", slug=slug, year=contract_year(timezone.localdate()))
+    if not _confirmed(request, upload, result, file_error, what="targets"):
+        return redirect("targets_upload_preview", slug=slug, pk=pk)
+    messages.success(request, f"{upload.name}: {result.summary()}.")
+    rows = result.new + [row for row, _ in result.changed] + result.unchanged
+    year = min(contract_year(row.valid_from) for row in rows)
+    return redirect("targets_edit", slug=slug, year=year)

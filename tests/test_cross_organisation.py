@@ -67,6 +67,8 @@ def _cases(d):
          {"version": 1, "action": "accept"}, 404),
         ("get", reverse("targets_edit", args=[b, 2019]), None, 404),
         ("post", reverse("targets_edit", args=[b, 2019]), {f"target_{d['kpi']}": "1"}, 404),
+        ("post", reverse("targets_copy", args=[b, 2019]), None, 404),
+        ("get", reverse("targets_upload_start", args=[b]), None, 404),
         ("get", reverse("inspection_list", args=[b]), None, 404),
         ("get", reverse("inspection_detail", args=[b, d["inspection"]]), None, 404),
         ("get", reverse("inspection_detail", args=[s, d["inspection"]]), None, 404),
@@ -84,7 +86,7 @@ def _cases(d):
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("index", range(24))
+@pytest.mark.parametrize("index", range(26))
 def test_a_sandwell_commissioner_cannot_reach_birmingham(
     client, birmingham_data, sandwell_commissioner, index
 ):

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from inspections import services as inspection_services
 from inspections.models import FindingKind, InspectionKind
-from kpis.models import KPI, Organisation
+from kpis import services as kpi_services
+from kpis.models import KPI, Organisation, UploadKind
 from national.services import measure_import
 
 MEASURE_FILE = (
@@ -25,8 +26,11 @@ MEASURE_FILE = (
 ROLES = ["anonymous", "member", "officer", "sandwell_officer", "commissioner", "admin_user"]
 
 
+TARGETS_FILE = b"kpi,valid_from,target,lower,upper\nKPI2,2019-04-01,20,16,23\n"
+
+
 @pytest.fixture
-def world(seeds):
+def world(seeds, commissioner):
     birmingham = seeds["birmingham"]
     # A live record from Oct 2018 (no end), so Nov 2018 is a month it reports.
     Organisation.objects.filter(pk=birmingham.pk).update(held_until=None)
@@ -40,7 +44,15 @@ def world(seeds):
     action = inspection_services.action_create(finding=finding, number="1", text="TEST action")
     kpi = KPI.objects.get(organisation=birmingham, code="KPI2")
     measure_import(slug="rate", name="t.csv", data=MEASURE_FILE.encode(), indicator="rate")
-    return {"inspection": inspection.pk, "finding": finding.pk, "action": action.pk, "kpi": kpi.pk}
+    # The commissioner's own targets file, waiting for its preview and confirmation.
+    upload = kpi_services.upload_create(
+        organisation=birmingham, user=commissioner, name="targets.csv", data=TARGETS_FILE,
+        kind=UploadKind.TARGETS,
+    )  # fmt: skip
+    return {
+        "inspection": inspection.pk, "finding": finding.pk, "action": action.pk, "kpi": kpi.pk,
+        "targets_upload": upload.pk,
+    }  # fmt: skip
 
 
 def _requests(world):
@@ -61,6 +73,15 @@ def _requests(world):
         ("return_review", "post", reverse("return_review", args=[b, "2018-11"]),
          {"version": 1, "action": "reopen", "reason": "TEST"}),
         ("targets", "get", reverse("targets_edit", args=[b, 2019]), None),
+        ("targets_save", "post", reverse("targets_edit", args=[b, 2019]),
+         {f"target_{world['kpi']}": "20", f"lower_{world['kpi']}": "16",
+          f"upper_{world['kpi']}": "23"}),
+        ("targets_copy", "post", reverse("targets_copy", args=[b, 2020]), {}),
+        ("targets_upload_start", "get", reverse("targets_upload_start", args=[b]), None),
+        ("targets_upload_preview", "get",
+         reverse("targets_upload_preview", args=[b, world["targets_upload"]]), None),
+        ("targets_upload_confirm", "post",
+         reverse("targets_upload_confirm", args=[b, world["targets_upload"]]), {}),
         ("inspection_list", "get", reverse("inspection_list", args=[b]), None),
         ("inspection_list_csv", "get", reverse("inspection_list", args=[b]) + "?format=csv", None),
         ("inspection_list_xlsx", "get", reverse("inspection_list", args=[b]) + "?format=xlsx", None),
@@ -118,7 +139,14 @@ EXPECTED = {
     "return_preview": {**READ, "member": 403},
     # Reopening a draft is refused with a message, then redirected.
     "return_review": {**COMMISSION, "commissioner": 302, "admin_user": 302},
-    "targets": COMMISSION,
+    # Everyone who sees the organisation reads its targets; commissioners change them.
+    "targets": READ,
+    "targets_save": {**COMMISSION, "commissioner": 302, "admin_user": 302},
+    "targets_copy": {**COMMISSION, "commissioner": 302, "admin_user": 302},
+    "targets_upload_start": COMMISSION,
+    # Only the commissioner who uploaded the file previews and confirms it.
+    "targets_upload_preview": {**COMMISSION, "admin_user": 404},
+    "targets_upload_confirm": {**COMMISSION, "commissioner": 302, "admin_user": 404},
     "inspection_list": READ,
     "inspection_list_csv": READ,
     "inspection_list_xlsx": READ,

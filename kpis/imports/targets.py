@@ -96,14 +96,17 @@ def targets_import(
     *,
     organisation: Organisation,
     name: str,
-    data: bytes,
+    data: bytes | None = None,
+    table: _Table | None = None,
     user=None,
     dry_run: bool = False,
 ) -> ImportResult:
     """Read a CSV or XLSX file of targets (kpi, valid_from, target, lower,
-    upper) and, if every row is good and this is not a dry run, save it in
-    one transaction, with history."""
-    table = _read_table(name, data)
+    upper), or the ``table`` an upload kept of one, and, if every row is good
+    and this is not a dry run, save it in one transaction, with history. A
+    row for a month marked "not yet agreed" agrees the target."""
+    if table is None:
+        table = _read_table(name, data)
     rows, errors = _parse_targets(table, organisation)
     if not rows and not errors:
         raise ImportFileError(NO_TARGET_ROWS)
@@ -118,7 +121,9 @@ def targets_import(
         to_create: list[Target] = []
         to_update: list[Target] = []
         for row, kpi in rows:
-            fields = {"value": row.target, "lower": row.lower, "upper": row.upper}
+            fields = {
+                "agreed": True, "value": row.target, "lower": row.lower, "upper": row.upper,
+            }  # fmt: skip
             target = existing.get((kpi.pk, row.valid_from))
             if target is None:
                 result.new.append(row)
@@ -144,7 +149,7 @@ def targets_import(
             to_create, Target, batch_size=500, default_user=user, default_change_reason=reason
         )
         saving.bulk_update_with_history(
-            to_update, ["value", "lower", "upper"], user=user, reason=reason
+            to_update, ["agreed", "value", "lower", "upper"], user=user, reason=reason
         )
         result.saved = True
     return result

@@ -314,7 +314,7 @@ STATES = [
     ("report", "member", _go("/o/birmingham/report/2018-10/")),
     ("report-sandwell", "commissioner", _go("/o/sandwell/report/2018-12/")),
     ("not-found", "member", _go("/o/nowhere/")),
-    ("forbidden", "officer", _go("/o/birmingham/targets/2018/")),
+    ("forbidden", "officer", _go("/o/birmingham/targets/upload/")),
     ("national-measures", "member", _national("/national/")),
     ("national-measure", "member", _national("/national/vacancy-rate/?sort=-rank")),
     ("national-measure-2017", "member", _national("/national/turnover-rate/?year=2017")),

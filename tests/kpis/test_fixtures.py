@@ -111,7 +111,13 @@ def test_it_loads_the_expected_counts(loaded):
     assert KPI.objects.filter(organisation__slug="birmingham").count() == 15
     assert KPI.objects.filter(organisation__slug="sandwell").count() == 15
     assert Target.objects.filter(kpi__organisation__slug="birmingham").count() == 15
-    assert Target.objects.filter(kpi__organisation__slug="sandwell").count() == 0
+    # Sandwell's 2018/19 targets were "not yet agreed" (003_…txt, section 4):
+    # one such row per PI from April 2018, with no figures.
+    sandwell_targets = Target.objects.filter(kpi__organisation__slug="sandwell")
+    assert sandwell_targets.count() == 15
+    assert set(sandwell_targets.values_list("agreed", "valid_from", "value")) == {
+        (False, date(2018, 4, 1), None)
+    }
     assert Reading.objects.filter(kpi__organisation__slug="birmingham").count() == 15
     assert Reading.objects.filter(kpi__organisation__slug="sandwell").count() == 180
     assert Comparator.objects.count() == 15

@@ -42,3 +42,21 @@ def test_it_refuses_a_reading_dated_mid_month(seeds):
     reading = Reading(kpi=_kpi(seeds), period=dt.date(2018, 11, 15), value=Decimal("20"))
     with pytest.raises(ValidationError, match="first day of its month"):
         reading.full_clean()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"agreed": True, "value": None, "lower": None, "upper": None},
+        {"agreed": False, "value": 20, "lower": 16, "upper": 23},
+        {"agreed": True, "value": 20, "lower": None, "upper": 23},
+    ],
+    ids=["agreed-without-figures", "not-agreed-with-figures", "half-a-band"],
+)
+def test_a_target_is_figures_or_not_yet_agreed_never_half(seeds, fields):
+    kpi = KPI.objects.get(organisation__slug="birmingham", code="KPI2")
+    target = Target(kpi=kpi, valid_from=dt.date(2019, 4, 1), **fields)
+    with pytest.raises(ValidationError, match="a target not yet agreed has none"):
+        target.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        target.save()

@@ -19,6 +19,8 @@ from kpis.management.commands.import_readings import (
 
 
 def _band(target, lower, upper) -> str:
+    if target is None:
+        return "target not yet agreed"
     return f"{plain(target)} ({plain(lower)}–{plain(upper)})"
 
 

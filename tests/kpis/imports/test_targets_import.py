@@ -59,7 +59,8 @@ def test_it_reads_targets_from_xlsx_with_date_cells(seeds):
                 percent=["C2", "D2", "E2"])  # fmt: skip
     result = targets_import(organisation=seeds["sandwell"], name="t.xlsx", data=data)
     assert result.errors == []
-    assert Target.objects.get(kpi__code="PI1").value == 20
+    # 2019/20's figure, after 2018/19's "not yet agreed" row.
+    assert Target.objects.get(kpi__code="PI1", valid_from=dt.date(2019, 4, 1)).value == 20
 
 
 @pytest.mark.parametrize(
