@@ -755,6 +755,16 @@ def upload_lines(*, organisation: Organisation, rows, unusual=()) -> list[Upload
     return lines
 
 
+def review_queue(*, organisations) -> list[MonthlyReturn]:
+    """Returns submitted and awaiting review in ``organisations`` (a
+    queryset, ``access.commissioned_organisations``), oldest submission first."""
+    return list(
+        MonthlyReturn.objects.filter(organisation__in=organisations, state=ReturnState.SUBMITTED)
+        .select_related("organisation", "submitted_by")
+        .order_by("submitted_at", "period", "organisation__name")
+    )
+
+
 def target_in_force(*, kpi: KPI, period: dt.date) -> Target | None:
     return kpi.targets.filter(valid_from__lt=add_months(period, 1)).order_by("valid_from").last()
 
