@@ -78,11 +78,12 @@ def can_commission(user, organisation: Organisation) -> bool:
 
 def commissioned_organisations(user):
     """The organisations the user commissions (as ``can_commission``), for
-    pages that gather their work, such as the review queue."""
+    pages that gather their work such as the review queue; None for a user
+    who commissions none (not a commissioner)."""
     if user.is_superuser:
         return Organisation.objects.all()
     if not user.groups.filter(name=COMMISSIONER).exists():
-        return Organisation.objects.none()
+        return None
     return Organisation.objects.filter(staff=user)
 
 

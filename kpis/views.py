@@ -35,8 +35,10 @@ def home(request):
     context = {
         "summaries": summaries,
         # A commissioner's own work first: the returns waiting for them.
-        "commissions": commissioned.exists(),
-        "review_queue": selectors.review_queue(organisations=commissioned),
+        "commissions": commissioned is not None,
+        "review_queue": (
+            selectors.review_queue(organisations=commissioned) if commissioned is not None else []
+        ),
     }
     return render(request, "kpis/home.html", context)
 
