@@ -58,7 +58,7 @@ class Unusual:
         return f"{text} Did you mean {self.suggestion}?" if self.suggestion else text
 
 
-def _units(value: Decimal) -> int:
+def as_units(value: Decimal) -> int:
     """Exact integer ten-thousandths (values carry at most 4 places)."""
     return int(Decimal(value).scaleb(SCALE_DIGITS))
 
@@ -69,35 +69,45 @@ def unusual(
     """Whether ``value`` is unusual for ``kpi`` against ``history`` (its
     readings of the other months, in date order); None when it is not, and
     when it is the value already ``saved`` for the month (asked about then)."""
-    if value is None or value == saved or len(history) < MIN_HISTORY:
+    return unusual_units(kpi=kpi, value=value, units=[as_units(v) for v in history], saved=saved)
+
+
+def unusual_units(
+    *, kpi, value: Decimal | None, units: list[int], saved: Decimal | None = None
+) -> Unusual | None:
+    """``unusual`` with the history already as integer ten-thousandths
+    (``as_units``), for an import that checks many months of one KPI."""
+    if value is None or value == saved or len(units) < MIN_HISTORY:
         return None
-    x = _units(value)
-    past = [_units(v) for v in history]
+    x = as_units(value)
     reasons, suggestion = [], ""
-    lowest = min(past)
-    span = f"its readings run {plain(min(history))}–{with_unit(max(history), kpi.unit)}"
-    if kpi.unit == Unit.PERCENT and 0 < x <= _units(Decimal(1)) and lowest > MEDIAN_TIMES * x:
+    lowest, highest = min(units), max(units)
+    span = f"its readings run {plain(_decimal(lowest))}–{with_unit(_decimal(highest), kpi.unit)}"
+    if kpi.unit == Unit.PERCENT and 0 < x <= as_units(Decimal(1)) and lowest > MEDIAN_TIMES * x:
         reasons.append(f"it looks like a fraction; {span}")
         suggestion = with_unit(value * 100, kpi.unit)
-    ordered = sorted(past)
+    ordered = sorted(units)
     middle = len(ordered) // 2
     # Twice the median, so that the median of an even count stays an integer.
     twice_median = (
         2 * ordered[middle] if len(ordered) % 2 else ordered[middle - 1] + ordered[middle]
     )
     if twice_median > 0 and 2 * x > MEDIAN_TIMES * twice_median:
-        median = Decimal(twice_median).scaleb(-SCALE_DIGITS) / 2
+        median = _decimal(twice_median) / 2
         reasons.append(
             f"it is more than ten times the median of its readings ({with_unit(median, kpi.unit)})"
         )
-    side = spc.limits_place(past, x)
+    side = spc.limits_place(units, x)
     if side:
-        analysis = spc.analyse_units(past, digits=SCALE_DIGITS)
-        limits = f"{spc.rounded(analysis.lower_limit)}–{spc.rounded(analysis.upper_limit)}"
+        lower, upper = spc.process_limits(units, digits=SCALE_DIGITS)
         reasons.append(
             f"it is {'above' if side > 0 else 'below'} the process limits of its "
-            f"{len(past)} readings ({limits})"
+            f"{len(units)} readings ({spc.rounded(lower)}–{spc.rounded(upper)})"
         )
     if not reasons:
         return None
     return Unusual(value=value, code=kpi.code, reasons=tuple(reasons), suggestion=suggestion)
+
+
+def _decimal(units: int) -> Decimal:
+    return Decimal(units).scaleb(-SCALE_DIGITS)

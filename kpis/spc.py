@@ -549,3 +549,20 @@ def limits_place(units: list[int], unit: int) -> int | None:
     offset = 300 * (count - 1) * (count * unit - total)
     bound = 3 * _SIGMA_HUNDREDTHS * count * range_total
     return (offset > bound) - (offset < -bound)
+
+
+def process_limits(units: list[int], *, digits: int) -> tuple[Decimal, Decimal]:
+    """The lower and upper process limits of ``units`` (at least two), for
+    display, as ``analyse_units`` works them out.
+
+    >>> process_limits([int(v) for v in WORKED_EXAMPLE], digits=0)
+    (Decimal('72.02'), Decimal('87.98'))
+    """
+    count = len(units)
+    with localcontext(_EXACT):
+        total = Decimal(sum(units)).scaleb(-digits)
+        ranges = Decimal(sum(abs(b - a) for a, b in itertools.pairwise(units))).scaleb(-digits)
+    with localcontext(prec=28):
+        mean = total / count
+        spread = SIGMA_FACTOR * ranges / (count - 1)
+        return mean - spread, mean + spread

@@ -503,11 +503,15 @@ def _check_plausibility(
         months[kpi_id][period] = value
     for row, kpi in parsed.rows:
         months[kpi.pk][row.period] = row.value
-    ordered = {pk: sorted(values.items()) for pk, values in months.items()}
+    # Each KPI's months as integers once; each row's history leaves out its month.
+    ordered = {
+        pk: [(p, plausibility.as_units(v)) for p, v in sorted(values.items())]
+        for pk, values in months.items()
+    }
     for row, saved in sorted(checked, key=lambda pair: (pair[0].row, pair[0].period)):
         kpi = kpis[row.kpi_code]
-        history = [v for p, v in ordered[kpi.pk] if p != row.period]
-        found = plausibility.unusual(kpi=kpi, value=row.value, history=history, saved=saved)
+        units = [u for p, u in ordered[kpi.pk] if p != row.period]
+        found = plausibility.unusual_units(kpi=kpi, value=row.value, units=units, saved=saved)
         if found is not None:
             accepted = accept_unusual is True or (
                 not isinstance(accept_unusual, bool) and unusual_key(row) in accept_unusual
