@@ -94,7 +94,11 @@ def wide_xlsx(month_count: int, shift: int = 0) -> bytes:
 
 def timed(label: str, organisation, user, name: str, data: bytes, **kwargs) -> None:
     start = time.perf_counter()
-    result = readings_import(organisation=organisation, name=name, data=data, user=user, **kwargs)
+    # The synthetic sawtooth is unusual by the process limits: the timing
+    # includes the plausibility check, and then saves as confirmed.
+    result = readings_import(
+        organisation=organisation, name=name, data=data, user=user, accept_unusual=True, **kwargs
+    )
     seconds = time.perf_counter() - start
     rows = len(result.new) + len(result.changed) + len(result.unchanged)
     if result.errors:

@@ -76,6 +76,17 @@ def can_commission(user, organisation: Organisation) -> bool:
     )
 
 
+def commissioned_organisations(user):
+    """The organisations the user commissions (as ``can_commission``), for
+    pages that gather their work such as the review queue; None for a user
+    who commissions none (not a commissioner)."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    if not user.groups.filter(name=COMMISSIONER).exists():
+        return None
+    return Organisation.objects.filter(staff=user)
+
+
 def get_organisation_for_commissioner(request: HttpRequest, slug: str) -> Organisation:
     """The organisation if the user commissions it: 404 if unseen, 403 if read-only."""
     organisation = get_organisation_for_user(request, slug)

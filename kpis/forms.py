@@ -1,6 +1,6 @@
 from django import forms
 
-from kpis import rating, selectors
+from kpis import plausibility, rating, selectors
 from kpis.imports import cells
 from kpis.periods import PeriodError, format_period, label_period, parse_period
 
@@ -68,6 +68,18 @@ class ReturnFilterForm(forms.Form):
             *((key, label) for key, (label, _) in selectors.RETURN_FILTERS.items()),
         ],
     )
+    # The months an upload saved, comma-separated (``2019-01,2019-02``): where
+    # the officer lands after saving a file of several months.
+    months = forms.CharField(required=False, max_length=2_000, widget=forms.HiddenInput)
+
+    def clean_months(self):
+        text = self.cleaned_data["months"].strip()
+        if not text:
+            return []
+        try:
+            return sorted({parse_period(part.strip()) for part in text.split(",")}, reverse=True)
+        except PeriodError as error:
+            raise forms.ValidationError(str(error), code="malformed_period") from None
 
 
 def clean_reading_value(raw, kpi):
@@ -91,10 +103,12 @@ class ReturnReviewForm(forms.Form):
 
 class ReturnPreviewForm(forms.Form):
     """What the return form's live status chip sends: a KPI of the
-    organisation, by id, and the value typed."""
+    organisation, by id, and the value, numerator and denominator typed."""
 
     kpi = forms.ModelChoiceField(queryset=None)
     value = forms.CharField(required=False, strip=False)
+    numerator = forms.CharField(required=False, strip=False)
+    denominator = forms.CharField(required=False, strip=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,9 +121,15 @@ class ReturnForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, kpis, **kwargs):
+    def __init__(self, *args, kpis, histories=None, saved=None, **kwargs):
+        """``histories``: each KPI's readings of the other months, by id
+        (``selectors.reading_histories``); ``saved``: the month's saved
+        values, by id. An unusual value (``plausibility``) needs its tick."""
         super().__init__(*args, **kwargs)
         self.kpis = list(kpis)
+        self.histories = histories or {}
+        self.saved = saved or {}
+        self.unusual: dict[int, plausibility.Unusual] = {}
         for kpi in self.kpis:
             self.fields[f"value_{kpi.pk}"] = forms.CharField(
                 label=f"{kpi.code} value", required=False, max_length=40
@@ -123,6 +143,9 @@ class ReturnForm(forms.Form):
             self.fields[f"commentary_{kpi.pk}"] = forms.CharField(
                 label=f"{kpi.code} commentary", required=False, widget=forms.Textarea
             )
+            self.fields[f"confirm_{kpi.pk}"] = forms.BooleanField(
+                label=f"{kpi.code}: {plausibility.CONFIRM_LABEL}", required=False
+            )
 
     def rows(self):
         """Bound fields per KPI, for the template."""
@@ -133,6 +156,8 @@ class ReturnForm(forms.Form):
                 "numerator": self[f"numerator_{kpi.pk}"],
                 "denominator": self[f"denominator_{kpi.pk}"],
                 "commentary": self[f"commentary_{kpi.pk}"],
+                "confirm": self[f"confirm_{kpi.pk}"],
+                "unusual": self.unusual.get(kpi.pk),
             }
             for kpi in self.kpis
         ]
@@ -162,6 +187,15 @@ def _clean_entry(form, kpi):
             f"{problem.field}_{kpi.pk}", forms.ValidationError(str(problem), code="bad_entry")
         )
         return None
+    found = plausibility.unusual(
+        kpi=kpi, value=value, history=form.histories.get(kpi.pk, []), saved=form.saved.get(kpi.pk)
+    )
+    if found is not None:
+        form.unusual[kpi.pk] = found
+        if not form.cleaned_data.get(f"confirm_{kpi.pk}"):
+            message = f"{found} Correct it, or tick “{plausibility.CONFIRM_LABEL}” to keep it."
+            form.add_error(f"value_{kpi.pk}", forms.ValidationError(message, code="unusual"))
+            return None
     return {
         "value": value,
         "numerator": numerator,

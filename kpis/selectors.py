@@ -515,8 +515,12 @@ RETURN_FILTERS = {
 }
 
 
-def filter_returns(months: list[ReturnMonth], *, state: str = "") -> list[ReturnMonth]:
-    """The months in ``state`` (a ``RETURN_FILTERS`` key; blank: every month)."""
+def filter_returns(months: list[ReturnMonth], *, state: str = "", periods=()) -> list[ReturnMonth]:
+    """The months in ``state`` (a ``RETURN_FILTERS`` key; blank: every
+    month), and among ``periods`` when given."""
+    if periods:
+        wanted = set(periods)
+        months = [month for month in months if month.period in wanted]
     if not state:
         return months
     keep = RETURN_FILTERS[state][1]
@@ -684,6 +688,98 @@ def return_entries(*, organisation: Organisation, period: dt.date, drafts: bool)
         r.kpi_id: r for r in readings(drafts=drafts, kpi__organisation=organisation, period=period)
     }
     return [{"row": row, "reading": found.get(row.kpi.pk)} for row in table.rows]
+
+
+def reading_histories(*, kpis, period: dt.date) -> dict[int, list[Decimal]]:
+    """Each KPI's readings of every month but ``period``, in date order, by
+    KPI id: the history ``plausibility.unusual`` reads (drafts included:
+    they are the trust's own figures)."""
+    histories: dict[int, list[Decimal]] = {kpi.pk: [] for kpi in kpis}
+    found = (
+        Reading.objects.filter(kpi__in=list(histories))
+        .exclude(period=period)
+        .order_by("kpi_id", "period")
+        .values_list("kpi_id", "value")
+    )
+    for kpi_id, value in found:
+        histories[kpi_id].append(value)
+    return histories
+
+
+@dataclass(frozen=True)
+class UploadLine:
+    """A new or changed row of an upload's preview as the return form would
+    show it: its KPI, the target in force, the status it would get, and
+    whether it is Red with no commentary (the return could not be submitted)."""
+
+    row: object  # imports.rows.ReadingRow
+    previous: object  # imports.rows.PreviousReading, or None for a new row
+    kpi: KPI
+    target: Target | None
+    status: str
+    red_without_commentary: bool
+    unusual: object = None  # imports.rows.UnusualRow
+
+    @property
+    def status_label(self) -> str:
+        return rating.STATUS_LABELS[self.status]
+
+
+def upload_lines(*, organisation: Organisation, rows, unusual=()) -> list[UploadLine]:
+    """Each (row, previous reading or None) of an upload's preview, rated
+    by the one rating rule against the target in force in its month. The
+    commentary is the row's or, where the file has none, the one kept."""
+    rows = list(rows)
+    if not rows:
+        return []
+    kpis = {kpi.code: kpi for kpi in organisation.kpis.all()}
+    targets = defaultdict(list)
+    for target in Target.objects.filter(kpi__organisation=organisation).order_by("valid_from"):
+        targets[target.kpi_id].append(target)
+    in_force = []
+    for row, _ in rows:
+        kpi = kpis[row.kpi_code]
+        month_end = add_months(row.period, 1)
+        found = [t for t in targets[kpi.pk] if t.valid_from < month_end]
+        in_force.append((kpi, found[-1] if found else None))
+    frame = pd.DataFrame(
+        {
+            "value": [row.value for row, _ in rows],
+            "target": [t.value if t else None for _, t in in_force],
+            "lower": [t.lower if t else None for _, t in in_force],
+            "upper": [t.upper if t else None for _, t in in_force],
+            "polarity": [kpi.polarity for kpi, _ in in_force],
+        }
+    )
+    statuses = rating.rate(frame).tolist()
+    questioned = {(u.row.row, u.row.period): u for u in unusual}
+    lines = []
+    for (row, previous), (kpi, target), status in zip(rows, in_force, statuses, strict=True):
+        commentary = row.commentary if row.commentary is not None else (
+            previous.commentary if previous else ""
+        )  # fmt: skip
+        lines.append(
+            UploadLine(
+                row=row,
+                previous=previous,
+                kpi=kpi,
+                target=target,
+                status=status,
+                red_without_commentary=status == rating.RED and not commentary.strip(),
+                unusual=questioned.get((row.row, row.period)),
+            )  # fmt: skip
+        )
+    return lines
+
+
+def review_queue(*, organisations) -> list[MonthlyReturn]:
+    """Returns submitted and awaiting review in ``organisations`` (a
+    queryset, ``access.commissioned_organisations``), oldest submission first."""
+    return list(
+        MonthlyReturn.objects.filter(organisation__in=organisations, state=ReturnState.SUBMITTED)
+        .select_related("organisation", "submitted_by")
+        .order_by("submitted_at", "period", "organisation__name")
+    )
 
 
 def target_in_force(*, kpi: KPI, period: dt.date) -> Target | None:

@@ -447,7 +447,9 @@ def uploads_expire(now: dt.datetime | None = None) -> int:
     return deleted
 
 
-def upload_read(upload: Upload, *, dry_run: bool, user, save_comparators: bool = False):
+def upload_read(
+    upload: Upload, *, dry_run: bool, user, save_comparators: bool = False, accepted=frozenset()
+):
     """(result, file error, mapping) of the table an upload kept: the
     mapping of a trust's own sheet also when its columns cannot all be
     placed, so that it can be corrected. The file is never read again."""
@@ -461,6 +463,7 @@ def upload_read(upload: Upload, *, dry_run: bool, user, save_comparators: bool =
             organisation=upload.organisation, name=upload.name,
             table=files.table_from_json(upload.table), user=user, dry_run=dry_run,
             chosen=upload.mapping, save_comparators=save_comparators,
+            accept_unusual=accepted,
         )  # fmt: skip
     except MappingError as error:
         return None, str(error), error.mapping
@@ -469,10 +472,11 @@ def upload_read(upload: Upload, *, dry_run: bool, user, save_comparators: bool =
     return result, None, result.mapping
 
 
-def upload_confirm(*, upload: Upload, user, save_comparators: bool = False):
-    """Save an upload's readings: (result, file error); nothing is saved
-    when either says so. Raises UploadAlreadySaved when it was confirmed
-    before.
+def upload_confirm(*, upload: Upload, user, save_comparators: bool = False, accepted=frozenset()):
+    """Save an upload's readings (or targets): (result, file error); nothing
+    is saved when either says so, nor while an unusual value is not among
+    ``accepted`` (``result.unconfirmed``). Raises UploadAlreadySaved when it
+    was confirmed before.
 
     The upload's row is locked before ``saved_at`` is read, so of several
     confirmations at once one saves and the others wait, then find it saved
@@ -489,9 +493,10 @@ def upload_confirm(*, upload: Upload, user, save_comparators: bool = False):
             result, file_error = upload_read_targets(locked, dry_run=False, user=user)
         else:
             result, file_error, _ = upload_read(
-                locked, dry_run=False, user=user, save_comparators=save_comparators
-            )
-        if file_error or result.errors:
+                locked, dry_run=False, user=user, save_comparators=save_comparators,
+                accepted=accepted,
+            )  # fmt: skip
+        if file_error or result.errors or getattr(result, "unconfirmed", None):
             return result, file_error
         locked.saved_at = timezone.now()
         locked.table = None

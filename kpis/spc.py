@@ -22,6 +22,7 @@ A high flag is an improvement for polarity ``higher`` and a concern for
 ``lower``; a point flagged as both counts as an improvement.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import (
     MAX_EMAX,
@@ -526,3 +527,42 @@ def assurance(a: Analysis, polarity: str, target: Decimal | None) -> str | None:
     else:
         passes, fails = at_or_above_upper, at_or_below_lower
     return CONSISTENTLY_PASS if passes else CONSISTENTLY_FAIL if fails else HIT_AND_MISS
+
+
+def limits_place(units: list[int], unit: int) -> int | None:
+    """Where one more value sits against the process limits of ``units``
+    (readings in date order, exact integers of one scale): +1 above the
+    upper limit, -1 below the lower, 0 within or exactly on one; None
+    below ``MIN_POINTS`` readings. The same integer comparison as
+    ``_Lines.place`` on Python integers, so it never overflows.
+
+    >>> limits_place([int(v * 100) for v in WORKED_EXAMPLE], 8798)  # on the limit, 87.98
+    0
+    >>> limits_place([int(v * 100) for v in WORKED_EXAMPLE], 8799)
+    1
+    """
+    count = len(units)
+    if count < MIN_POINTS:
+        return None
+    total = sum(units)
+    range_total = sum(abs(b - a) for a, b in itertools.pairwise(units))
+    offset = 300 * (count - 1) * (count * unit - total)
+    bound = 3 * _SIGMA_HUNDREDTHS * count * range_total
+    return (offset > bound) - (offset < -bound)
+
+
+def process_limits(units: list[int], *, digits: int) -> tuple[Decimal, Decimal]:
+    """The lower and upper process limits of ``units`` (at least two), for
+    display, as ``analyse_units`` works them out.
+
+    >>> process_limits([int(v) for v in WORKED_EXAMPLE], digits=0)
+    (Decimal('72.02'), Decimal('87.98'))
+    """
+    count = len(units)
+    with localcontext(_EXACT):
+        total = Decimal(sum(units)).scaleb(-digits)
+        ranges = Decimal(sum(abs(b - a) for a, b in itertools.pairwise(units))).scaleb(-digits)
+    with localcontext(prec=28):
+        mean = total / count
+        spread = SIGMA_FACTOR * ranges / (count - 1)
+        return mean - spread, mean + spread

@@ -8,6 +8,7 @@ from inspections import selectors as inspection_selectors
 from kpis import charts, exports, selectors, spc
 from kpis.access import (
     can_commission,
+    commissioned_organisations,
     draft_organisations,
     get_kpi_for_user,
     get_organisation_for_user,
@@ -30,7 +31,16 @@ def home(request):
         for s in selectors.organisation_summaries(drafts_of=draft_organisations(request.user))
         if s["organisation"].pk in visible
     ]
-    return render(request, "kpis/home.html", {"summaries": summaries})
+    commissioned = commissioned_organisations(request.user)
+    context = {
+        "summaries": summaries,
+        # A commissioner's own work first: the returns waiting for them.
+        "commissions": commissioned is not None,
+        "review_queue": (
+            selectors.review_queue(organisations=commissioned) if commissioned is not None else []
+        ),
+    }
+    return render(request, "kpis/home.html", context)
 
 
 @login_required

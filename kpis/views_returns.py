@@ -4,13 +4,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kpis import rating, selectors, services
+from kpis import plausibility, rating, selectors, services
 from kpis.access import (
     can_commission,
     can_enter_returns,
@@ -20,15 +19,15 @@ from kpis.access import (
     get_organisation_for_user,
     sees_drafts,
 )
-from kpis.formatting import plain
+from kpis.formatting import plain, with_unit
 from kpis.forms import (
     ReturnFilterForm,
     ReturnForm,
     ReturnPreviewForm,
     ReturnReviewForm,
     TargetsForm,
-    clean_reading_value,
 )
+from kpis.imports import cells
 from kpis.models import ReturnState
 from kpis.periods import contract_years, format_period, latest_ahead
 from kpis.url_params import contract_year_or_404, period_or_404
@@ -68,8 +67,9 @@ def return_list(request, slug):
     if not form.is_valid():
         form = ReturnFilterForm()  # an unknown state: every month, the picker at All states
     state = form.cleaned_data["state"] if form.is_bound else ""
+    periods = form.cleaned_data["months"] if form.is_bound else []
     months = selectors.filter_returns(
-        selectors.returns_overview(organisation=organisation), state=state
+        selectors.returns_overview(organisation=organisation), state=state, periods=periods
     )
     paginator = Paginator(months, RETURNS_PER_PAGE)
     try:
@@ -81,6 +81,7 @@ def return_list(request, slug):
         "organisation": organisation,
         "form": form,
         "state_label": selectors.RETURN_FILTERS[state][0] if state else "",
+        "periods": periods,
         "page": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "months": page.object_list,
@@ -103,7 +104,7 @@ def return_detail(request, slug, period):
     form = ReturnForm(
         request.POST if request.method == "POST" else None,
         initial=_initial(entries, monthly_return),
-        kpis=[e["row"].kpi for e in entries],
+        **_form_kwargs(entries, month),
     )
     saved_draft = False
     if request.method == "POST":
@@ -122,10 +123,10 @@ def return_detail(request, slug, period):
                 # Saved, then the submit refused: the version moved on. The
                 # page carries the new one and the saved ratings, with
                 # everything typed kept, so one correction submits.
-                form = _form_at_version(request.POST, monthly_return, entries)
                 entries = selectors.return_entries(
                     organisation=organisation, period=month, drafts=drafts
                 )
+                form = _form_at_version(request.POST, monthly_return, entries, month)
             if isinstance(refusal, services.RedWithoutCommentary):
                 # Each refusal on its box, in the linked error summary.
                 for kpi, message in refusal.messages.items():
@@ -142,8 +143,20 @@ def return_detail(request, slug, period):
         "can_review": can_commission(request.user, organisation),
         "period_text": format_period(month),
         "drafts": drafts,
+        "confirm_label": plausibility.CONFIRM_LABEL,
     }
     return render(request, "kpis/return_detail.html", context)
+
+
+def _form_kwargs(entries, month) -> dict:
+    """The KPIs of the form and what its plausibility check reads: each
+    KPI's other months and this month's saved values."""
+    kpis = [e["row"].kpi for e in entries]
+    return {
+        "kpis": kpis,
+        "histories": selectors.reading_histories(kpis=kpis, period=month),
+        "saved": {e["row"].kpi.pk: e["reading"].value for e in entries if e["reading"]},
+    }
 
 
 def _save_or_submit(request, monthly_return, form):
@@ -169,12 +182,14 @@ def _save_or_submit(request, monthly_return, form):
     return True, None
 
 
-def _form_at_version(data, monthly_return, entries):
+def _form_at_version(data, monthly_return, entries, month):
     """The posted form again, claiming the version the save just made."""
     data = data.copy()
     data["version"] = str(monthly_return.version)
     form = ReturnForm(
-        data, initial=_initial(entries, monthly_return), kpis=[e["row"].kpi for e in entries]
+        data,
+        initial=_initial(entries, monthly_return),
+        **_form_kwargs(entries, month),
     )
     form.is_valid()
     return form
@@ -223,10 +238,15 @@ def _form_errors(form) -> str:
 @login_required
 @require_POST
 def return_preview(request, slug, period):
-    """The status a typed value would get: the live chip on the return form.
+    """What the typed entry would be: the live status on the return form.
 
-    The browser sends what was typed; the one rating module answers, so the
-    rules have no second implementation in JavaScript.
+    The browser sends the value, numerator and denominator as typed; the
+    import parser derives or checks the value (``cells.parse_entry``), the
+    one rating module rates it and ``plausibility`` says whether it is
+    unusual, so none of these rules has a second implementation in
+    JavaScript. The answer: the value (``shown`` with its unit, ``derived``
+    when worked out from the fraction), its status, or the ``error`` and
+    the ``field`` it concerns, and ``unusual``, the question to confirm.
     """
     organisation = get_organisation_for_officer(request, slug)
     month = _return_period(request, organisation, period)
@@ -234,10 +254,15 @@ def return_preview(request, slug, period):
     if not form.is_valid():
         raise Http404("No such KPI for this organisation")
     kpi = form.cleaned_data["kpi"]
+    answer = {"value": "", "shown": "", "derived": False, "status": "", "label": "",
+              "error": "", "field": "", "unusual": ""}  # fmt: skip
+    typed = {name: form.cleaned_data[name] for name in ("value", "numerator", "denominator")}
     try:
-        value = clean_reading_value(form.cleaned_data["value"], kpi)
-    except ValidationError as error:
-        return JsonResponse({"status": "", "label": "", "error": " ".join(error.messages)})
+        value, _, _ = cells.parse_entry(kpi=kpi, **typed)
+    except cells.EntryProblem as problem:
+        return JsonResponse(answer | {"error": str(problem), "field": problem.field})
+    if value is None:
+        return JsonResponse(answer)
     target = selectors.target_in_force(kpi=kpi, period=month)
     status = rating.rate_one(
         value=value,
@@ -246,7 +271,24 @@ def return_preview(request, slug, period):
         upper=target.upper if target else None,
         polarity=kpi.polarity,
     )
-    return JsonResponse({"status": status, "label": rating.STATUS_LABELS[status], "error": ""})
+    saved = selectors.readings(drafts=True, kpi=kpi, period=month).first()
+    found = plausibility.unusual(
+        kpi=kpi,
+        value=value,
+        history=selectors.reading_histories(kpis=[kpi], period=month)[kpi.pk],
+        saved=saved.value if saved else None,
+    )
+    return JsonResponse(
+        answer
+        | {
+            "value": plain(value),
+            "shown": with_unit(value, kpi.unit),
+            "derived": not str(typed["value"]).strip(),
+            "status": status,
+            "label": rating.STATUS_LABELS[status],
+            "unusual": str(found) if found else "",
+        }
+    )
 
 
 def _targets_initial(current: dict) -> dict:

@@ -4,17 +4,19 @@ A commissioner's file of targets goes the same way: upload, preview, confirm."""
 
 from functools import wraps
 from pathlib import PurePath
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from kpis import exports, services
+from kpis import exports, plausibility, selectors, services
 from kpis.access import (
     get_organisation_for_commissioner,
     get_organisation_for_officer,
@@ -202,19 +204,44 @@ class MappingForm(forms.Form):
         return chosen
 
 
-def _import(upload: Upload, *, dry_run: bool, user):
-    return services.upload_read(upload, dry_run=dry_run, user=user)
+def _import(upload: Upload, *, dry_run: bool, user, accepted=frozenset()):
+    """``services.upload_read``; ``accepted``: the unusual rows the officer
+    ticked as right."""
+    return services.upload_read(upload, dry_run=dry_run, user=user, accepted=accepted)
 
 
 # A page lists this many row errors; all of them are a CSV download away.
 ERRORS_SHOWN = 100
+# And this many new and changed rows each.
+ROWS_SHOWN = 500
 
 
-def _preview(request, upload: Upload, form: MappingForm | None = None, status: int = 200):
-    result, file_error, mapping = _import(upload, dry_run=True, user=request.user)
+def _preview(
+    request, upload: Upload, form: MappingForm | None = None, status: int = 200,
+    accepted=frozenset(),
+):  # fmt: skip
+    result, file_error, mapping = _import(
+        upload, dry_run=True, user=request.user, accepted=accepted
+    )
     if mapping is not None and form is None:
         form = MappingForm(mapping=mapping)
+    lines = {"new": [], "changed": []}
+    if result is not None:
+        # Each row as the return form would rate it, unusual ones questioned.
+        new = [(row, None) for row in result.new[:ROWS_SHOWN]]
+        rated = selectors.upload_lines(
+            organisation=upload.organisation,
+            rows=new + result.changed[:ROWS_SHOWN],
+            unusual=result.unusual,
+        )
+        lines = {"new": rated[: len(new)], "changed": rated[len(new) :]}
     context = {
+        "lines": lines,
+        "rows_shown": ROWS_SHOWN,
+        "red_without_commentary": sum(
+            line.red_without_commentary for group in lines.values() for line in group
+        ),
+        "confirm_label": plausibility.CONFIRM_LABEL,
         "organisation": upload.organisation,
         "upload": upload,
         "result": result,
@@ -288,21 +315,45 @@ def upload_confirm(request, slug, pk):
     # Checked again on confirmation, from the kept table: the database may have
     # moved since the preview.
     save_comparators = request.POST.get("comparators") == "on"
+    accepted = frozenset(request.POST.getlist("unusual"))
     try:
         result, file_error = services.upload_confirm(
-            upload=upload, user=request.user, save_comparators=save_comparators
-        )
+            upload=upload, user=request.user, save_comparators=save_comparators,
+            accepted=accepted,
+        )  # fmt: skip
     except services.UploadAlreadySaved as saved:
         # Another confirmation (a second click, a second tab) saved it first.
         messages.info(request, f"{upload.name}: {saved} Nothing was saved again.")
         return redirect("return_list", slug=slug)
+    if result is not None and not file_error and not result.errors and result.unconfirmed:
+        # Nothing saved: the page again with the ticks given kept, each unticked one asked.
+        messages.error(request, _UNCONFIRMED.format(count=len(result.unconfirmed)))
+        return _preview(request, upload, status=400, accepted=accepted)
     if not _confirmed(request, upload, result, file_error, what="readings"):
         return redirect("upload_preview", slug=slug, pk=pk)
     summary = result.summary()
     if result.comparators_saved:
         summary += f"; comparators for {result.mapping.year} saved"
     messages.success(request, f"{upload.name}: {summary}.")
-    return redirect("return_list", slug=slug)
+    return _landing(slug, result)
+
+
+_UNCONFIRMED = (
+    "Nothing was saved: {count} unusual value(s) are not confirmed. Correct the file, or tick "
+    "“" + plausibility.CONFIRM_LABEL + "” beside each."
+)
+
+
+def _landing(slug, result):
+    """Where the officer lands: the return of the one month the file wrote,
+    else the returns list showing the months it wrote."""
+    months = sorted({row.period for row in result.new} | {r.period for r, _ in result.changed})
+    if len(months) == 1:
+        return redirect("return_detail", slug=slug, period=format_period(months[0]))
+    url = reverse("return_list", args=[slug])
+    if months:
+        url += "?" + urlencode({"months": ",".join(format_period(m) for m in months)})
+    return redirect(url)
 
 
 @login_required

@@ -2,7 +2,7 @@
 new, changed and unchanged, and save them with history in one transaction."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from kpis import plausibility
 from kpis.imports import saving
 from kpis.imports.cells import (
     _CellProblem,
@@ -44,9 +45,11 @@ from kpis.imports.rows import (
     PreviousReading,
     ReadingRow,
     RowError,
+    UnusualRow,
     _KPIs,
     _sorted_errors,
     _unreadable_rows,
+    unusual_key,
 )
 from kpis.imports.saving import _change_reason, _import_lock, _validate
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading, ReturnState, Source
@@ -410,6 +413,7 @@ def readings_import(
     progress: Callable[[str], None] | None = None,
     chosen: list[dict] | None = None,
     save_comparators: bool = False,
+    accept_unusual: bool | Collection[str] = False,
 ) -> ImportResult:
     """Read a CSV or XLSX file of readings and, if every row is good and
     this is not a dry run, save it in one transaction, with history.
@@ -440,11 +444,15 @@ def readings_import(
         _classify_readings(parsed, organisation, result, lock=False)
         _classify_comparators(parsed.comparators, organisation, result, source=source_text)
         result.errors = _sorted_errors(result.errors)
+        _check_plausibility(parsed, result, accept_unusual)
         return result
 
     with transaction.atomic():
         _import_lock(organisation)
         to_create, to_update, touched = _classify_readings(parsed, organisation, result, lock=True)
+        _check_plausibility(parsed, result, accept_unusual)
+        if result.unconfirmed:
+            return result
         new_comparators, changed_comparators = _classify_comparators(
             parsed.comparators, organisation, result, source=source_text
         )
@@ -476,6 +484,39 @@ def readings_import(
             result.comparators_saved = True
         result.saved = True
     return result
+
+
+def _check_plausibility(
+    parsed: _ParsedReadings, result: ImportResult, accept_unusual: bool | Collection[str]
+) -> None:
+    """List the new and changed readings unusual for their KPI, against its
+    readings of every other month as they would be after the import."""
+    checked = [(row, None) for row in result.new] + [
+        (row, previous.value) for row, previous in result.changed
+    ]
+    if not checked:
+        return
+    kpis = {kpi.code: kpi for _, kpi in parsed.rows}
+    months: dict[int, dict[dt.date, Any]] = {kpi.pk: {} for kpi in kpis.values()}
+    stored = Reading.objects.filter(kpi__in=list(months)).values_list("kpi_id", "period", "value")
+    for kpi_id, period, value in stored:
+        months[kpi_id][period] = value
+    for row, kpi in parsed.rows:
+        months[kpi.pk][row.period] = row.value
+    # Each KPI's months as integers once; each row's history leaves out its month.
+    ordered = {
+        pk: [(p, plausibility.as_units(v)) for p, v in sorted(values.items())]
+        for pk, values in months.items()
+    }
+    for row, saved in sorted(checked, key=lambda pair: (pair[0].row, pair[0].period)):
+        kpi = kpis[row.kpi_code]
+        units = [u for p, u in ordered[kpi.pk] if p != row.period]
+        found = plausibility.unusual_units(kpi=kpi, value=row.value, units=units, saved=saved)
+        if found is not None:
+            accepted = accept_unusual is True or (
+                not isinstance(accept_unusual, bool) and unusual_key(row) in accept_unusual
+            )
+            result.unusual.append(UnusualRow(row=row, unusual=found, accepted=accepted))
 
 
 def _returns_touch(

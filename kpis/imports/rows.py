@@ -87,6 +87,33 @@ class ComparatorRow:
         return f"{shown} ({self.label})" if self.label else shown
 
 
+@dataclass(frozen=True)
+class UnusualRow:
+    """A new or changed reading that ``plausibility.unusual`` questions;
+    ``key`` names it in the upload preview's ticks."""
+
+    row: ReadingRow
+    unusual: Any  # plausibility.Unusual
+    accepted: bool
+
+    @property
+    def key(self) -> str:
+        return unusual_key(self.row)
+
+    def __str__(self):
+        where = (
+            f"Row {self.row.row}, column {self.row.column}"
+            if self.row.column
+            else (f"Row {self.row.row}")
+        )
+        return f"{where} ({self.row.kpi_code} {self.row.period:%b %Y}): {self.unusual}"
+
+
+def unusual_key(row: ReadingRow) -> str:
+    """``7-2019-01``: a file row and month (a wide row holds several months)."""
+    return f"{row.row}-{row.period:%Y-%m}"
+
+
 class PreviousReading(NamedTuple):
     value: Decimal
     numerator: Decimal | None
@@ -124,6 +151,13 @@ class ImportResult:
     comparators_changed: list[tuple[ComparatorRow, Decimal]] = field(default_factory=list)
     comparators_unchanged: list[ComparatorRow] = field(default_factory=list)
     comparators_saved: bool = False
+    # Readings unusual for their KPI (kpis.plausibility), in file order.
+    unusual: list[UnusualRow] = field(default_factory=list)
+
+    @property
+    def unconfirmed(self) -> list[UnusualRow]:
+        """The unusual readings nobody has confirmed: while any remain, nothing is saved."""
+        return [u for u in self.unusual if not u.accepted]
 
     @property
     def comparators(self) -> list[ComparatorRow]:
@@ -149,6 +183,10 @@ class ImportResult:
         if self.errors:
             count = len(self.errors)
             return f"{counts}; {count:,} error{'s' if count != 1 else ''}: nothing saved"
+        if self.unconfirmed and not self.dry_run:
+            count = len(self.unconfirmed)
+            values = f"{count:,} unusual value{'s' if count != 1 else ''}"
+            return f"{counts}; {values} to confirm: nothing saved"
         if self.dry_run:
             return f"{counts}; dry run: nothing saved"
         return f"{counts}; saved" if self.saved else f"{counts}; nothing saved"

@@ -1,7 +1,10 @@
-"""``manage.py import_readings PATH [--organisation SLUG] [--dry-run] [--comparators]``.
+"""``manage.py import_readings PATH [--organisation SLUG] [--dry-run] [--comparators]
+[--accept-unusual]``.
 
 A thin wrapper: the same ``readings_import()`` as the upload page. Any bad row
-and nothing is saved; every bad row is printed and the exit status is 1.
+and nothing is saved; every bad row is printed and the exit status is 1. So
+too for a value unusual for its KPI (``kpis.plausibility``), each listed with
+its row and reason, unless ``--accept-unusual`` says they are right.
 """
 
 from pathlib import Path
@@ -51,6 +54,15 @@ def log_outcome(what: str, result: ImportResult, *, organisation, name: str) -> 
             organisation=organisation,
             file=name,
             reason=f"{len(result.errors)} bad rows",
+            via="command",
+        )
+    elif result.unconfirmed and not result.dry_run:
+        log_event(
+            f"{what}_import_refused",
+            user=user,
+            organisation=organisation,
+            file=name,
+            reason=f"{len(result.unconfirmed)} unusual values",
             via="command",
         )
     elif result.saved:
@@ -126,6 +138,21 @@ def report_comparators(command: BaseCommand, result: ImportResult, *, asked: boo
     command.stdout.write(f"Comparators for {result.mapping.year}: {counts}; {outcome}")
 
 
+def report_unusual(command: BaseCommand, path: str, result: ImportResult) -> None:
+    """List the values unusual for their KPI; refuse the file while any is
+    not accepted (``--accept-unusual``)."""
+    for unusual in result.unusual:
+        if unusual.accepted:
+            command.stdout.write(f"  unusual, accepted: {unusual}")
+    if result.unconfirmed:
+        count = len(result.unconfirmed)
+        lines = "\n".join(str(unusual) for unusual in result.unconfirmed)
+        raise CommandError(
+            f"{count:,} unusual value{'s' if count != 1 else ''} in {path}; nothing was saved. "
+            f"Correct them, or run again with --accept-unusual if they are right:\n{lines}"
+        )
+
+
 def _describe_reading(row, previous=None) -> str:
     value = (
         plain(row.value) if previous is None else f"{plain(previous.value)} → {plain(row.value)}"
@@ -150,13 +177,20 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check and preview the file; save nothing."
         )
         parser.add_argument(
+            "--accept-unusual",
+            action="store_true",
+            help="Save values unusual for their KPI (a percent given as a fraction, over ten "
+            "times the median, beyond the process limits) as they are; without it the file "
+            "is refused and each is listed.",
+        )
+        parser.add_argument(
             "--comparators",
             action="store_true",
             help="Also save the statistical neighbour, England and region averages of a "
             "trust's own sheet as comparators for the year.",
         )
 
-    def handle(self, *args, path, organisation, dry_run, comparators, **options):
+    def handle(self, *args, path, organisation, dry_run, comparators, accept_unusual, **options):
         name, data = read_file(path)
         try:
             if organisation:
@@ -170,6 +204,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 progress=self.stderr.write,
                 save_comparators=comparators,
+                accept_unusual=accept_unusual,
             )
         except MappingError as error:
             report_mapping(self, error.mapping, error.mapping.skipped)
@@ -191,6 +226,7 @@ class Command(BaseCommand):
             _describe_reading,
             preview=dry_run or options["verbosity"] >= 2,
         )
+        report_unusual(self, path, result)
 
     def _infer(self, name: str, data: bytes) -> Organisation:
         owners = organisations_for_kpi_codes(codes=file_kpi_codes(name=name, data=data))

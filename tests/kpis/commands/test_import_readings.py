@@ -99,7 +99,7 @@ def test_a_dry_run_previews_and_saves_nothing(seeds, tmp_path):
 
 
 def test_it_reads_an_xlsx(seeds, tmp_path):
-    data = xlsx([["kpi", dt.datetime(2019, 1, 1)], ["PI1", 19.1], ["PI5", 812]])
+    data = xlsx([["kpi", dt.datetime(2019, 1, 1)], ["PI1", 19.1], ["PI5", 81]])
     out, _ = _run(_file(tmp_path, "appendix.xlsx", data))
     assert out.endswith("2 new, 0 changed, 0 unchanged; saved\n")
 

@@ -166,3 +166,16 @@ def test_reading_the_pages_writes_nothing(client, member, live_birmingham):
 def test_it_checks_ownership(client, sandwell_officer, member, published):
     assert _list(client, sandwell_officer, "birmingham").status_code == 404
     assert _list(client, sandwell_officer, "sandwell").status_code == 200
+
+
+def test_the_list_shows_only_the_months_asked_for(client, published, sandwell_officer):
+    client.force_login(sandwell_officer)
+    url = reverse("return_list", args=["sandwell"])
+    response = client.get(url, {"months": "2018-03,2018-01"})
+    assert [m.period for m in response.context["months"]] == [
+        dt.date(2018, 3, 1), dt.date(2018, 1, 1)
+    ]  # fmt: skip
+    assert "Showing 2 months: Mar 2018, Jan 2018." in response.content.decode()
+    # A month that is not one is no filter: every month, as an unknown state.
+    every = client.get(url, {"months": "2018-13"})
+    assert len(every.context["months"]) == 12

@@ -175,7 +175,9 @@ def test_the_live_preview_rates_with_the_target_in_force(client, officer):
         for v in ("21", "24", "24.1", "abc")
     }
     assert answers["21"]["status"] == "green"
-    assert answers["24"] == {"status": "amber", "label": "Amber", "error": ""}
+    assert {k: answers["24"][k] for k in ("status", "label", "error", "shown")} == {
+        "status": "amber", "label": "Amber", "error": "", "shown": "24%"
+    }  # fmt: skip
     assert answers["24.1"]["status"] == "red"
     assert answers["abc"]["status"] == "" and "'abc' is not a number" in answers["abc"]["error"]
 
