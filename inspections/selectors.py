@@ -16,6 +16,7 @@ from inspections.models import (
     FindingKind,
     Inspection,
     InspectionKind,
+    Lead,
     OutcomesRelease,
 )
 from inspections.ofsted import FOUR_POINT_SCALE, JUDGEMENT_AREAS, Grade
@@ -120,6 +121,20 @@ def plan_findings(*, organisation: Organisation, today: dt.date | None = None) -
 
 
 TRACKER_FILTERS = ("status", "lead", "finding", "overdue")
+# The tracker's sorts: the plan's order, or by timescale (no timescale last).
+TRACKER_SORTS = {
+    "": "Plan order",
+    "timescale": "Timescale, soonest first",
+    "-timescale": "Timescale, latest first",
+}
+
+
+def lead_parts(entry: str) -> list[str]:
+    """The leads of an action as the plan prints them, ``LH / JoR`` → LH, JoR.
+
+    Only a slash separates leads: "Head of Service, Care Management" is one.
+    """
+    return [part.strip() for part in entry.split("/") if part.strip()]
 
 
 def action_tracker(
@@ -129,6 +144,7 @@ def action_tracker(
     lead: str = "",
     finding: int | None = None,
     overdue: bool = False,
+    sort: str = "",
     today: dt.date | None = None,
 ) -> list[ActionRow]:
     today = today or timezone.localdate()
@@ -140,12 +156,39 @@ def action_tracker(
     )
     if status:
         actions = actions.filter(status=status)
-    if lead:
-        actions = actions.filter(lead__icontains=lead)
     if finding:
         actions = actions.filter(finding_id=finding)
+    if lead:
+        actions = [a for a in actions.filter(lead__contains=lead) if lead in lead_parts(a.lead)]
     rows = [_row(action, today) for action in actions]
+    if sort.lstrip("-") == "timescale":
+        dated = sorted(
+            (r for r in rows if r.action.timescale),
+            key=lambda r: r.action.timescale,
+            reverse=sort.startswith("-"),
+        )
+        rows = dated + [r for r in rows if not r.action.timescale]
     return [row for row in rows if row.overdue] if overdue else rows
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    initials: str
+    lead: Lead | None  # None: not in the organisation's key yet
+
+
+def lead_key(*, organisation: Organisation, rows=None) -> list[KeyEntry]:
+    """The key of leads for the leads of these rows (every action's if None),
+    in the order of the initials, with who each is where the key says."""
+    if rows is None:
+        entries = Action.objects.filter(plan__organisation=organisation).values_list(
+            "lead", flat=True
+        )
+    else:
+        entries = [row.action.lead for row in rows]
+    initials = sorted({part for entry in entries for part in lead_parts(entry)})
+    known = {lead.initials: lead for lead in organisation.leads.all()}
+    return [KeyEntry(i, known.get(i)) for i in initials]
 
 
 def brag_counts(rows: list[ActionRow]) -> dict[str, int]:
@@ -156,13 +199,79 @@ def brag_counts(rows: list[ActionRow]) -> dict[str, int]:
 
 
 def tracker_leads(*, organisation: Organisation) -> list[str]:
-    """Each lead's initials once, from entries like ``LH / JoR / GT``."""
-    leads = set()
-    for entry in Action.objects.filter(plan__organisation=organisation).values_list(
-        "lead", flat=True
+    """Each lead once, from entries like ``LH / JoR / GT`` (see ``lead_parts``)."""
+    entries = Action.objects.filter(plan__organisation=organisation).values_list("lead", flat=True)
+    return sorted({part for entry in entries for part in lead_parts(entry)})
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    when: str  # as printed, or the date and time of the change
+    status: str
+    user: object | None
+    reason: str
+
+
+def brag_history(*, action: Action) -> list[StatusChange]:
+    """Each status the action has had, oldest first: those the plan's updates
+    printed (recorded without an author), then each change made in the app,
+    from its history with who and why."""
+    changes = [
+        StatusChange(
+            u.dated_text or f"{u.dated:%-d %b %Y}", u.status, None, "As the plan printed it"
+        )
+        for u in action.updates.filter(author=None).exclude(status="").order_by("dated", "pk")
+    ]
+    previous = changes[-1].status if changes else None
+    for record in action.history.order_by("history_date", "history_id").select_related(
+        "history_user"
     ):
-        leads.update(part.strip() for part in entry.replace(",", "/").split("/") if part.strip())
-    return sorted(leads)
+        if record.status != previous:
+            when = timezone.localtime(record.history_date)
+            changes.append(
+                StatusChange(
+                    f"{when:%-d %b %Y %H:%M}",
+                    record.status,
+                    record.history_user,
+                    record.history_change_reason or "",
+                )
+            )
+            previous = record.status
+    return changes
+
+
+def deletion_summary(obj) -> str:
+    """What goes with a deletion, in words, e.g. "Deleting this inspection
+    also deletes its 3 judgements and 6 findings, with their 14 actions"."""
+
+    def count(n, word):
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    if isinstance(obj, Inspection):
+        actions = Action.objects.filter(finding__inspection=obj)
+        parts = [count(obj.judgements.count(), "judgement"), count(obj.findings.count(), "finding")]
+        sentence = f"Deleting this inspection also deletes its {parts[0]} and {parts[1]}"
+        tail = count(actions.count(), "action")
+        updates = ActionUpdate.objects.filter(action__in=actions).count()
+        return f"{sentence}, with their {tail} and {count(updates, 'progress update')}."
+    if isinstance(obj, Finding):
+        actions = obj.actions.all()
+        updates = ActionUpdate.objects.filter(action__in=actions).count()
+        return (
+            f"Deleting this finding also deletes its {count(actions.count(), 'action')}, "
+            f"with their {count(updates, 'progress update')}."
+        )
+    if isinstance(obj, Action):
+        return (
+            f"Deleting action {obj.reference} also deletes its "
+            f"{count(obj.updates.count(), 'progress update')}."
+        )
+    if isinstance(obj, ActionUpdate):
+        return (
+            "Deleting this update deletes nothing else; the action keeps its status "
+            f"({obj.action.get_status_display()})."
+        )
+    return f"Deleting {obj} deletes nothing else."
 
 
 def kpi_findings(*, kpi: KPI, today: dt.date | None = None) -> list[tuple[Finding, list]]:

@@ -50,16 +50,16 @@ def test_it_exports_csv_with_formulas_neutralised(client, member, visit):
     response = _tracker(client, member, format="csv", finding=visit["finding"].pk)
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:3] == ["Plan", "No.", "Action"]
-    assert '\'=HYPERLINK("x")' in [row[2] for row in rows]
+    assert rows[0][:5] == ["Ref.", "Finding no.", "No.", "Plan", "Action"]
+    assert '\'=HYPERLINK("x")' in [row[4] for row in rows]
 
 
 def test_it_exports_xlsx_with_a_frozen_bold_header(client, member, visit):
     response = _tracker(client, member, format="xlsx", finding=visit["finding"].pk)
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.freeze_panes == "A2"
-    assert sheet["A1"].font.bold is True
-    assert {sheet.cell(row=r, column=3).value for r in range(2, sheet.max_row + 1)} == {
+    assert sheet.freeze_panes == "A3"
+    assert sheet["A2"].font.bold is True
+    assert {sheet.cell(row=r, column=5).value for r in range(3, sheet.max_row + 1)} == {
         "TEST audit supervision records",
         "TEST train managers",
     }
