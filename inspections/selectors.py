@@ -358,12 +358,12 @@ def findings_by_kpi(*, kpi_ids) -> dict[int, list[Finding]]:
 
 
 def overdue_red_actions_by_kpi(*, organisation: Organisation, today: dt.date) -> dict:
-    """KPI id → [(action number, finding text)] of overdue Red actions on
+    """KPI id → [(action number in its plan, e.g. 4.3; finding text)] of overdue Red actions on
     findings linked to that KPI. One query."""
     found = {}
     rows = Action.objects.filter(
         plan__organisation=organisation, status=BRAG.RED, finding__kpis__isnull=False
-    ).values_list("finding__kpis", "number", "finding__text", "timescale", "status")
+    ).values_list("finding__kpis", "reference", "finding__text", "timescale", "status")
     for kpi_id, number, text, timescale, status in rows:
         if is_overdue(timescale=timescale, status=status, today=today):
             found.setdefault(kpi_id, []).append((number, text))
