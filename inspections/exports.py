@@ -1,4 +1,5 @@
-"""The ILACS comparison as a table for CSV and XLSX (cells neutralised by kpis.exports)."""
+"""The ILACS comparison and the action tracker as tables for CSV and XLSX
+(cells neutralised by kpis.exports)."""
 
 import io
 
