@@ -14,7 +14,8 @@ from inspections.models import (
 from inspections.ofsted import FOUR_POINT_SCALE
 from kpis.periods import PeriodError, latest_ahead, parse_period
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+# ISO, as a date input reads it (the locale's format would show an edited date blank).
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InspectionForm(forms.ModelForm):

@@ -54,8 +54,10 @@ def test_the_inspection_form_offers_the_four_point_scale(client, commissioner, v
     page = page.decode()
     for words in ("Outstanding", "Good", "Requires improvement to be good", "Inadequate"):
         assert f">{words}</option>" in page
-    # The judgements already recorded are in the rows, to change.
+    # The judgements already recorded are in the rows, to change, and the
+    # dates in the form a date box reads.
     assert 'value="Overall effectiveness"' in page
+    assert 'name="start_date" value="2018-09-03"' in page
 
 
 def test_a_commissioner_changes_judgements_with_a_reason(client, commissioner, visit):
