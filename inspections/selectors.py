@@ -213,14 +213,22 @@ class StatusChange:
 
 
 def brag_history(*, action: Action) -> list[StatusChange]:
-    """Each status the action has had, oldest first: those the plan's updates
-    printed (recorded without an author), then each change made in the app,
-    from its history with who and why."""
+    """Each status the action has had, oldest first: those set by updates
+    loaded from the plan (they have no history of their own), then each
+    change made in the app, from the action's history with who and why."""
+    updates = list(action.updates.exclude(status="").order_by("dated", "pk"))
+    made_here = set(
+        ActionUpdate.history.filter(id__in=[u.pk for u in updates]).values_list("id", flat=True)
+    )
     changes = [
         StatusChange(
-            u.dated_text or f"{u.dated:%-d %b %Y}", u.status, None, "As the plan printed it"
+            u.dated_text or (f"{u.dated:%-d %b %Y}" if u.dated else ""),
+            u.status,
+            None,
+            "As the plan printed it",
         )
-        for u in action.updates.filter(author=None).exclude(status="").order_by("dated", "pk")
+        for u in updates
+        if u.pk not in made_here
     ]
     previous = changes[-1].status if changes else None
     for record in action.history.order_by("history_date", "history_id").select_related(

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from inspections import services
-from inspections.models import BRAG
+from inspections import selectors, services
+from inspections.models import BRAG, ActionUpdate
 
 B = "birmingham"
 
@@ -113,3 +113,19 @@ def test_a_member_reads_the_action_page_without_links_to_change_it(client, membe
     assert "Action 1.1" in page
     for words in ("Post an update", "Edit the action", "Delete the action"):
         assert words not in page
+
+
+def test_statuses_the_plan_printed_come_first(client, officer, visit):
+    """An update loaded from a plan (no history of its own, as loaddata and
+    bulk_create save it) is shown as printed, before the app's changes."""
+    action = visit["late"]
+    ActionUpdate.objects.bulk_create([
+        ActionUpdate(action=action, dated=dt.date(2023, 4, 15), dated_text="Update mid April 23",
+                     text="TEST printed", status=BRAG.GREEN),
+    ])  # fmt: skip
+    _post_update(client, officer, action, "red")
+    history = selectors.brag_history(action=action)
+    assert [(c.when, c.status, c.reason) for c in history][0] == (
+        "Update mid April 23", BRAG.GREEN, "As the plan printed it",
+    )  # fmt: skip
+    assert [c.status for c in history][1:] == [BRAG.AMBER, BRAG.RED]
