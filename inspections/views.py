@@ -135,6 +135,7 @@ def action_tracker(request, slug):
         "findings": organisation.findings.filter(actions__isnull=False).distinct(),
         "query": request.GET.urlencode(),
         "can_edit": can_commission(request.user, organisation),
+        "can_post": can_enter_returns(request.user, organisation),
     }
     return render(request, "inspections/action_tracker.html", context)
 

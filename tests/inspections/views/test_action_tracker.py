@@ -29,6 +29,12 @@ def test_commissioners_reach_the_update_form_from_each_action(client, commission
     assert f'href="{update_url}"' in response.content.decode()
 
 
+def test_officers_reach_the_update_form_too(client, officer, visit):
+    response = _tracker(client, officer)
+    action = response.context["rows"][0].action
+    assert reverse("action_update", args=["birmingham", action.pk]) in response.content.decode()
+
+
 def test_members_see_no_update_links(client, member, visit):
     response = _tracker(client, member)
     assert "Post an update" not in response.content.decode()
