@@ -6,6 +6,10 @@ from simple_history.models import HistoricalRecords
 from inspections.ofsted import JUDGEMENT_AREAS, AuthorityStatus, Grade, IlacsType, judgement_areas
 from kpis.models import KPI, Organisation, validate_planned_month
 
+# The reason on the first history row of a record loaded from a document
+# (fixtures load without history): its state before the app's first change.
+BEFORE_HISTORY = "As loaded, before its first change in the app"
+
 
 class InspectionKind(models.TextChoices):
     ILACS = "ilacs", "Inspection of local authority children's services (ILACS)"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from inspections.models import (
     AUTHORITY_JUDGEMENT_FIELDS,
+    BEFORE_HISTORY,
     BRAG,
     Action,
     ActionUpdate,
@@ -236,9 +237,10 @@ def brag_history(*, action: Action) -> list[StatusChange]:
     ):
         if record.status != previous:
             when = timezone.localtime(record.history_date)
+            loaded = record.history_change_reason == BEFORE_HISTORY
             changes.append(
                 StatusChange(
-                    f"{when:%-d %b %Y %H:%M}",
+                    "As loaded" if loaded else f"{when:%-d %b %Y %H:%M}",
                     record.status,
                     record.history_user,
                     record.history_change_reason or "",
@@ -255,25 +257,28 @@ def deletion_summary(obj) -> str:
     def count(n, word):
         return f"{n} {word}{'' if n == 1 else 's'}"
 
+    def with_updates(actions) -> str:
+        updates = ActionUpdate.objects.filter(action__in=actions).count()
+        return f" and {count(updates, 'progress update')}" if updates else ""
+
     if isinstance(obj, Inspection):
         actions = Action.objects.filter(finding__inspection=obj)
         parts = [count(obj.judgements.count(), "judgement"), count(obj.findings.count(), "finding")]
         sentence = f"Deleting this inspection also deletes its {parts[0]} and {parts[1]}"
-        tail = count(actions.count(), "action")
-        updates = ActionUpdate.objects.filter(action__in=actions).count()
-        return f"{sentence}, with their {tail} and {count(updates, 'progress update')}."
+        if n := actions.count():
+            sentence += f", with their {count(n, 'action')}{with_updates(actions)}"
+        return sentence + "."
     if isinstance(obj, Finding):
         actions = obj.actions.all()
-        updates = ActionUpdate.objects.filter(action__in=actions).count()
+        if not (n := actions.count()):
+            return "Deleting this finding deletes nothing else: it has no actions."
         return (
-            f"Deleting this finding also deletes its {count(actions.count(), 'action')}, "
-            f"with their {count(updates, 'progress update')}."
+            f"Deleting this finding also deletes its {count(n, 'action')}{with_updates(actions)}."
         )
     if isinstance(obj, Action):
-        return (
-            f"Deleting action {obj.reference} also deletes its "
-            f"{count(obj.updates.count(), 'progress update')}."
-        )
+        if not (n := obj.updates.count()):
+            return f"Deleting action {obj.reference} deletes nothing else: it has no updates."
+        return f"Deleting action {obj.reference} also deletes its {count(n, 'progress update')}."
     if isinstance(obj, ActionUpdate):
         return (
             "Deleting this update deletes nothing else; the action keeps its status "

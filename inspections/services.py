@@ -8,9 +8,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import get_history_manager_for_model
 
 from inspections import outcomes
 from inspections.models import (
+    BEFORE_HISTORY,
     BRAG,
     Action,
     ActionPlan,
@@ -26,8 +28,22 @@ from inspections.models import (
 from kpis.access import can_commission
 
 
+def _baseline(obj) -> None:
+    """Give a record loaded without history (a fixture) a first history row
+    holding its state as loaded, so its history says what each change changed."""
+    if obj.pk is None or obj.history.exists():
+        return
+    loaded = type(obj)._default_manager.filter(pk=obj.pk).first()
+    if loaded is not None:
+        loaded._history_user = None  # nobody in the app made this state
+        get_history_manager_for_model(type(obj)).bulk_history_create(
+            [loaded], default_change_reason=BEFORE_HISTORY
+        )
+
+
 def _save(obj, *, user=None, reason: str = "", clean: bool = True) -> None:
     """Save with who and why in its history (django-simple-history)."""
+    _baseline(obj)
     obj._history_user = user
     obj._change_reason = reason
     if clean:
@@ -36,6 +52,7 @@ def _save(obj, *, user=None, reason: str = "", clean: bool = True) -> None:
 
 
 def _delete(obj, *, user, reason: str) -> None:
+    _baseline(obj)
     obj._history_user = user
     obj._change_reason = reason
     obj.delete()

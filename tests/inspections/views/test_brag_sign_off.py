@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
 
 from inspections import selectors, services
-from inspections.models import BRAG, ActionUpdate
+from inspections.models import BRAG, Action, ActionUpdate
 
 B = "birmingham"
 
@@ -129,3 +130,15 @@ def test_statuses_the_plan_printed_come_first(client, officer, visit):
         "Update mid April 23", BRAG.GREEN, "As the plan printed it",
     )  # fmt: skip
     assert [c.status for c in history][1:] == [BRAG.AMBER, BRAG.RED]
+
+
+def test_a_loaded_actions_first_change_keeps_its_state_as_loaded(client, officer, seeds):
+    """Fixtures load without history: the first change records the state as
+    loaded first, so the BRAG history starts from the plan's status."""
+    call_command("loaddata", "inspections_plans", verbosity=0)
+    action = Action.objects.get(reference="12.10")
+    assert not action.history.exists()
+    _post_update(client, officer, action, "amber")
+    history = selectors.brag_history(action=action)
+    assert [(c.when, c.status, c.user) for c in history][0] == ("As loaded", BRAG.NOT_RATED, None)
+    assert [(c.status, c.user) for c in history][1:] == [(BRAG.AMBER, officer)]
