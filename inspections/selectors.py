@@ -284,6 +284,11 @@ def deletion_summary(obj) -> str:
             "Deleting this update deletes nothing else; the action keeps its status "
             f"({obj.action.get_status_display()})."
         )
+    if isinstance(obj, Lead):
+        return (
+            f"Deleting {obj.initials} from the key deletes nothing else; the actions keep "
+            f"{obj.initials} as their lead, shown as not in the key."
+        )
     return f"Deleting {obj} deletes nothing else."
 
 

@@ -39,4 +39,5 @@ urlpatterns = [
     path("o/<slug:slug>/leads/", views.lead_list, name="lead_list"),
     path("o/<slug:slug>/leads/new/", views.lead_edit, name="lead_create"),
     path("o/<slug:slug>/leads/<int:pk>/edit/", views.lead_edit, name="lead_edit"),
+    path("o/<slug:slug>/leads/<int:pk>/delete/", views.lead_delete, name="lead_delete"),
 ]

@@ -515,3 +515,14 @@ def lead_edit(request, slug, pk=None):
     heading = f"Edit {lead} in the key of leads" if lead else "Add to the key of leads"
     context = {"organisation": organisation, "form": form, "heading": heading}
     return render(request, "inspections/form.html", context)
+
+
+@login_required
+def lead_delete(request, slug, pk):
+    organisation = get_organisation_for_commissioner(request, slug)
+    lead = get_owned_or_404(request, organisation.leads.all(), organisation, pk=pk)
+    url = reverse("lead_list", args=[slug])
+    return _confirm_delete(
+        request, lead, organisation=organisation, heading=f"Delete {lead} from the key of leads?",
+        delete=lambda **kw: services.lead_delete(lead=lead, **kw), done_url=url, back_url=url,
+    )  # fmt: skip

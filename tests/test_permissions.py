@@ -91,6 +91,7 @@ def _requests(world):
         ("lead_list", "get", reverse("lead_list", args=[b]), None),
         ("lead_create", "get", reverse("lead_create", args=[b]), None),
         ("lead_edit", "get", reverse("lead_edit", args=[b, world["lead"]]), None),
+        ("lead_delete", "get", reverse("lead_delete", args=[b, world["lead"]]), None),
         # A sign-off without a proposal still makes the action Blue: last of the actions.
         ("action_sign_off", "post", reverse("action_sign_off", args=[b, world["action"]]),
          {"decision": "sign_off"}),
@@ -161,6 +162,7 @@ EXPECTED = {
     "lead_list": READ,
     "lead_create": COMMISSION,
     "lead_edit": COMMISSION,
+    "lead_delete": COMMISSION,
     "upload_start": {**READ, "member": 403},
     "upload_template_csv": {**READ, "member": 403},
     "upload_template_xlsx": {**READ, "member": 403},

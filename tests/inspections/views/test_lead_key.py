@@ -63,3 +63,19 @@ def test_it_checks_ownership(client, sandwell_officer, commissioner, visit, seed
     # Birmingham's entry is not Sandwell's to edit, even for a commissioner of both.
     client.force_login(commissioner)
     assert client.get(reverse("lead_edit", args=["sandwell", lead.pk])).status_code == 404
+
+
+def test_a_commissioner_deletes_a_lead_with_a_reason(client, commissioner, visit):
+    client.force_login(commissioner)
+    client.post(reverse("lead_create", args=[B]), {"initials": "GT", "name": "TEST", "role": ""})
+    lead = Lead.objects.get()
+    url = reverse("lead_delete", args=[B, lead.pk])
+    page = client.get(url).content.decode()
+    assert "the actions keep GT as their lead, shown as not in the key" in page
+    client.post(url, {"reason": ""})
+    assert Lead.objects.exists()
+    client.post(url, {"reason": "TEST left the trust"})
+    assert not Lead.objects.exists()
+    assert Lead.history.filter(history_type="-").get().history_change_reason == (
+        "TEST left the trust"
+    )
