@@ -8,6 +8,7 @@ from inspections.models import (
     Finding,
     Inspection,
     Judgement,
+    Lead,
     OutcomesRelease,
 )
 from trustmonitor.admin_a11y import TabularInline
@@ -50,11 +51,17 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
-    list_display = ["number", "__str__", "plan", "lead", "timescale_text", "status"]
+    list_display = ["reference", "__str__", "plan", "lead", "timescale_text", "status"]
     list_filter = ["plan__organisation", "status", "plan"]
     search_fields = ["text", "lead"]
     list_select_related = ["plan"]
     inlines = [ActionUpdateInline]
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = ["initials", "name", "role", "organisation"]
+    list_filter = ["organisation"]
 
 
 @admin.register(OutcomesRelease)

@@ -1,9 +1,21 @@
 from django import forms
 
-from inspections.models import BRAG, Action, ActionUpdate, Finding, FindingKind, Inspection
+from inspections.models import (
+    BRAG,
+    Action,
+    ActionUpdate,
+    Finding,
+    FindingKind,
+    Grade,
+    Inspection,
+    InspectionKind,
+    Lead,
+)
+from inspections.ofsted import FOUR_POINT_SCALE
 from kpis.periods import PeriodError, latest_ahead, parse_period
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+# ISO, as a date input reads it (the locale's format would show an edited date blank).
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InspectionForm(forms.ModelForm):
@@ -28,6 +40,85 @@ class InspectionForm(forms.ModelForm):
                 ),
             )
         return cleaned
+
+
+class ReasonForm(forms.Form):
+    """Why a record is changed or deleted: kept in its history."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        label="Reason for the change",
+        help_text="Kept in the history with your name and the time",
+        error_messages={"required": "Say why, for the history."},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why, for the history.", code="required")
+        return reason
+
+
+_INTERIM = [(g.value, g.label) for g in Grade if g not in FOUR_POINT_SCALE]
+
+
+class JudgementForm(forms.Form):
+    area = forms.CharField(max_length=300, required=False, help_text="e.g. Overall effectiveness")
+    grade = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "—"),
+            ("Ofsted's four-point scale", [(g.value, g.label) for g in FOUR_POINT_SCALE]),
+            ("Monitoring and interim inspections", _INTERIM),
+        ],
+        label="Judgement",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        area, grade = cleaned.get("area", "").strip(), cleaned.get("grade")
+        if area and not grade:
+            self.add_error("grade", forms.ValidationError("Choose the judgement.", code="no_grade"))
+        if grade and not area:
+            self.add_error("area", forms.ValidationError("Name the area judged.", code="no_area"))
+        cleaned["area"] = area
+        return cleaned
+
+
+class BaseJudgementFormSet(forms.BaseFormSet):
+    def __init__(self, *args, kind=None, **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if self.kind == InspectionKind.ILACS:
+            for form in self.forms:
+                grade = form.cleaned_data.get("grade")
+                if grade and grade not in FOUR_POINT_SCALE:
+                    form.add_error(
+                        "grade",
+                        forms.ValidationError(
+                            "An ILACS judgement is on Ofsted's four-point scale.",
+                            code="not_four_point",
+                        ),
+                    )
+
+    def judgements(self) -> list[tuple[str, str]]:
+        """(area, grade) of each filled row, in order."""
+        return [
+            (form.cleaned_data["area"], form.cleaned_data["grade"])
+            for form in self.forms
+            if form.cleaned_data.get("area")
+        ]
+
+
+JudgementFormSet = forms.formset_factory(
+    JudgementForm, formset=BaseJudgementFormSet, extra=2, max_num=20, validate_max=True
+)
 
 
 class FindingForm(forms.ModelForm):
@@ -65,6 +156,24 @@ class ActionForm(forms.ModelForm):
         model = Action
         fields = ["number", "text", "lead", "timescale", "status"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "number": "Its number under the finding, as the plan prints it, e.g. 3",
+            "lead": "As the plan prints it; separate leads with a slash, e.g. LH / GT",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.timescale and not self.is_bound:
+            self.initial["timescale"] = f"{self.instance.timescale:%b-%y}"
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        if not number.isdigit():
+            raise forms.ValidationError(
+                "A whole number, as the plan prints it under the finding (e.g. 3).",
+                code="malformed_number",
+            )
+        return str(int(number))
 
     def clean_timescale(self):
         text = self.cleaned_data["timescale"].strip()
@@ -88,3 +197,36 @@ class ActionUpdateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dated"].required = True
+        self.fields["status"].help_text = (
+            "Blue (complete) needs a commissioner's sign-off: from anyone else it is a "
+            "proposal, and the status stays until a commissioner signs it off."
+        )
+
+
+class ActionUpdateEditForm(forms.ModelForm):
+    class Meta:
+        model = ActionUpdate
+        fields = ["dated", "text"]
+        widgets = {"dated": _DATE, "text": forms.Textarea(attrs={"rows": 3})}
+        labels = {"dated": "Date of the update", "text": "Progress"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dated"].required = True
+
+
+class LeadForm(forms.ModelForm):
+    class Meta:
+        model = Lead
+        fields = ["initials", "name", "role"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_initials(self):
+        initials = self.cleaned_data["initials"].strip()
+        taken = self.organisation.leads.filter(initials=initials).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"The key already has {initials}.", code="lead_taken")
+        return initials

@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 # Grade is Ofsted's scale, kept in inspections.ofsted; imported from here too.
 from inspections.ofsted import JUDGEMENT_AREAS, AuthorityStatus, Grade, IlacsType, judgement_areas
 from kpis.models import KPI, Organisation, validate_planned_month
+
+# The reason on the first history row of a record loaded from a document
+# (fixtures load without history): its state before the app's first change.
+BEFORE_HISTORY = "As loaded, before its first change in the app"
 
 
 class InspectionKind(models.TextChoices):
@@ -56,6 +61,7 @@ class Inspection(models.Model):
         max_length=300, blank=True, help_text="Where the published letter or report is"
     )
     source = models.CharField(max_length=300, blank=True, help_text="Where this record comes from")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date"]
@@ -69,6 +75,7 @@ class Judgement(models.Model):
     area = models.CharField(max_length=300, help_text="e.g. Overall effectiveness")
     grade = models.CharField(max_length=30, choices=Grade.choices)
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["inspection", "order"]
@@ -95,6 +102,7 @@ class Finding(models.Model):
     kpi_link_reason = models.TextField(blank=True, help_text="Why it bears on those KPIs")
     source = models.CharField(max_length=300, blank=True, help_text="Where the text comes from")
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords(m2m_fields=[kpis])
 
     class Meta:
         ordering = ["organisation", "inspection", "kind", "order"]
@@ -119,6 +127,7 @@ class ActionPlan(models.Model):
     )
     dated = models.DateField(help_text="The plan's date, e.g. March 2023")
     source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-dated"]
@@ -133,6 +142,12 @@ class Action(models.Model):
         Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
     number = models.CharField(max_length=10, help_text="As the plan numbers it, e.g. 3")
+    # The plan numbers actions 1, 2, 3 under each finding; "action 3" is
+    # ambiguous across a plan, so each action also carries its finding's
+    # place: finding 4's third action is "4.3", unique within the plan.
+    reference = models.CharField(
+        max_length=20, help_text="Its number within the plan, e.g. 4.3 (finding 4's third action)"
+    )
     text = models.TextField()
     lead = models.CharField(max_length=100, blank=True)
     timescale = models.DateField(
@@ -143,13 +158,38 @@ class Action(models.Model):
     )
     timescale_text = models.CharField(max_length=50, blank=True, help_text="As printed")
     status = models.CharField(max_length=20, choices=BRAG.choices, default=BRAG.NOT_RATED)
+    # Blue needs a commissioner's sign-off: a lead or officer proposes it.
+    completion_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completion_proposed_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "reference"], name="one_action_number_per_plan"
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.number}. {self.text[:70]}"
+        return f"{self.reference}. {self.text[:70]}"
+
+    @property
+    def finding_place(self) -> int | None:
+        """The finding's number in the plan ("4" of "4.3"); None without one."""
+        head, dot, _ = self.reference.partition(".")
+        return int(head) if dot and head.isdigit() else None
+
+    @property
+    def completion_proposed(self) -> bool:
+        return self.completion_proposed_at is not None
 
 
 class ActionUpdate(models.Model):
@@ -166,12 +206,38 @@ class ActionUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # An officer's or lead's "complete": Blue only once a commissioner signs off.
+    proposes_complete = models.BooleanField(default=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "dated", "created_at"]
 
     def __str__(self):
         return f"{self.dated_text or self.dated}: {self.text[:60]}"
+
+
+class Lead(models.Model):
+    """One entry of an organisation's key of leads: the initials an action
+    plan prints (a lead as a whole, e.g. "GT" or "Chair Corporate Parenting
+    Board") and who that is. Commissioners keep it; nothing invents it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="leads")
+    initials = models.CharField(max_length=100, help_text="As the plan prints it, e.g. GT")
+    name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. Head of Service")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "initials"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "initials"], name="one_key_entry_per_lead"
+            ),
+        ]
+
+    def __str__(self):
+        return self.initials
 
 
 # --- Ofsted's published inspection outcomes for every local authority ------------

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from inspections.models import (
     AUTHORITY_JUDGEMENT_FIELDS,
+    BEFORE_HISTORY,
     BRAG,
     Action,
     ActionUpdate,
@@ -16,6 +17,7 @@ from inspections.models import (
     FindingKind,
     Inspection,
     InspectionKind,
+    Lead,
     OutcomesRelease,
 )
 from inspections.ofsted import FOUR_POINT_SCALE, JUDGEMENT_AREAS, Grade
@@ -120,6 +122,20 @@ def plan_findings(*, organisation: Organisation, today: dt.date | None = None) -
 
 
 TRACKER_FILTERS = ("status", "lead", "finding", "overdue")
+# The tracker's sorts: the plan's order, or by timescale (no timescale last).
+TRACKER_SORTS = {
+    "": "Plan order",
+    "timescale": "Timescale, soonest first",
+    "-timescale": "Timescale, latest first",
+}
+
+
+def lead_parts(entry: str) -> list[str]:
+    """The leads of an action as the plan prints them, ``LH / JoR`` → LH, JoR.
+
+    Only a slash separates leads: "Head of Service, Care Management" is one.
+    """
+    return [part.strip() for part in entry.split("/") if part.strip()]
 
 
 def action_tracker(
@@ -129,6 +145,7 @@ def action_tracker(
     lead: str = "",
     finding: int | None = None,
     overdue: bool = False,
+    sort: str = "",
     today: dt.date | None = None,
 ) -> list[ActionRow]:
     today = today or timezone.localdate()
@@ -140,12 +157,39 @@ def action_tracker(
     )
     if status:
         actions = actions.filter(status=status)
-    if lead:
-        actions = actions.filter(lead__icontains=lead)
     if finding:
         actions = actions.filter(finding_id=finding)
+    if lead:
+        actions = [a for a in actions.filter(lead__contains=lead) if lead in lead_parts(a.lead)]
     rows = [_row(action, today) for action in actions]
+    if sort.lstrip("-") == "timescale":
+        dated = sorted(
+            (r for r in rows if r.action.timescale),
+            key=lambda r: r.action.timescale,
+            reverse=sort.startswith("-"),
+        )
+        rows = dated + [r for r in rows if not r.action.timescale]
     return [row for row in rows if row.overdue] if overdue else rows
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    initials: str
+    lead: Lead | None  # None: not in the organisation's key yet
+
+
+def lead_key(*, organisation: Organisation, rows=None) -> list[KeyEntry]:
+    """The key of leads for the leads of these rows (every action's if None),
+    in the order of the initials, with who each is where the key says."""
+    if rows is None:
+        entries = Action.objects.filter(plan__organisation=organisation).values_list(
+            "lead", flat=True
+        )
+    else:
+        entries = [row.action.lead for row in rows]
+    initials = sorted({part for entry in entries for part in lead_parts(entry)})
+    known = {lead.initials: lead for lead in organisation.leads.all()}
+    return [KeyEntry(i, known.get(i)) for i in initials]
 
 
 def brag_counts(rows: list[ActionRow]) -> dict[str, int]:
@@ -156,13 +200,96 @@ def brag_counts(rows: list[ActionRow]) -> dict[str, int]:
 
 
 def tracker_leads(*, organisation: Organisation) -> list[str]:
-    """Each lead's initials once, from entries like ``LH / JoR / GT``."""
-    leads = set()
-    for entry in Action.objects.filter(plan__organisation=organisation).values_list(
-        "lead", flat=True
+    """Each lead once, from entries like ``LH / JoR / GT`` (see ``lead_parts``)."""
+    entries = Action.objects.filter(plan__organisation=organisation).values_list("lead", flat=True)
+    return sorted({part for entry in entries for part in lead_parts(entry)})
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    when: str  # as printed, or the date and time of the change
+    status: str
+    user: object | None
+    reason: str
+
+
+def brag_history(*, action: Action) -> list[StatusChange]:
+    """Each status the action has had, oldest first: those set by updates
+    loaded from the plan (they have no history of their own), then each
+    change made in the app, from the action's history with who and why."""
+    updates = list(action.updates.exclude(status="").order_by("dated", "pk"))
+    made_here = set(
+        ActionUpdate.history.filter(id__in=[u.pk for u in updates]).values_list("id", flat=True)
+    )
+    changes = [
+        StatusChange(
+            u.dated_text or (f"{u.dated:%-d %b %Y}" if u.dated else ""),
+            u.status,
+            None,
+            "As the plan printed it",
+        )
+        for u in updates
+        if u.pk not in made_here
+    ]
+    previous = changes[-1].status if changes else None
+    for record in action.history.order_by("history_date", "history_id").select_related(
+        "history_user"
     ):
-        leads.update(part.strip() for part in entry.replace(",", "/").split("/") if part.strip())
-    return sorted(leads)
+        if record.status != previous:
+            when = timezone.localtime(record.history_date)
+            loaded = record.history_change_reason == BEFORE_HISTORY
+            changes.append(
+                StatusChange(
+                    "As loaded" if loaded else f"{when:%-d %b %Y %H:%M}",
+                    record.status,
+                    record.history_user,
+                    record.history_change_reason or "",
+                )
+            )
+            previous = record.status
+    return changes
+
+
+def deletion_summary(obj) -> str:
+    """What goes with a deletion, in words, e.g. "Deleting this inspection
+    also deletes its 3 judgements and 6 findings, with their 14 actions"."""
+
+    def count(n, word):
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    def with_updates(actions) -> str:
+        updates = ActionUpdate.objects.filter(action__in=actions).count()
+        return f" and {count(updates, 'progress update')}" if updates else ""
+
+    if isinstance(obj, Inspection):
+        actions = Action.objects.filter(finding__inspection=obj)
+        parts = [count(obj.judgements.count(), "judgement"), count(obj.findings.count(), "finding")]
+        sentence = f"Deleting this inspection also deletes its {parts[0]} and {parts[1]}"
+        if n := actions.count():
+            sentence += f", with their {count(n, 'action')}{with_updates(actions)}"
+        return sentence + "."
+    if isinstance(obj, Finding):
+        actions = obj.actions.all()
+        if not (n := actions.count()):
+            return "Deleting this finding deletes nothing else: it has no actions."
+        return (
+            f"Deleting this finding also deletes its {count(n, 'action')}{with_updates(actions)}."
+        )
+    if isinstance(obj, Action):
+        if not (n := obj.updates.count()):
+            return f"Deleting action {obj.reference} deletes nothing else: it has no updates."
+        return f"Deleting action {obj.reference} also deletes its {count(n, 'progress update')}."
+    if isinstance(obj, ActionUpdate):
+        return (
+            "Deleting this update deletes nothing else; the action keeps its status "
+            f"({obj.action.get_status_display()})."
+        )
+    if isinstance(obj, Lead):
+        return (
+            f"Deleting {obj.initials} from the key deletes nothing else; the actions keep "
+            f"{obj.initials} as their lead, shown as not in the key."
+        )
+    return f"Deleting {obj} deletes nothing else."
 
 
 def kpi_findings(*, kpi: KPI, today: dt.date | None = None) -> list[tuple[Finding, list]]:
@@ -249,12 +376,12 @@ def findings_by_kpi(*, kpi_ids) -> dict[int, list[Finding]]:
 
 
 def overdue_red_actions_by_kpi(*, organisation: Organisation, today: dt.date) -> dict:
-    """KPI id → [(action number, finding text)] of overdue Red actions on
+    """KPI id → [(action number in its plan, e.g. 4.3; finding text)] of overdue Red actions on
     findings linked to that KPI. One query."""
     found = {}
     rows = Action.objects.filter(
         plan__organisation=organisation, status=BRAG.RED, finding__kpis__isnull=False
-    ).values_list("finding__kpis", "number", "finding__text", "timescale", "status")
+    ).values_list("finding__kpis", "reference", "finding__text", "timescale", "status")
     for kpi_id, number, text, timescale, status in rows:
         if is_overdue(timescale=timescale, status=status, today=today):
             found.setdefault(kpi_id, []).append((number, text))

@@ -5,41 +5,179 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import get_history_manager_for_model
 
 from inspections import outcomes
 from inspections.models import (
+    BEFORE_HISTORY,
+    BRAG,
     Action,
     ActionPlan,
     ActionUpdate,
     AuthorityInspection,
     Finding,
     Inspection,
+    Judgement,
+    Lead,
     OutcomesRelease,
     PlanKind,
 )
+from kpis.access import can_commission
+
+
+def _baseline(obj) -> None:
+    """Give a record loaded without history (a fixture) a first history row
+    holding its state as loaded, so its history says what each change changed."""
+    if obj.pk is None or obj.history.exists():
+        return
+    loaded = type(obj)._default_manager.filter(pk=obj.pk).first()
+    if loaded is not None:
+        loaded._history_user = None  # nobody in the app made this state
+        get_history_manager_for_model(type(obj)).bulk_history_create(
+            [loaded], default_change_reason=BEFORE_HISTORY
+        )
+
+
+def _save(obj, *, user=None, reason: str = "", clean: bool = True) -> None:
+    """Save with who and why in its history (django-simple-history)."""
+    _baseline(obj)
+    obj._history_user = user
+    obj._change_reason = reason
+    if clean:
+        obj.full_clean()
+    obj.save()
+
+
+def _delete(obj, *, user, reason: str) -> None:
+    _baseline(obj)
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.delete()
+
+
+def _judgements_set(inspection: Inspection, judgements, *, user, reason: str) -> None:
+    """Make the inspection's judgements the (area, grade) pairs given, in order:
+    changed rows saved, extra rows deleted, each change in the history."""
+    existing = list(inspection.judgements.order_by("order", "pk"))
+    for order, (area, grade) in enumerate(judgements, start=1):
+        if existing:
+            judgement = existing.pop(0)
+            if (judgement.area, judgement.grade, judgement.order) == (area, grade, order):
+                continue
+            judgement.area, judgement.grade, judgement.order = area, grade, order
+        else:
+            judgement = Judgement(inspection=inspection, area=area, grade=grade, order=order)
+        _save(judgement, user=user, reason=reason)
+    for judgement in existing:
+        _delete(judgement, user=user, reason=reason)
 
 
 @transaction.atomic
-def inspection_create(*, organisation, **fields) -> Inspection:
+def inspection_create(*, organisation, judgements=(), user=None, **fields) -> Inspection:
+    """Record an inspection and its judgements ((area, grade) pairs, in order)."""
     inspection = Inspection(organisation=organisation, **fields)
-    inspection.full_clean()
-    inspection.save()
+    _save(inspection, user=user, reason="Recorded")
+    _judgements_set(inspection, judgements, user=user, reason="Recorded")
     return inspection
 
 
 @transaction.atomic
-def finding_create(*, inspection: Inspection, kpis=(), **fields) -> Finding:
+def inspection_update(*, inspection: Inspection, user, reason: str, judgements, **fields):
+    for name, value in fields.items():
+        setattr(inspection, name, value)
+    _save(inspection, user=user, reason=reason)
+    if judgements is not None:  # None: leave them as they are
+        _judgements_set(inspection, judgements, user=user, reason=reason)
+    return inspection
+
+
+def _actions_delete(actions, *, user, reason: str) -> None:
+    for action in actions:
+        for update in action.updates.all():
+            _delete(update, user=user, reason=reason)
+        _delete(action, user=user, reason=reason)
+
+
+@transaction.atomic
+def inspection_delete(*, inspection: Inspection, user, reason: str) -> None:
+    """Delete the inspection with its judgements, findings and their actions,
+    one history row each (a finding's actions would otherwise be orphaned)."""
+    for finding in inspection.findings.all():
+        _actions_delete(finding.actions.all(), user=user, reason=reason)
+        _delete(finding, user=user, reason=reason)
+    for judgement in inspection.judgements.all():
+        _delete(judgement, user=user, reason=reason)
+    _delete(inspection, user=user, reason=reason)
+
+
+@transaction.atomic
+def finding_create(*, inspection: Inspection, kpis=(), user=None, **fields) -> Finding:
     finding = Finding(organisation=inspection.organisation, inspection=inspection, **fields)
-    finding.full_clean()
-    finding.save()
+    _save(finding, user=user, reason="Recorded")
     finding.kpis.set(kpis)
     return finding
 
 
 @transaction.atomic
-def action_create(*, finding: Finding, **fields) -> Action:
+def finding_update(*, finding: Finding, user, reason: str, kpis=(), **fields) -> Finding:
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    _save(finding, user=user, reason=reason)
+    finding.kpis.set(kpis)
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, finding: Finding, user, reason: str) -> None:
+    """Delete the finding with its actions and their updates."""
+    _actions_delete(finding.actions.all(), user=user, reason=reason)
+    _delete(finding, user=user, reason=reason)
+
+
+def _finding_place(plan: ActionPlan, finding: Finding) -> str:
+    """The finding's number in the plan: its actions' if it has some there,
+    else one past the plan's highest."""
+    references = list(plan.actions.values_list("finding_id", "reference"))
+    for finding_id, reference in references:
+        if finding_id == finding.pk and "." in reference:
+            return reference.split(".")[0]
+    places = [int(r.split(".")[0]) for _, r in references if r.split(".")[0].isdigit()]
+    return str(max(places, default=0) + 1)
+
+
+def _reference(action: Action) -> str:
+    if action.finding_id is None:
+        return action.number
+    return f"{_finding_place(action.plan, action.finding)}.{action.number}"
+
+
+def _check_reference_free(action: Action) -> None:
+    taken = action.plan.actions.filter(reference=action.reference).exclude(pk=action.pk)
+    if taken.exists():
+        raise ValidationError(
+            {"number": f"The plan already has an action {action.reference}."},
+            code="action_number_taken",
+        )
+
+
+def _status_set(action: Action, status: str, *, user) -> None:
+    """Blue is a commissioner's sign-off: who and when are kept."""
+    if status == BRAG.BLUE and action.status != BRAG.BLUE:
+        # No user: transcribed from a document by a command, signed off there.
+        if user is not None and not can_commission(user, action.plan.organisation):
+            raise PermissionDenied("Only a commissioner signs an action off as complete.")
+        action.signed_off_by, action.signed_off_at = user, timezone.now()
+        action.completion_proposed_by = action.completion_proposed_at = None
+    elif status != BRAG.BLUE:
+        action.signed_off_by = action.signed_off_at = None
+    action.status = status
+
+
+@transaction.atomic
+def action_create(*, finding: Finding, user=None, status: str = BRAG.NOT_RATED, **fields):
     """A numbered action against a finding, in the inspection's action plan."""
     plan = finding.actions.values_list("plan", flat=True).first()
     if plan is None:
@@ -54,25 +192,100 @@ def action_create(*, finding: Finding, **fields) -> Action:
         )
     else:
         plan = ActionPlan.objects.get(pk=plan)
-    action = Action(finding=finding, plan=plan, order=finding.actions.count() + 1, **fields)
-    action.full_clean()
-    action.save()
+    action = Action(finding=finding, plan=plan, order=plan.actions.count() + 1, **fields)
+    action.reference = _reference(action)
+    _check_reference_free(action)
+    if status != BRAG.NOT_RATED:
+        _status_set(action, status, user=user)
+    _save(action, user=user, reason="Recorded")
     return action
+
+
+@transaction.atomic
+def action_update(*, action: Action, user, reason: str, status: str, **fields) -> Action:
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.reference = _reference(action)
+    _check_reference_free(action)
+    _status_set(action, status, user=user)
+    _save(action, user=user, reason=reason)
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: Action, user, reason: str) -> None:
+    _actions_delete([action], user=user, reason=reason)
 
 
 @transaction.atomic
 def action_update_post(*, action: Action, author, dated, text: str, status: str) -> ActionUpdate:
     """Record a dated progress update and move the action to its new status.
 
-    The earlier updates stay: an action's history is its list of updates.
+    The earlier updates stay: an action's history is its list of updates. An
+    update saying "complete" from anyone but a commissioner is a proposal:
+    the action keeps its status until a commissioner signs it off.
     """
     update = ActionUpdate(action=action, author=author, dated=dated, text=text, status=status)
-    update.full_clean()
-    update.save()
-    if status and status != action.status:
-        action.status = status
-        action.save(update_fields=["status"])
+    proposal = (
+        status == BRAG.BLUE
+        and action.status != BRAG.BLUE
+        and not can_commission(author, action.plan.organisation)
+    )
+    if proposal:
+        update.status, update.proposes_complete = "", True
+    _save(update, user=author, reason="Update posted")
+    if proposal:
+        action.completion_proposed_by, action.completion_proposed_at = author, timezone.now()
+        _save(action, user=author, reason="Proposed complete", clean=False)
+    elif status and status != action.status:
+        _status_set(action, status, user=author)
+        _save(action, user=author, reason=f"Update of {dated:%d %b %Y}", clean=False)
     return update
+
+
+@transaction.atomic
+def action_sign_off(*, action: Action, user, reason: str = "Signed off as complete") -> Action:
+    """A commissioner's sign-off: the action becomes Blue, with who and when."""
+    _status_set(action, BRAG.BLUE, user=user)
+    _save(action, user=user, reason=reason, clean=False)
+    return action
+
+
+@transaction.atomic
+def completion_decline(*, action: Action, user, reason: str) -> Action:
+    """A commissioner turns a proposal of "complete" down; the status stays."""
+    if not can_commission(user, action.plan.organisation):
+        raise PermissionDenied("Only a commissioner decides on a proposal of complete.")
+    action.completion_proposed_by = action.completion_proposed_at = None
+    _save(action, user=user, reason=reason, clean=False)
+    return action
+
+
+@transaction.atomic
+def progress_update_edit(*, update: ActionUpdate, user, reason: str, dated, text: str):
+    """Correct an update's date or words; the status it set is the action's history."""
+    update.dated, update.text, update.dated_text = dated, text, ""
+    _save(update, user=user, reason=reason)
+    return update
+
+
+@transaction.atomic
+def progress_update_delete(*, update: ActionUpdate, user, reason: str) -> None:
+    _delete(update, user=user, reason=reason)
+
+
+@transaction.atomic
+def lead_save(*, organisation, user, initials: str, name: str, role: str, lead=None) -> Lead:
+    """Add to or correct the organisation's key of leads."""
+    lead = lead or Lead(organisation=organisation)
+    lead.initials, lead.name, lead.role = initials, name, role
+    _save(lead, user=user, reason="Key of leads")
+    return lead
+
+
+@transaction.atomic
+def lead_delete(*, lead: Lead, user, reason: str) -> None:
+    _delete(lead, user=user, reason=reason)
 
 
 # --- Ofsted's inspection outcomes for every local authority ----------------------

@@ -111,7 +111,7 @@ def _action_rows(report: MonthlyReport) -> list[list]:
                 [
                     progress.plan.title,
                     progress.plan.get_kind_display(),
-                    action.number,
+                    action.reference,
                     action.text,
                     action.lead,
                     action.timescale_text,

@@ -42,6 +42,12 @@ def world(seeds, commissioner):
         inspection=inspection, kind=FindingKind.STRENGTH, text="TEST strength"
     )
     action = inspection_services.action_create(finding=finding, number="1", text="TEST action")
+    update = inspection_services.action_update_post(
+        action=action, author=None, dated=dt.date(2018, 10, 1), text="TEST update", status="amber"
+    )
+    lead = inspection_services.lead_save(
+        organisation=birmingham, user=None, initials="TT", name="TEST name", role="TEST role"
+    )
     kpi = KPI.objects.get(organisation=birmingham, code="KPI2")
     measure_import(slug="rate", name="t.csv", data=MEASURE_FILE.encode(), indicator="rate")
     # The commissioner's own targets file, waiting for its preview and confirmation.
@@ -51,7 +57,7 @@ def world(seeds, commissioner):
     )  # fmt: skip
     return {
         "inspection": inspection.pk, "finding": finding.pk, "action": action.pk, "kpi": kpi.pk,
-        "targets_upload": upload.pk,
+        "targets_upload": upload.pk, "update": update.pk, "lead": lead.pk,
     }  # fmt: skip
 
 
@@ -91,6 +97,22 @@ def _requests(world):
         ("finding_create", "get", reverse("finding_create", args=[b, world["inspection"]]), None),
         ("action_create", "get", reverse("action_create", args=[b, world["finding"]]), None),
         ("action_update", "get", reverse("action_update", args=[b, world["action"]]), None),
+        ("inspection_edit", "get", reverse("inspection_edit", args=[b, world["inspection"]]), None),
+        ("inspection_delete", "get", reverse("inspection_delete", args=[b, world["inspection"]]), None),
+        ("finding_edit", "get", reverse("finding_edit", args=[b, world["finding"]]), None),
+        ("finding_delete", "get", reverse("finding_delete", args=[b, world["finding"]]), None),
+        ("action_detail", "get", reverse("action_detail", args=[b, world["action"]]), None),
+        ("action_edit", "get", reverse("action_edit", args=[b, world["action"]]), None),
+        ("action_delete", "get", reverse("action_delete", args=[b, world["action"]]), None),
+        ("progress_update_edit", "get", reverse("progress_update_edit", args=[b, world["update"]]), None),
+        ("progress_update_delete", "get", reverse("progress_update_delete", args=[b, world["update"]]), None),
+        ("lead_list", "get", reverse("lead_list", args=[b]), None),
+        ("lead_create", "get", reverse("lead_create", args=[b]), None),
+        ("lead_edit", "get", reverse("lead_edit", args=[b, world["lead"]]), None),
+        ("lead_delete", "get", reverse("lead_delete", args=[b, world["lead"]]), None),
+        # A sign-off without a proposal still makes the action Blue: last of the actions.
+        ("action_sign_off", "post", reverse("action_sign_off", args=[b, world["action"]]),
+         {"decision": "sign_off"}),
         ("admin", "get", reverse("admin:index"), None),
         ("upload_start", "get", reverse("upload_start", args=[b]), None),
         ("upload_template_csv", "get", reverse("upload_template_csv", args=[b]), None),
@@ -155,7 +177,22 @@ EXPECTED = {
     "inspection_create": COMMISSION,
     "finding_create": COMMISSION,
     "action_create": COMMISSION,
-    "action_update": COMMISSION,
+    # Progress updates: the trust's officers and its commissioners.
+    "action_update": {**READ, "member": 403},
+    "inspection_edit": COMMISSION,
+    "inspection_delete": COMMISSION,
+    "finding_edit": COMMISSION,
+    "finding_delete": COMMISSION,
+    "action_detail": READ,
+    "action_edit": COMMISSION,
+    "action_delete": COMMISSION,
+    "action_sign_off": {**COMMISSION, "commissioner": 302, "admin_user": 302},
+    "progress_update_edit": COMMISSION,
+    "progress_update_delete": COMMISSION,
+    "lead_list": READ,
+    "lead_create": COMMISSION,
+    "lead_edit": COMMISSION,
+    "lead_delete": COMMISSION,
     "upload_start": {**READ, "member": 403},
     "upload_template_csv": {**READ, "member": 403},
     "upload_template_xlsx": {**READ, "member": 403},

@@ -199,6 +199,18 @@ def _update_form():
     return f"/o/birmingham/actions/{action.pk}/update/"
 
 
+def _inspection_edit():
+    return f"/o/birmingham/inspections/{_finding_with_inspection().inspection_id}/edit/"
+
+
+def _finding_delete():
+    return f"/o/birmingham/findings/{_finding_with_inspection().pk}/delete/"
+
+
+def _action_detail():
+    return _update_form().removesuffix("update/")
+
+
 def _national(path, chart=False):
     """DfE's statistics as the demo loads them (data/dfe), then the page."""
 
@@ -311,6 +323,11 @@ STATES = [
     ("finding-form-errors", "commissioner", _post_empty(_finding_form)),
     ("action-form-errors", "commissioner", _post_empty(_action_form)),
     ("action-update-errors", "commissioner", _post_empty(_update_form)),
+    ("inspection-edit-errors", "commissioner", _post_empty(_inspection_edit)),
+    ("finding-delete-confirm", "commissioner", _go(_finding_delete)),
+    ("action-detail", "member", _go(_action_detail)),
+    ("action-detail-commissioner", "commissioner", _go(_action_detail)),
+    ("lead-key", "commissioner", _go("/o/birmingham/leads/")),
     ("report", "member", _go("/o/birmingham/report/2018-10/")),
     ("report-sandwell", "commissioner", _go("/o/sandwell/report/2018-12/")),
     ("not-found", "member", _go("/o/nowhere/")),

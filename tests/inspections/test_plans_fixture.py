@@ -436,3 +436,29 @@ def test_only_the_permanence_area_is_linked_to_kpis(loaded):
     assert "KPI10" in permanence.kpi_link_reason and "KPI7" in permanence.kpi_link_reason
     unlinked = Finding.objects.filter(inspection=ILACS).exclude(pk=permanence.pk)
     assert set(unlinked.values_list("kpi_link_reason", flat=True)) == {""}
+
+
+def test_each_action_is_numbered_within_the_plan_by_its_finding(loaded):
+    """Finding n's kth action is "n.k", the findings in the plan's order; the
+    printed number ("k") is kept as the plan prints it."""
+    plan = ActionPlan.objects.get(pk=1)
+    for place, (first_words, count, _, _) in enumerate(PLAN_ROWS, start=1):
+        actions = _finding(first_words).actions.order_by("order")
+        assert [a.reference for a in actions] == [f"{place}.{n}" for n in range(1, count + 1)]
+        assert [a.number for a in actions] == [str(n) for n in range(1, count + 1)]
+    references = list(plan.actions.values_list("reference", flat=True))
+    assert len(references) == len(set(references)) == 88
+
+
+def test_the_migration_numbers_actions_as_the_fixture_does(loaded):
+    """The data migration's rule, run over the plan, gives the fixture's numbers."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("inspections.migrations.0004_commission_history")
+    expected = dict(Action.objects.values_list("pk", "reference"))
+    for action in Action.objects.all():
+        Action.objects.filter(pk=action.pk).update(reference=f"x{action.pk}")
+    migration.number_actions_in_their_plans(apps, None)
+    assert dict(Action.objects.values_list("pk", "reference")) == expected

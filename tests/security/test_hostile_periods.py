@@ -261,8 +261,9 @@ def test_an_action_timescale_out_of_span_is_a_form_error(
 
 def test_an_action_due_at_the_edge_of_the_span_keeps_every_page_up(client, commissioner, finding):
     client.force_login(commissioner)
-    for timescale in (format_period(latest_ahead()), "2000-01"):
-        data = {"number": "1", "text": f"TEST {timescale}", "timescale": timescale,
+    # Numbered 1 and 2: an action's number is unique under its finding.
+    for number, timescale in enumerate((format_period(latest_ahead()), "2000-01"), start=1):
+        data = {"number": str(number), "text": f"TEST {timescale}", "timescale": timescale,
                 "status": "red"}  # fmt: skip
         response = client.post(reverse("action_create", args=["sandwell", finding.pk]), data)
         assert response.status_code == 302

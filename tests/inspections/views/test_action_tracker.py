@@ -1,6 +1,8 @@
 import csv
+import datetime as dt
 import io
 
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -27,6 +29,12 @@ def test_commissioners_reach_the_update_form_from_each_action(client, commission
     assert f'href="{update_url}"' in response.content.decode()
 
 
+def test_officers_reach_the_update_form_too(client, officer, visit):
+    response = _tracker(client, officer)
+    action = response.context["rows"][0].action
+    assert reverse("action_update", args=["birmingham", action.pk]) in response.content.decode()
+
+
 def test_members_see_no_update_links(client, member, visit):
     response = _tracker(client, member)
     assert "Post an update" not in response.content.decode()
@@ -50,16 +58,16 @@ def test_it_exports_csv_with_formulas_neutralised(client, member, visit):
     response = _tracker(client, member, format="csv", finding=visit["finding"].pk)
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:3] == ["Plan", "No.", "Action"]
-    assert '\'=HYPERLINK("x")' in [row[2] for row in rows]
+    assert rows[0][:5] == ["Ref.", "Finding no.", "No.", "Plan", "Action"]
+    assert '\'=HYPERLINK("x")' in [row[4] for row in rows]
 
 
 def test_it_exports_xlsx_with_a_frozen_bold_header(client, member, visit):
     response = _tracker(client, member, format="xlsx", finding=visit["finding"].pk)
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.freeze_panes == "A2"
-    assert sheet["A1"].font.bold is True
-    assert {sheet.cell(row=r, column=3).value for r in range(2, sheet.max_row + 1)} == {
+    assert sheet.freeze_panes == "A3"
+    assert sheet["A2"].font.bold is True
+    assert {sheet.cell(row=r, column=5).value for r in range(3, sheet.max_row + 1)} == {
         "TEST audit supervision records",
         "TEST train managers",
     }
@@ -68,3 +76,83 @@ def test_it_exports_xlsx_with_a_frozen_bold_header(client, member, visit):
 def test_it_checks_ownership(client, sandwell_officer, visit):
     assert _tracker(client, sandwell_officer).status_code == 404
     assert _tracker(client, sandwell_officer, "sandwell").context["rows"] == []
+
+
+def _plan(seeds):
+    call_command("loaddata", "inspections_plans", verbosity=0)
+
+
+def test_the_tracker_prints_each_actions_full_number(client, member, seeds):
+    _plan(seeds)
+    response = _tracker(client, member)
+    rows = response.context["rows"]
+    # Legal Permanence is the plan's 12th finding, with 12 actions.
+    legal = [r.action.reference for r in rows if r.action.finding.text.startswith("Legal Perm")]
+    assert legal == [f"12.{n}" for n in range(1, 13)]
+    page = response.content.decode()
+    assert '<span class="visually-hidden">Action </span>12.10</a>' in page
+
+
+def test_the_lead_filter_takes_a_lead_whole(client, member, visit):
+    services.action_create(
+        finding=visit["finding"], number="3", text="TEST care management audit",
+        lead="Head of Service, Care Management / GT",
+    )  # fmt: skip
+    response = _tracker(client, member)
+    assert "Head of Service, Care Management" in response.context["leads"]
+    assert "Care Management" not in response.context["leads"]
+    rows = _tracker(client, member, lead="Head of Service, Care Management").context["rows"]
+    assert [r.action.text for r in rows] == ["TEST care management audit"]
+    # "G" is no lead: the filter matches a whole lead, not a part of one.
+    assert _tracker(client, member, lead="G").context["rows"] == []
+    gt = {r.action.text for r in _tracker(client, member, lead="GT").context["rows"]}
+    assert gt == {"TEST audit supervision records", "TEST train managers",
+                  "TEST care management audit"}  # fmt: skip
+
+
+def test_it_sorts_by_timescale(client, member, visit):
+    services.action_create(finding=visit["finding"], number="3", text="TEST no timescale")
+    rows = _tracker(client, member, sort="timescale").context["rows"]
+    assert [r.action.timescale_text for r in rows] == ["Mar-23", "Jul-23", ""]
+    rows = _tracker(client, member, sort="-timescale").context["rows"]
+    assert [r.action.timescale_text for r in rows] == ["Jul-23", "Mar-23", ""]
+
+
+def test_the_key_of_leads_is_shown_on_the_tracker(client, member, commissioner, visit):
+    services.lead_save(
+        organisation=visit["inspection"].organisation, user=commissioner, initials="GT",
+        name="TEST Person", role="TEST Head of Service",
+    )  # fmt: skip
+    response = _tracker(client, member)
+    key = {entry.initials: entry.lead for entry in response.context["key"]}
+    assert set(key) == {"GT", "LH"}
+    assert key["LH"] is None
+    page = response.content.decode()
+    assert "TEST Person, TEST Head of Service" in page
+    assert "Not in the key yet" in page
+
+
+def test_the_xlsx_has_a_title_numbers_dates_and_an_autofilter(client, member, commissioner, visit):
+    services.lead_save(
+        organisation=visit["inspection"].organisation, user=commissioner, initials="GT",
+        name="TEST Person", role="TEST role",
+    )  # fmt: skip
+    response = _tracker(client, member, format="xlsx", sort="timescale")
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["Actions"]
+    today = dt.date.today()
+    assert sheet["A1"].value == (
+        f"Action tracker: Birmingham Children's Trust, as at {today.day} {today:%B %Y}"
+    )
+    headers = [c.value for c in sheet[2]]
+    assert sheet.auto_filter.ref == f"A2:O{sheet.max_row}"
+    first = dict(zip(headers, [c for c in sheet[3]], strict=True))
+    assert first["Ref."].value == "1.2"
+    assert (first["Finding no."].value, first["No."].value) == (1, 2)
+    assert first["Timescale"].value == dt.datetime(2023, 3, 1)
+    assert first["Timescale"].number_format == "mmm-yy"
+    assert first["Who leads"].value == "LH: not in the key of leads; GT: TEST Person, TEST role"
+    key = workbook["Key of leads"]
+    assert [[c.value for c in row] for row in key.iter_rows(min_row=2)] == [
+        ["GT", "TEST Person", "TEST role"], ["LH", "not in the key of leads", None],
+    ]  # fmt: skip

@@ -1,0 +1,144 @@
+"""An action's BRAG history, and Blue (complete) only on a commissioner's sign-off."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.urls import reverse
+
+from inspections import selectors, services
+from inspections.models import BRAG, Action, ActionUpdate
+
+B = "birmingham"
+
+
+def _post_update(client, user, action, status, day="2023-06-15"):
+    client.force_login(user)
+    return client.post(
+        reverse("action_update", args=[B, action.pk]),
+        {"dated": day, "text": f"TEST {status}", "status": status},
+    )
+
+
+def test_an_officer_proposes_complete_and_the_status_stays(client, officer, visit):
+    action = visit["late"]
+    response = _post_update(client, officer, action, "blue")
+    assert response.url == reverse("action_detail", args=[B, action.pk])
+    action.refresh_from_db()
+    assert action.status == BRAG.AMBER
+    assert (action.completion_proposed_by, action.signed_off_by) == (officer, None)
+    update = action.updates.get()
+    assert (update.status, update.proposes_complete) == ("", True)
+    page = client.get(response.url).content.decode()
+    assert "Proposed complete by officer" in page
+    assert "Sign off as complete" not in page  # only a commissioner signs off
+
+
+def test_a_commissioner_signs_off_and_it_becomes_blue(client, officer, commissioner, visit):
+    action = visit["late"]
+    _post_update(client, officer, action, "blue")
+    client.force_login(commissioner)
+    page = client.get(reverse("action_detail", args=[B, action.pk])).content.decode()
+    assert "Sign off as complete (Blue)" in page
+    client.post(reverse("action_sign_off", args=[B, action.pk]), {"decision": "sign_off"})
+    action.refresh_from_db()
+    assert action.status == BRAG.BLUE
+    assert action.signed_off_by == commissioner
+    assert action.signed_off_at.date() == dt.date.today()
+    assert not action.completion_proposed
+    page = client.get(reverse("action_detail", args=[B, action.pk])).content.decode()
+    assert "signed off by commissioner" in page
+
+
+def test_a_commissioner_turns_a_proposal_down_with_a_reason(client, officer, commissioner, visit):
+    action = visit["late"]
+    _post_update(client, officer, action, "blue")
+    client.force_login(commissioner)
+    url = reverse("action_sign_off", args=[B, action.pk])
+    client.post(url, {"decision": "decline", "reason": ""})
+    action.refresh_from_db()
+    assert action.completion_proposed  # no reason, nothing changed
+    client.post(url, {"decision": "decline", "reason": "TEST audit not done"})
+    action.refresh_from_db()
+    assert (action.status, action.completion_proposed) == (BRAG.AMBER, False)
+    assert action.history.first().history_change_reason == "TEST audit not done"
+
+
+def test_officers_and_members_cannot_sign_off(client, officer, member, visit):
+    action = visit["late"]
+    for user in (officer, member):
+        client.force_login(user)
+        url = reverse("action_sign_off", args=[B, action.pk])
+        assert client.post(url, {"decision": "sign_off"}).status_code == 403
+    action.refresh_from_db()
+    assert action.status == BRAG.AMBER
+
+
+def test_members_cannot_post_updates(client, member, visit):
+    assert _post_update(client, member, visit["late"], "red").status_code == 403
+    assert not visit["late"].updates.exists()
+
+
+def test_an_officer_moves_a_status_other_than_blue(client, officer, visit):
+    _post_update(client, officer, visit["late"], "red")
+    visit["late"].refresh_from_db()
+    assert visit["late"].status == BRAG.RED
+
+
+def test_a_sign_off_refused_by_the_service_for_a_non_commissioner(officer, visit):
+    with pytest.raises(PermissionDenied):
+        services.action_sign_off(action=visit["late"], user=officer)
+
+
+def test_the_action_page_shows_each_status_change(client, officer, commissioner, visit):
+    action = visit["late"]
+    _post_update(client, officer, action, "red", "2023-06-15")
+    _post_update(client, commissioner, action, "green", "2023-07-15")
+    _post_update(client, officer, action, "blue", "2023-08-15")
+    client.force_login(commissioner)
+    client.post(reverse("action_sign_off", args=[B, action.pk]), {"decision": "sign_off"})
+    response = client.get(reverse("action_detail", args=[B, action.pk]))
+    history = response.context["brag_history"]
+    assert [(c.status, c.user) for c in history] == [
+        (BRAG.AMBER, None), (BRAG.RED, officer), (BRAG.GREEN, commissioner),
+        (BRAG.BLUE, commissioner),
+    ]  # fmt: skip
+    assert history[-1].reason == "Signed off as complete"
+    assert history[1].reason == "Update of 15 Jun 2023"
+
+
+def test_a_member_reads_the_action_page_without_links_to_change_it(client, member, visit):
+    client.force_login(member)
+    page = client.get(reverse("action_detail", args=[B, visit["late"].pk])).content.decode()
+    assert "Action 1.1" in page
+    for words in ("Post an update", "Edit the action", "Delete the action"):
+        assert words not in page
+
+
+def test_statuses_the_plan_printed_come_first(client, officer, visit):
+    """An update loaded from a plan (no history of its own, as loaddata and
+    bulk_create save it) is shown as printed, before the app's changes."""
+    action = visit["late"]
+    ActionUpdate.objects.bulk_create([
+        ActionUpdate(action=action, dated=dt.date(2023, 4, 15), dated_text="Update mid April 23",
+                     text="TEST printed", status=BRAG.GREEN),
+    ])  # fmt: skip
+    _post_update(client, officer, action, "red")
+    history = selectors.brag_history(action=action)
+    assert [(c.when, c.status, c.reason) for c in history][0] == (
+        "Update mid April 23", BRAG.GREEN, "As the plan printed it",
+    )  # fmt: skip
+    assert [c.status for c in history][1:] == [BRAG.AMBER, BRAG.RED]
+
+
+def test_a_loaded_actions_first_change_keeps_its_state_as_loaded(client, officer, seeds):
+    """Fixtures load without history: the first change records the state as
+    loaded first, so the BRAG history starts from the plan's status."""
+    call_command("loaddata", "inspections_plans", verbosity=0)
+    action = Action.objects.get(reference="12.10")
+    assert not action.history.exists()
+    _post_update(client, officer, action, "amber")
+    history = selectors.brag_history(action=action)
+    assert [(c.when, c.status, c.user) for c in history][0] == ("As loaded", BRAG.NOT_RATED, None)
+    assert [(c.status, c.user) for c in history][1:] == [(BRAG.AMBER, officer)]
