@@ -56,8 +56,6 @@ def monthly_report(request, slug, period):
         "drafts": drafts,
         "sections": report.sections,
         "no_narrative": selectors.NO_NARRATIVE,
-        "failure_note": selectors.FAILURE_NOTE,
-        "no_directions": selectors.NO_DIRECTIONS,
         "print_header": _css_string(
             f"{organisation.name} · Monthly monitoring report · {label_period(report.period)}"
         ),

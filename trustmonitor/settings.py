@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "inspections",
     "national",
     "reports",
+    "schedule6",
     "ops",
 ]
 
