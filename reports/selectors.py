@@ -320,6 +320,10 @@ class MonthlyReport:
         return note
 
     @property
+    def contract_year(self) -> int:
+        return contract_year(self.period)
+
+    @property
     def contract_year_label(self) -> str:
         year = contract_year(self.period)
         return f"{year}/{(year + 1) % 100:02d}"

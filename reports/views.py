@@ -3,7 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from kpis.access import get_organisation_for_user, sees_drafts
+from kpis.access import can_commission, get_organisation_for_user, sees_drafts
 from kpis.periods import format_period, label_period, month_start
 from kpis.selectors import latest_period
 from kpis.url_params import period_or_404
@@ -54,6 +54,9 @@ def monthly_report(request, slug, period):
         "organisation": organisation,
         "report": report,
         "drafts": drafts,
+        # Officers record the Trust's parts with the return; commissioners the rule.
+        "can_record": drafts,
+        "can_commission": can_commission(request.user, organisation),
         "sections": report.sections,
         "no_narrative": selectors.NO_NARRATIVE,
         "print_header": _css_string(
