@@ -545,10 +545,15 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
     }
     if report.not_held:
         empty.update(summary=report.not_held, indicators=report.not_held, failures=report.not_held)
+    narrative = (
+        f" The Trust's summary analysis: {report.summary_analysis.title} (see its sheet)."
+        if report.summary_analysis
+        else ""
+    )
     summary = {
         "summary": f"{len(report.indicators)} KPIs: {counts[rating.RED]} Red, "
         f"{counts[rating.AMBER]} Amber, {counts[rating.GREEN]} Green, "
-        f"{counts['other']} other. {report.return_summary}",
+        f"{counts['other']} other. {report.return_summary}{narrative}",
         "indicators": f"{len(report.indicators)} KPIs with value, status and commentary: "
         "see the KPIs sheet.",
         "failures": ", ".join(

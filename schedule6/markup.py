@@ -11,7 +11,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 _BULLET = re.compile(r"^(\s*)(?:-|\d+\.|[ivx]+\.)\s+(.*)$")
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+# Bold hugs its words: a ``**`` before a space is a mark, not bold (Sandwell's
+# PI14 commentary opens a footnote with "** If 14 members of staff …").
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
 
 
 def _inline(text: str) -> str:
@@ -57,6 +59,8 @@ def to_html(text: str) -> SafeString:
     """
     >>> str(to_html("**Up** <b>\\n\\n- x"))
     '<p><strong>Up</strong> &lt;b&gt;</p>\\n<ul><li>x</li></ul>'
+    >>> str(to_html("** If 14 **The trend.**"))
+    '<p>** If 14 <strong>The trend.</strong></p>'
     """
     parts = []
     for kind, content in blocks(text or ""):

@@ -245,7 +245,10 @@ def test_it_exports_xlsx_with_header_fills_and_neutralised_text(client, member, 
     response = _report(client, member, format="xlsx")
     assert 'filename="birmingham-monthly-report-2018-10.xlsx"' in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Report 2018-10", "KPIs", "Actions", "Inspections"]
+    assert workbook.sheetnames == [
+        "Report 2018-10", "Summary analysis", "KPIs", "Actions", "Audits", "Audit findings",
+        "Surveys", "Inspections",
+    ]  # fmt: skip
     sheet = workbook["KPIs"]
     headers = [cell.value for cell in sheet[1]]
     assert headers[0] == "KPI" and "Status" in headers and headers[-1] == "Commentary"
@@ -272,8 +275,9 @@ def test_it_fills_brag_statuses_in_the_actions_sheet(client, member, inspections
     response = _report(client, member, period="2023-05", format="xlsx")
     sheet = load_workbook(io.BytesIO(response.content))["Actions"]
     headers = [cell.value for cell in sheet[1]]
-    cell = sheet.cell(row=2, column=headers.index("Status") + 1)
+    cell = sheet.cell(row=2, column=headers.index("Status at month end") + 1)
     assert cell.value == "Not yet rated"
+    assert sheet.cell(row=2, column=headers.index("Status from") + 1).value == "Recorded now"
     assert cell.fill.fgColor.rgb.endswith("F3F2F1")
     assert sheet.max_row == 89
 

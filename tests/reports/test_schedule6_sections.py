@@ -247,3 +247,30 @@ def test_its_query_count_is_constant_with_the_records(
     with django_assert_max_num_queries(26):
         response = client.get(reverse("monthly_report", args=[slug, period]))
     assert response.status_code == 200
+
+
+def test_the_xlsx_carries_the_new_sections(client, member, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = _get(client, member, "sandwell", "2018-12", format="xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    summary = book["Summary analysis"]
+    assert summary["A2"].value == "Performance Summary Quarter Three 2018-19"
+    assert "The trend in Quarter 3 is a downward trajectory" in summary["B2"].value
+    assert "**The trend" not in summary["B2"].value  # markup out; PI14's own "**" mark kept
+    audits = [[c.value for c in row] for row in book["Audits"].iter_rows(min_row=2)]
+    assert audits[0][:9] == [
+        "2018-12", "2018-12", "Quality Assurance Children's Audit Activity", "Audits",
+        55, 47, 85.5, 6, 12.7,
+    ]  # fmt: skip
+    assert "Good 12.7% as the Trust printed it; 12.8% from the counts" in audits[0][-1]
+    assert len(audits) == 4  # December's two rows and the quarter's two
+    assert book["Audit findings"].max_row == 1 + 10  # Q3's seven and December's three
+    assert book["Surveys"]["C2"].value == (
+        "There have been no surveys carried out since 1st April 2018."
+    )
+    contents = [[c.value for c in row] for row in book["Report 2018-12"].iter_rows(min_row=2)]
+    failures = next(row for row in contents if row and row[0] == "4.2.3")
+    assert "contract KPI's have not yet been agreed" in failures[2]
