@@ -26,7 +26,7 @@ from inspections.models import (
     PlanKind,
 )
 from inspections.selectors import action_tracker, inspection_timeline, is_overdue, status_at
-from kpis import rating, spc
+from kpis import charts, rating, spc
 from kpis.models import Organisation
 from kpis.periods import add_months, contract_year, label_period, month_end
 from kpis.selectors import (
@@ -37,6 +37,7 @@ from kpis.selectors import (
     readings,
     return_month,
     status_table,
+    trend_frame,
 )
 from schedule6 import selectors as schedule6
 from schedule6.models import FailureRule, SummaryAnalysis, Survey
@@ -615,6 +616,26 @@ def _plan_summary(progress: PlanProgress) -> str:
     )
     actions, overdue = len(progress.rows), len(progress.overdue)
     return f"{progress.plan.title}: {actions} actions ({counts}), {overdue} overdue"
+
+
+def rectification_charts(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
+    """Each rectification plan with the trend chart (kpis.charts) of the KPI
+    it rectifies, up to the report's month: (progress, chart or None), the
+    chart a dict of the ``json_script`` id and the figure."""
+    shown = []
+    for progress in report.rectification_plans:
+        kpi, chart = progress.plan.kpi, None
+        if kpi is not None:
+            frame = trend_frame(kpi=kpi, drafts=drafts)
+            frame = frame[[rating.as_date(p) <= report.period for p in frame["period"]]]
+            if not frame.empty:
+                figure = charts.trend_figure(frame, unit=kpi.unit, polarity=kpi.polarity)
+                chart = {
+                    "id": f"rect-figure-{progress.plan.pk}",
+                    "figure": charts.figure_json(figure),
+                }
+        shown.append((progress, chart))
+    return shown
 
 
 def monthly_report(

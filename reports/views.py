@@ -58,6 +58,7 @@ def monthly_report(request, slug, period):
         "can_record": drafts,
         "can_commission": can_commission(request.user, organisation),
         "sections": report.sections,
+        "rectification_charts": selectors.rectification_charts(report, drafts=drafts),
         "no_narrative": selectors.NO_NARRATIVE,
         "print_header": _css_string(
             f"{organisation.name} · Monthly monitoring report · {label_period(report.period)}"

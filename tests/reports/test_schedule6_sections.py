@@ -274,3 +274,28 @@ def test_the_xlsx_carries_the_new_sections(client, member, world):
     contents = [[c.value for c in row] for row in book["Report 2018-12"].iter_rows(min_row=2)]
     failures = next(row for row in contents if row and row[0] == "4.2.3")
     assert "contract KPI's have not yet been agreed" in failures[2]
+
+
+def test_a_rectification_plan_is_shown_with_its_kpis_chart(client, member, world):
+    import json
+
+    from inspections.models import ActionPlan, PlanKind
+
+    kpi2 = KPI.objects.get(organisation=world["birmingham"], code="KPI2")
+    plan = ActionPlan.objects.create(
+        organisation=world["birmingham"], kind=PlanKind.RECTIFICATION, kpi=kpi2,
+        title="TEST KPI2 rectification plan", dated=dt.date(2018, 10, 1),
+    )  # fmt: skip
+    Action.objects.create(plan=plan, number="1", text="TEST action", lead="AB")
+    response = _get(client, member, "birmingham", "2018-10")
+    html = response.content.decode()
+    [(progress, chart)] = response.context["rectification_charts"]
+    assert progress.plan == plan and chart["id"] == f"rect-figure-{plan.pk}"
+    figure = json.loads(
+        re.search(rf'<script id="rect-figure-{plan.pk}" type="application/json">(.*?)</script>',
+                  html, re.S).group(1)
+    )  # fmt: skip
+    assert figure["data"] and figure["layout"]
+    assert f'data-figure="rect-figure-{plan.pk}"' in html
+    assert "KPI2 month by month to Oct 2018, the KPI this plan rectifies" in html
+    assert "/static/js/trend-chart.js" in html
