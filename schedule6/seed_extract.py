@@ -12,10 +12,8 @@ from pathlib import Path
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_63a1f8a883f4fd17.txt"
 SOURCE = (
-    "Sandwell Children's Trust, Quarterly Monitoring Report Strategic Partnership Board, "
-    "January 2019 (Quarter 3 Performance Reporting), section {section}; Appendix 3 of the "
-    "report to the Children's Services and Education Scrutiny Board, 18 March 2019 "
-    "(seeds/003)"
+    "Sandwell Children's Trust Quarterly Monitoring Report to the Strategic Partnership "
+    "Board, January 2019 (Q3 2018-19), section {section}; seeds/003, Appendix 3"
 )
 ORG = 2
 Q3_FROM, Q3_TO = "2018-10-01", "2018-12-01"
@@ -103,8 +101,7 @@ def build(root: Path):
                     "requires_improvement_printed": ri_pc,
                     "inadequate_printed": bad_pc,
                     "source": SOURCE.format(
-                        section="7, Summary of Key Findings from Monthly Case File Audit "
-                        "Activity during Quarter 3"
+                        section="7, Summary of Key Findings from Monthly Case File Audit Activity"
                     ),
                 },
             }
@@ -239,8 +236,7 @@ def build(root: Path):
                 "summary": yos,
                 "letter": "",
                 "source": SOURCE.format(section="9")
-                + ". 'Week commencing 20th August 2018': the start date is that Monday; "
-                "the last day is not given",
+                + ". Week commencing 20 August 2018: starts that Monday; last day not given",
             },
         },
         {

@@ -226,3 +226,12 @@ def test_demo_setup_loads_them_and_is_idempotent(db):
     from kpis.management.commands.demo_setup import SEED_FIXTURES
 
     assert SEED_FIXTURES.index("schedule6_sandwell") > SEED_FIXTURES.index("sandwell")
+
+
+def test_every_record_passes_its_models_validation(loaded):
+    # What the admin and the forms would accept: lengths, months, constraints
+    # (SQLite does not enforce a CharField's length; PostgreSQL does).
+    for model in (SummaryAnalysis, AuditActivity, AuditTheme, AuditFinding, Survey):
+        for record in model.objects.all():
+            record.full_clean()
+    Inspection.objects.get(kind=InspectionKind.YOUTH_JUSTICE).full_clean()
