@@ -119,3 +119,14 @@ def test_a_commissioner_sets_the_failure_rule_for_a_contract_year(client, commis
     assert rule.history.get().history_user == commissioner
     html = client.get(reverse("monthly_report", args=["birmingham", "2018-10"])).content.decode()
     assert "Red more than 2.5 beyond its tolerance bound" in html
+
+
+def test_the_return_page_offers_the_officer_the_reports_forms(client, sandwell_officer, member):
+    client.force_login(sandwell_officer)
+    html = client.get(reverse("return_detail", args=["sandwell", "2018-12"])).content.decode()
+    assert reverse("summary_analysis_edit", args=["sandwell", "2018-12"]) in html
+    # The accepted month's commentary reads as the Trust wrote it.
+    assert "<li>One Team Manager (Team 8) was off sick during the month of December." in html
+    client.force_login(member)
+    html = client.get(reverse("return_detail", args=["sandwell", "2018-12"])).content.decode()
+    assert reverse("summary_analysis_edit", args=["sandwell", "2018-12"]) not in html
