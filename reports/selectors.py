@@ -90,8 +90,8 @@ NO_FAILURES = "No KPI was rated Red (outside tolerance) or Missing for {month}."
 NO_RULE_FAILURES = "No KPI was {rule} for {month}, so no Performance Failure arose."
 FAILURE_NOTE = (
     "No definition of a Performance Failure has been entered for the contract year "
-    "{year}. This lists the KPIs rated Red (outside the tolerance band) or Missing (no "
-    "reading after the return was due) for the month."
+    "{year}, so the app treats a KPI rated Red (outside the tolerance band) or Missing "
+    "(no reading after the return was due) in the month as one."
 )
 RULE_NOTE = (
     "A Performance Failure, as the contract defines it for {year}, is {rule}. The "
