@@ -18,6 +18,10 @@ class InspectionKind(models.TextChoices):
     FOSTERING_AGENCY = "fostering_agency", "Fostering agency inspection"
     ADOPTION_AGENCY = "adoption_agency", "Adoption agency inspection"
     CHILDRENS_HOME = "childrens_home", "Children's home inspection"
+    # Schedule 6 para 4.2.8 names these besides Ofsted's; a Direction is not an
+    # inspection, but it is reported with them and has a date and a summary.
+    YOUTH_JUSTICE = "youth_justice", "Youth justice inspection (HMI Probation)"
+    DIRECTION = "direction", "Direction from the Secretary of State"
     OTHER = "other", "Other inspection"
 
 

@@ -319,6 +319,8 @@ SHORT_KIND = {
     InspectionKind.FOSTERING_AGENCY: "Fostering agency",
     InspectionKind.ADOPTION_AGENCY: "Adoption agency",
     InspectionKind.CHILDRENS_HOME: "Children's home",
+    InspectionKind.YOUTH_JUSTICE: "Youth justice",
+    InspectionKind.DIRECTION: "Direction",
     InspectionKind.OTHER: "Inspection",
 }
 
@@ -586,3 +588,23 @@ def sort_neighbours(rows: list[NeighbourJudgement], sort: str) -> list[Neighbour
     unjudged = [row for row in rows if row.inspection is None] if key in _NEEDS_JUDGEMENT else []
     ranked = [row for row in rows if row not in unjudged]
     return sorted(ranked, key=NEIGHBOUR_SORT_KEYS[key], reverse=sort.startswith("-")) + unjudged
+
+
+def status_at(action: Action, day: dt.date) -> tuple[str, bool]:
+    """An action's BRAG status as at ``day`` from its dated updates, and
+    whether it comes from them: the status the latest update dated on or
+    before ``day`` gave. Before its first such update an action that has
+    them was not yet rated; one with no dated status update at all has only
+    its status as recorded now (False). Reads ``action.updates.all()``, so
+    prefetch them.
+
+    (A minimal as-at lookup; the action's own status history, when kept,
+    is the fuller record.)
+    """
+    rated = [u for u in action.updates.all() if u.dated and u.status]
+    if not rated:
+        return action.status, False
+    before = [u for u in rated if u.dated <= day]
+    if not before:
+        return BRAG.NOT_RATED, True
+    return max(before, key=lambda u: (u.dated, u.created_at)).status, True

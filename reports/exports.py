@@ -1,18 +1,21 @@
 """The monthly report as files to attach to committee papers.
 
 CSV carries the KPI table (4.2.2), through ``kpis.exports.write_csv``. XLSX
-carries every section: a contents sheet, the KPI table with RAG fills, the
-actions and the inspections. Every text cell in both is neutralised, so a
+carries every section: a contents sheet, the Trust's summary analysis, the
+KPI table with RAG fills, the actions (BRAG as at the month end), the audits
+and their findings, the surveys and the inspections. Every text cell in both is neutralised, so a
 commentary such as ``=cmd`` stays text in a spreadsheet.
 """
 
 from decimal import Decimal
 
+from inspections.models import BRAG
 from kpis.exports import BRAG_FILLS, STATUS_FILLS, Sheet, workbook_bytes, write_csv
 from kpis.formatting import plain
 from kpis.models import Polarity, Unit
 from kpis.periods import format_period, label_period
 from reports.selectors import MonthlyReport
+from schedule6.markup import plain as plain_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,10 +47,22 @@ ACTION_HEADERS = [
     "Action",
     "Lead",
     "Timescale",
-    "Status",
+    "Status at month end",
+    "Status from",
     "Overdue at month end",
     "Updates dated in the month",
 ]
+SUMMARY_HEADERS = ["Title", "Summary analysis and actions", "Source"]
+AUDIT_HEADERS = [
+    "From", "To", "Service", "Kind", "Expected", "Completed", "Completed %", "Good", "Good %",
+    "Requires improvement", "Requires improvement %", "Inadequate", "Inadequate %",
+    "Note",
+]  # fmt: skip
+FINDING_HEADERS = ["From", "To", "Theme", "Heading", "Findings"]
+SURVEY_HEADERS = [
+    "Month", "Carried out", "Title or statement", "Results", "Analysis", "Performance trends",
+    "Key messages", "Outcomes",
+]  # fmt: skip
 INSPECTION_HEADERS = [
     "Inspection",
     "Kind",
@@ -115,7 +130,8 @@ def _action_rows(report: MonthlyReport) -> list[list]:
                     action.text,
                     action.lead,
                     action.timescale_text,
-                    action.get_status_display(),
+                    BRAG(row.status).label,
+                    "Dated update" if row.from_history else "Recorded now",
                     "Yes" if row.overdue else "",
                     "\n".join(updates.get(action.pk, [])),
                 ]
@@ -139,6 +155,62 @@ def _inspection_rows(report: MonthlyReport) -> list[list]:
     ]
 
 
+def _summary_rows(report: MonthlyReport) -> list[list]:
+    summary = report.summary_analysis
+    if summary is None:
+        return []
+    return [[summary.title, plain_text(summary.text), summary.source]]
+
+
+def _audit_rows(report: MonthlyReport) -> list[list]:
+    rows = []
+    for span in report.audits.spans if report.audits else []:
+        for line in span.lines:
+            a = line.activity
+            notes = [
+                f"{label} {figure.printed}% as the Trust printed it; "
+                f"{figure.worked_out}% from the counts"
+                for label, figure in line.differences
+            ]
+            if a.ungraded:
+                notes.append(f"{a.ungraded} of the {a.completed} completed have no grade")
+            rows.append(
+                [
+                    format_period(span.period_from), format_period(span.period), a.service,
+                    a.get_kind_display(), a.expected,
+                    *[
+                        value
+                        for _, figure in line.figures
+                        for value in (figure.count, figure.shown)
+                    ],
+                    "; ".join(notes),
+                ]
+            )  # fmt: skip
+    return rows
+
+
+def _finding_rows(report: MonthlyReport) -> list[list]:
+    findings = report.audits.findings if report.audits else []
+    return [
+        [
+            format_period(f.period_from), format_period(f.period), f.theme, f.heading,
+            plain_text(f.text),
+        ]
+        for f in findings
+    ]  # fmt: skip
+
+
+def _survey_rows(report: MonthlyReport) -> list[list]:
+    return [
+        [
+            format_period(s.period), "Yes" if s.carried_out else "No",
+            s.title if s.carried_out else s.statement, s.results, s.analysis, s.trends,
+            s.key_messages, s.outcomes,
+        ]
+        for s in report.surveys
+    ]  # fmt: skip
+
+
 def report_xlsx(report: MonthlyReport) -> bytes:
     sections = [
         [section.number, section.heading, section.summary] for section in report.sections.values()
@@ -146,8 +218,17 @@ def report_xlsx(report: MonthlyReport) -> bytes:
     return workbook_bytes(
         [
             Sheet(f"Report {format_period(report.period)}", SECTION_HEADERS, sections),
+            Sheet("Summary analysis", SUMMARY_HEADERS, _summary_rows(report)),
             Sheet("KPIs", KPI_HEADERS, kpi_rows(report), fills={"Status": STATUS_FILLS}),
-            Sheet("Actions", ACTION_HEADERS, _action_rows(report), fills={"Status": BRAG_FILLS}),
+            Sheet(
+                "Actions",
+                ACTION_HEADERS,
+                _action_rows(report),
+                fills={"Status at month end": BRAG_FILLS},
+            ),
+            Sheet("Audits", AUDIT_HEADERS, _audit_rows(report)),
+            Sheet("Audit findings", FINDING_HEADERS, _finding_rows(report)),
+            Sheet("Surveys", SURVEY_HEADERS, _survey_rows(report)),
             Sheet("Inspections", INSPECTION_HEADERS, _inspection_rows(report)),
         ],
         heading=f"{report.organisation.name}: monthly monitoring report, "

@@ -4,7 +4,9 @@ One call, ``monthly_report``, builds every section for an organisation and a
 month from the other apps' selectors, in a fixed number of queries whatever
 the number of KPIs, months, actions or inspections. Each section knows its
 paragraph number, the schedule's heading, and, where the app holds nothing
-for it, the sentence saying so: a section is never left out.
+for it, the sentence saying so: a section is never left out. What the
+Trust records for the report (its summary analysis, its own words for the
+sections it has nothing in, audits and surveys) comes from ``schedule6``.
 """
 
 import datetime as dt
@@ -14,9 +16,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from inspections.models import BRAG, Action, ActionPlan, ActionUpdate, Inspection, PlanKind
-from inspections.selectors import ActionRow, action_tracker, brag_counts, inspection_timeline
-from kpis import rating, spc
+from inspections.models import (
+    BRAG,
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    Inspection,
+    InspectionKind,
+    PlanKind,
+)
+from inspections.selectors import action_tracker, inspection_timeline, is_overdue, status_at
+from kpis import charts, rating, spc
 from kpis.models import Organisation
 from kpis.periods import add_months, contract_year, label_period, month_end
 from kpis.selectors import (
@@ -27,7 +37,11 @@ from kpis.selectors import (
     readings,
     return_month,
     status_table,
+    trend_frame,
 )
+from schedule6 import selectors as schedule6
+from schedule6.models import FailureRule, SummaryAnalysis, Survey
+from schedule6.selectors import AuditSection
 
 # The schedule's headings, paraphrased; the "Service Period" is the month.
 HEADINGS = {
@@ -67,36 +81,57 @@ NO_KPIS = "The app holds no KPIs for {organisation}."
 NO_TARGETS = (
     "No KPI had a target in force for {month}, so the app cannot identify any performance failure."
 )
-NO_FAILURES = "No KPI was rated Red (outside tolerance) or Missing for {month}."
-FAILURE_NOTE = (
-    "The app does not record Performance Failures as the contract defines them. "
-    "This lists the KPIs rated Red (outside the tolerance band) or Missing (no reading "
-    "after the return was due) for the month."
+# Every KPI with a target in force has no reading yet and its return is not due.
+ALL_AWAITING = (
+    "The readings for {month} are awaited (the return is due by {due}), so no "
+    "performance failure can be identified yet."
 )
+NO_FAILURES = "No KPI was rated Red (outside tolerance) or Missing for {month}."
+NO_RULE_FAILURES = "No KPI was {rule} for {month}, so no Performance Failure arose."
+FAILURE_NOTE = (
+    "No definition of a Performance Failure has been entered for the contract year "
+    "{year}, so the app treats a KPI rated Red (outside the tolerance band) or Missing "
+    "(no reading after the return was due) in the month as one."
+)
+RULE_NOTE = (
+    "A Performance Failure, as the contract defines it for {year}, is {rule}. The "
+    "statuses are the rating engine's, against the target in force in each month."
+)
+TRUST_SAYS = "The Trust reports: “{statement}”"
 NO_ACTION_PLANS = "The app holds no action plan for {organisation} dated on or before {end}."
 NO_RECTIFICATION_PLANS = (
     "The app holds no rectification plan for {organisation} dated on or before {end}."
 )
-NO_AUDITS = "The app holds no audit findings: it does not yet record the Trust's audits (para 4.9)."
+NO_AUDITS = "The app holds no audit activity or findings for {organisation} for {month} (para 4.9)."
 NO_SURVEYS = (
-    "The app holds no survey findings: it does not yet record the Trust's surveys (para 4.15)."
+    "The app holds no survey findings for {organisation} for {month}, nor a record that "
+    "none was carried out (para 4.15)."
 )
 NO_INSPECTIONS = (
     "The app holds no inspection of {organisation} starting between {start} and {end} "
     "(the contract year to date)."
 )
-NO_DIRECTIONS = (
-    "The app does not record youth justice inspections or Directions from the Secretary "
-    "of State, so it holds none for this period."
-)
+# The inspections 4.2.8 names besides Ofsted's, and what to call their absence.
+NAMED_INSPECTIONS = {
+    "youth justice inspection": {InspectionKind.YOUTH_JUSTICE},
+    "adoption or fostering inspection": {
+        InspectionKind.ADOPTION_AGENCY,
+        InspectionKind.FOSTERING_AGENCY,
+    },
+    "Direction from the Secretary of State": {InspectionKind.DIRECTION},
+}
+NO_NAMED = "No {kinds} is recorded for {organisation} between {start} and {end}."
 NO_SPC = (
     "No KPI has the {minimum} readings that process limits need up to {month} (the most "
     "is {most}), so the app shows no statistical process control signals for this month."
 )
+STATUS_AT_NOTE = (
+    "BRAG statuses are as at {end}, from each action's dated progress updates (an action "
+    "whose first dated update came later was not yet rated). Overdue means the action's "
+    "timescale had passed by {end} and it was not Blue (complete)."
+)
 STATUS_NOW_NOTE = (
-    "BRAG statuses are each action's status as recorded now; the app does not keep an "
-    "action's status at the end of each month. Overdue means the action's timescale "
-    "had passed by {end} and it is not Blue (complete)."
+    "{count} action{s} with no dated status update show{verb} the status recorded now."
 )
 
 
@@ -109,6 +144,8 @@ class Section:
     empty: str = ""
     # One line for the workbook's contents sheet.
     summary: str = ""
+    # The empty sentence is the Trust's own report that it has none.
+    reported_none: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,11 +186,21 @@ class IndicatorLine:
 
 
 @dataclass(frozen=True)
+class PlanActionRow:
+    """An action as it stood at the month's end."""
+
+    action: Action
+    status: str  # BRAG as at the month's end
+    from_history: bool  # False: no dated status update, so the status recorded now
+    overdue: bool
+
+
+@dataclass(frozen=True)
 class PlanProgress:
     plan: ActionPlan
-    rows: list[ActionRow]
+    rows: list[PlanActionRow]
     counts: list[tuple[str, int]]  # (BRAG value, actions), in BRAG order
-    overdue: list[ActionRow]
+    overdue: list[PlanActionRow]
     updates: list[tuple[Action, ActionUpdate]]  # dated in the month
     kpi_code: str = ""  # a rectification plan's KPI
 
@@ -180,6 +227,11 @@ class MonthlyReport:
     inspections_from: dt.date
     # Why the KPI sections are empty when the app does not hold the month.
     not_held: str = ""
+    # What the Trust (and the commissioner, for the rule) recorded: schedule6.
+    summary_analysis: SummaryAnalysis | None = None
+    failure_rule: FailureRule | None = None
+    audits: AuditSection | None = None
+    surveys: list[Survey] = field(default_factory=list)
     sections: dict[str, Section] = field(default_factory=dict)
 
     @property
@@ -253,7 +305,65 @@ class MonthlyReport:
 
     @property
     def status_note(self) -> str:
-        return STATUS_NOW_NOTE.format(end=_day(self.month_end))
+        note = STATUS_AT_NOTE.format(end=_day(self.month_end))
+        now = sum(
+            1
+            for plans in (self.action_plans, self.rectification_plans)
+            for progress in plans
+            for row in progress.rows
+            if not row.from_history
+        )
+        if now:
+            plural = now != 1
+            note += " " + STATUS_NOW_NOTE.format(
+                count=now, s="s" if plural else "", verb="" if plural else "s"
+            )
+        return note
+
+    @property
+    def contract_year(self) -> int:
+        return contract_year(self.period)
+
+    @property
+    def contract_year_label(self) -> str:
+        year = contract_year(self.period)
+        return f"{year}/{(year + 1) % 100:02d}"
+
+    @property
+    def failure_note(self) -> str:
+        if self.failure_rule is None:
+            return FAILURE_NOTE.format(year=self.contract_year_label)
+        note = RULE_NOTE.format(year=self.contract_year_label, rule=self.failure_rule.description)
+        return note
+
+    @property
+    def failure_statement(self) -> str:
+        """The Trust's own words on 4.2.3, shown where no failure is listed."""
+        return "" if self.failures else self.trust_says("no_failure_statement")
+
+    def trust_says(self, field_name: str) -> str:
+        """The Trust's own sentence for a section it has nothing in, quoted."""
+        statement = getattr(self.summary_analysis, field_name, "") if self.summary_analysis else ""
+        return TRUST_SAYS.format(statement=statement.strip()) if statement.strip() else ""
+
+    @property
+    def named_inspections_note(self) -> str:
+        """Which of the inspections 4.2.8 names besides Ofsted's the period has none of."""
+        kinds = {line.inspection.kind for line in self.inspections}
+        missing = [name for name, named in NAMED_INSPECTIONS.items() if not kinds & named]
+        if not missing:
+            return ""
+        words = (
+            " and no ".join(missing)
+            if len(missing) < 3
+            else (f"{missing[0]}, no {missing[1]} and no {missing[2]}")
+        )
+        return NO_NAMED.format(
+            kinds=words,
+            organisation=self.organisation.name,
+            start=_day(self.inspections_from),
+            end=_day(self.month_end),
+        )
 
 
 def kpi_spc(
@@ -311,19 +421,31 @@ def _commentary(*, organisation: Organisation, period: dt.date, drafts: bool) ->
 
 
 def _plans(*, organisation: Organisation, period: dt.date, codes: dict) -> list[PlanProgress]:
-    """Action plans dated by the month's end, each with its actions' BRAG counts,
-    the actions overdue at the month's end and the updates dated in the month."""
+    """Action plans dated by the month's end, each with its actions' BRAG counts
+    as at the month's end, the actions overdue then and the updates dated in
+    the month."""
     end = month_end(period)
-    by_plan: dict[int, list[ActionRow]] = defaultdict(list)
+    by_plan: dict[int, list[PlanActionRow]] = defaultdict(list)
     plans = {}
-    # Overdue is judged at the month's end, not today.
-    for row in action_tracker(organisation=organisation, today=end):
-        if row.action.plan.dated <= end:
-            plans[row.action.plan_id] = row.action.plan
-            by_plan[row.action.plan_id].append(row)
+    for tracked in action_tracker(organisation=organisation, today=end):
+        action = tracked.action
+        if action.plan.dated <= end:
+            plans[action.plan_id] = action.plan
+            # Status and overdue as they stood at the month's end, not today.
+            status, from_history = status_at(action, end)
+            by_plan[action.plan_id].append(
+                PlanActionRow(
+                    action=action,
+                    status=status,
+                    from_history=from_history,
+                    overdue=is_overdue(timescale=action.timescale, status=status, today=end),
+                )
+            )
     progress = []
     for plan_id, rows in by_plan.items():
-        counts = brag_counts(rows)
+        counts = dict.fromkeys(BRAG.values, 0)
+        for row in rows:
+            counts[row.status] += 1
         progress.append(
             PlanProgress(
                 plan=plans[plan_id],
@@ -391,36 +513,48 @@ def _return_summary(month: ReturnMonth, month_label: str) -> str:
 def _sections(report: MonthlyReport) -> dict[str, Section]:
     month, name = report.month, report.organisation.name
     end = _day(report.month_end)
-    counts, statuses = report.counts, {line.row.status for line in report.indicators}
+    counts = report.counts
     no_readings = not any(line.row.value is not None for line in report.indicators)
+    with_target = [line for line in report.indicators if line.row.target is not None]
+    if not with_target:
+        no_failure = NO_TARGETS.format(month=month)
+    elif all(line.row.status == rating.AWAITING for line in with_target):
+        no_failure = ALL_AWAITING.format(month=month, due=_day(report.return_month.due))
+    elif report.failures:
+        no_failure = ""
+    elif report.failure_rule is not None:
+        no_failure = NO_RULE_FAILURES.format(rule=report.failure_rule.description, month=month)
+    else:
+        no_failure = NO_FAILURES.format(month=month)
     empty = {
         "summary": NO_READINGS.format(organisation=name, month=month) if no_readings else "",
         "indicators": NO_KPIS.format(organisation=name) if not report.indicators else "",
-        "failures": (
-            NO_TARGETS.format(month=month)
-            if statuses <= {rating.NO_TARGET, rating.AWAITING}
-            else NO_FAILURES.format(month=month)
-            if not report.failures
-            else ""
-        ),
+        "failures": no_failure,
         "action_plans": ""
         if report.action_plans
-        else NO_ACTION_PLANS.format(organisation=name, end=end),
+        else report.trust_says("no_action_plans_statement")
+        or NO_ACTION_PLANS.format(organisation=name, end=end),
         "rectification_plans": ""
         if report.rectification_plans
-        else NO_RECTIFICATION_PLANS.format(organisation=name, end=end),
-        "audits": NO_AUDITS,
-        "surveys": NO_SURVEYS,
+        else report.trust_says("no_rectification_plans_statement")
+        or NO_RECTIFICATION_PLANS.format(organisation=name, end=end),
+        "audits": "" if report.audits else NO_AUDITS.format(organisation=name, month=month),
+        "surveys": "" if report.surveys else NO_SURVEYS.format(organisation=name, month=month),
         "inspections": ""
         if report.inspections
         else NO_INSPECTIONS.format(organisation=name, start=_day(report.inspections_from), end=end),
     }
     if report.not_held:
         empty.update(summary=report.not_held, indicators=report.not_held, failures=report.not_held)
+    narrative = (
+        f" The Trust's summary analysis: {report.summary_analysis.title} (see its sheet)."
+        if report.summary_analysis
+        else ""
+    )
     summary = {
         "summary": f"{len(report.indicators)} KPIs: {counts[rating.RED]} Red, "
         f"{counts[rating.AMBER]} Amber, {counts[rating.GREEN]} Green, "
-        f"{counts['other']} other. {report.return_summary}",
+        f"{counts['other']} other. {report.return_summary}{narrative}",
         "indicators": f"{len(report.indicators)} KPIs with value, status and commentary: "
         "see the KPIs sheet.",
         "failures": ", ".join(
@@ -432,17 +566,48 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
             f"{line.inspection.title} ({_day(line.inspection.start_date)})"
             for line in report.inspections
         ),
+        "audits": _audit_summary(report.audits),
+        "surveys": "; ".join(
+            survey.title if survey.carried_out else survey.statement for survey in report.surveys
+        ),
     }
+    reported_none = {
+        "failures": bool(empty["failures"] and report.failure_statement),
+        "action_plans": bool(report.trust_says("no_action_plans_statement")),
+        "rectification_plans": bool(report.trust_says("no_rectification_plans_statement")),
+    }
+    if report.failure_statement and empty["failures"]:
+        summary["failures"] = f"{empty['failures']} {report.failure_statement}"
     return {
         key: Section(
             key=key,
             number=number,
             heading=heading,
             empty=empty[key],
-            summary=empty[key] or summary.get(key, ""),
+            summary=(summary.get(key) if key == "failures" and reported_none[key] else None)
+            or empty[key]
+            or summary.get(key, ""),
+            reported_none=reported_none.get(key, False) and bool(empty[key]),
         )
         for key, (number, heading) in HEADINGS.items()
     }
+
+
+def _audit_summary(audits: AuditSection | None) -> str:
+    if not audits:
+        return ""
+    parts = []
+    for span in audits.spans:
+        for line in span.lines:
+            activity = line.activity
+            parts.append(
+                f"{activity.get_kind_display()} {label_period(span.period_from)}"
+                + (f"–{label_period(span.period)}" if span.months > 1 else "")
+                + f": {activity.completed} of {activity.expected} "
+                f"({line.completed.shown}%)"
+            )
+    parts += [f"Theme: {theme.theme}" for theme in audits.themes]
+    return "; ".join(parts)
 
 
 def _plan_summary(progress: PlanProgress) -> str:
@@ -451,6 +616,26 @@ def _plan_summary(progress: PlanProgress) -> str:
     )
     actions, overdue = len(progress.rows), len(progress.overdue)
     return f"{progress.plan.title}: {actions} actions ({counts}), {overdue} overdue"
+
+
+def rectification_charts(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
+    """Each rectification plan with the trend chart (kpis.charts) of the KPI
+    it rectifies, up to the report's month: (progress, chart or None), the
+    chart a dict of the ``json_script`` id and the figure."""
+    shown = []
+    for progress in report.rectification_plans:
+        kpi, chart = progress.plan.kpi, None
+        if kpi is not None:
+            frame = trend_frame(kpi=kpi, drafts=drafts)
+            frame = frame[[rating.as_date(p) <= report.period for p in frame["period"]]]
+            if not frame.empty:
+                figure = charts.trend_figure(frame, unit=kpi.unit, polarity=kpi.polarity)
+                chart = {
+                    "id": f"rect-figure-{progress.plan.pk}",
+                    "figure": charts.figure_json(figure),
+                }
+        shown.append((progress, chart))
+    return shown
 
 
 def monthly_report(
@@ -493,6 +678,11 @@ def monthly_report(
     )
     inspections_from = dt.date(contract_year(period), 4, 1)
     month = return_month(organisation=organisation, period=period, today=today)
+    rule = schedule6.failure_rule(organisation=organisation, period=period)
+    if rule is None:
+        failures = [i for i in indicators if i.row.status in (rating.RED, rating.MISSING)]
+    else:
+        failures = [i for i in indicators if schedule6.is_failure(rule, i.row)]
     report = MonthlyReport(
         organisation=organisation,
         period=period,
@@ -500,12 +690,16 @@ def monthly_report(
         return_month=month,
         return_summary=not_held or _return_summary(month, label_period(period)),
         indicators=indicators,
-        failures=[i for i in indicators if i.row.status in (rating.RED, rating.MISSING)],
+        failures=failures,
         action_plans=[p for p in plans if p.plan.kind != PlanKind.RECTIFICATION],
         rectification_plans=[p for p in plans if p.plan.kind == PlanKind.RECTIFICATION],
         inspections=_inspections(organisation=organisation, start=inspections_from, period=period),
         inspections_from=inspections_from,
         not_held=not_held,
+        summary_analysis=schedule6.summary_analysis(organisation=organisation, period=period),
+        failure_rule=rule,
+        audits=schedule6.audit_section(organisation=organisation, period=period),
+        surveys=schedule6.surveys(organisation=organisation, period=period),
     )
     report.sections = _sections(report)
     return report

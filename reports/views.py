@@ -3,7 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from kpis.access import get_organisation_for_user, sees_drafts
+from kpis.access import can_commission, get_organisation_for_user, sees_drafts
 from kpis.periods import format_period, label_period, month_start
 from kpis.selectors import latest_period
 from kpis.url_params import period_or_404
@@ -54,10 +54,12 @@ def monthly_report(request, slug, period):
         "organisation": organisation,
         "report": report,
         "drafts": drafts,
+        # Officers record the Trust's parts with the return; commissioners the rule.
+        "can_record": drafts,
+        "can_commission": can_commission(request.user, organisation),
         "sections": report.sections,
+        "rectification_charts": selectors.rectification_charts(report, drafts=drafts),
         "no_narrative": selectors.NO_NARRATIVE,
-        "failure_note": selectors.FAILURE_NOTE,
-        "no_directions": selectors.NO_DIRECTIONS,
         "print_header": _css_string(
             f"{organisation.name} · Monthly monitoring report · {label_period(report.period)}"
         ),

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "inspections",
     "national",
     "reports",
+    "schedule6",
     "ops",
     "notifications",
     "django_tasks_db",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("kpis.urls")),
     path("", include("inspections.urls")),
     path("", include("reports.urls")),
+    path("", include("schedule6.urls")),
     path("", include("national.urls")),
     path("", include("notifications.urls")),
 ]

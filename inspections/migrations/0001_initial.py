@@ -6,130 +6,372 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('kpis', '0001_initial'),
+        ("kpis", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ActionPlan',
+            name="ActionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('ofsted', 'Ofsted action plan'), ('rectification', 'Contract rectification plan')], default='ofsted', max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('dated', models.DateField(help_text="The plan's date, e.g. March 2023")),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('kpi', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rectification_plans', to='kpis.kpi')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='action_plans', to='kpis.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ofsted", "Ofsted action plan"),
+                            ("rectification", "Contract rectification plan"),
+                        ],
+                        default="ofsted",
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("dated", models.DateField(help_text="The plan's date, e.g. March 2023")),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "kpi",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="rectification_plans",
+                        to="kpis.kpi",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="action_plans",
+                        to="kpis.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-dated'],
+                "ordering": ["-dated"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='As the plan numbers it, e.g. 3', max_length=10)),
-                ('text', models.TextField()),
-                ('lead', models.CharField(blank=True, max_length=100)),
-                ('timescale', models.DateField(blank=True, help_text='First day of the month it is due by', null=True)),
-                ('timescale_text', models.CharField(blank=True, help_text='As printed', max_length=50)),
-                ('status', models.CharField(choices=[('blue', 'Blue — complete'), ('red', 'Red — major issues preventing delivery'), ('amber', 'Amber — delays or issues, delivery on course'), ('green', 'Green — on target for delivery'), ('not_rated', 'Not yet rated')], default='not_rated', max_length=20)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='inspections.actionplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(help_text="As the plan numbers it, e.g. 3", max_length=10),
+                ),
+                ("text", models.TextField()),
+                ("lead", models.CharField(blank=True, max_length=100)),
+                (
+                    "timescale",
+                    models.DateField(
+                        blank=True, help_text="First day of the month it is due by", null=True
+                    ),
+                ),
+                (
+                    "timescale_text",
+                    models.CharField(blank=True, help_text="As printed", max_length=50),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("blue", "Blue — complete"),
+                            ("red", "Red — major issues preventing delivery"),
+                            ("amber", "Amber — delays or issues, delivery on course"),
+                            ("green", "Green — on target for delivery"),
+                            ("not_rated", "Not yet rated"),
+                        ],
+                        default="not_rated",
+                        max_length=20,
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="inspections.actionplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'order'],
+                "ordering": ["plan", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ActionUpdate',
+            name="ActionUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dated', models.DateField(blank=True, null=True)),
-                ('dated_text', models.CharField(blank=True, help_text='As printed, e.g. mid-April 23', max_length=50)),
-                ('text', models.TextField()),
-                ('status', models.CharField(blank=True, choices=[('blue', 'Blue — complete'), ('red', 'Red — major issues preventing delivery'), ('amber', 'Amber — delays or issues, delivery on course'), ('green', 'Green — on target for delivery'), ('not_rated', 'Not yet rated')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='inspections.action')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dated", models.DateField(blank=True, null=True)),
+                (
+                    "dated_text",
+                    models.CharField(
+                        blank=True, help_text="As printed, e.g. mid-April 23", max_length=50
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("blue", "Blue — complete"),
+                            ("red", "Red — major issues preventing delivery"),
+                            ("amber", "Amber — delays or issues, delivery on course"),
+                            ("green", "Green — on target for delivery"),
+                            ("not_rated", "Not yet rated"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="inspections.action",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['action', 'dated', 'created_at'],
+                "ordering": ["action", "dated", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('strength', 'Strength'), ('area_for_improvement', 'What needs to improve'), ('recommendation', 'Recommendation'), ('requirement', 'Statutory requirement')], max_length=30)),
-                ('text', models.TextField(help_text='As the report words it')),
-                ('detail', models.TextField(blank=True, help_text="The report's elaboration, if any")),
-                ('service_area', models.CharField(blank=True, max_length=100)),
-                ('due_date', models.DateField(blank=True, help_text='For statutory requirements', null=True)),
-                ('kpi_link_reason', models.TextField(blank=True, help_text='Why it bears on those KPIs')),
-                ('source', models.CharField(blank=True, help_text='Where the text comes from', max_length=300)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('kpis', models.ManyToManyField(blank=True, related_name='findings', to='kpis.kpi')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='kpis.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("strength", "Strength"),
+                            ("area_for_improvement", "What needs to improve"),
+                            ("recommendation", "Recommendation"),
+                            ("requirement", "Statutory requirement"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("text", models.TextField(help_text="As the report words it")),
+                (
+                    "detail",
+                    models.TextField(blank=True, help_text="The report's elaboration, if any"),
+                ),
+                ("service_area", models.CharField(blank=True, max_length=100)),
+                (
+                    "due_date",
+                    models.DateField(blank=True, help_text="For statutory requirements", null=True),
+                ),
+                (
+                    "kpi_link_reason",
+                    models.TextField(blank=True, help_text="Why it bears on those KPIs"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="Where the text comes from", max_length=300
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kpis",
+                    models.ManyToManyField(blank=True, related_name="findings", to="kpis.kpi"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="kpis.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation', 'inspection', 'kind', 'order'],
+                "ordering": ["organisation", "inspection", "kind", "order"],
             },
         ),
         migrations.AddField(
-            model_name='action',
-            name='finding',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='inspections.finding'),
+            model_name="action",
+            name="finding",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="actions",
+                to="inspections.finding",
+            ),
         ),
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('ilacs', "Inspection of local authority children's services (ILACS)"), ('focused_visit', 'Focused visit'), ('monitoring_visit', 'Monitoring visit'), ('fostering_agency', 'Fostering agency inspection'), ('adoption_agency', 'Adoption agency inspection'), ('childrens_home', "Children's home inspection"), ('other', 'Other inspection')], max_length=30)),
-                ('title', models.CharField(help_text='e.g. Sixth monitoring visit', max_length=200)),
-                ('setting', models.CharField(blank=True, help_text='The home or agency inspected, e.g. Charles House', max_length=200)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('published_date', models.DateField(blank=True, null=True)),
-                ('focus', models.TextField(blank=True)),
-                ('lead_inspector', models.CharField(blank=True, max_length=200)),
-                ('inspectors', models.CharField(blank=True, max_length=300)),
-                ('summary', models.TextField(blank=True, help_text='Headline, as the letter or report words it')),
-                ('letter', models.CharField(blank=True, help_text='Where the published letter or report is', max_length=300)),
-                ('source', models.CharField(blank=True, help_text='Where this record comes from', max_length=300)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inspections', to='kpis.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ilacs", "Inspection of local authority children's services (ILACS)"),
+                            ("focused_visit", "Focused visit"),
+                            ("monitoring_visit", "Monitoring visit"),
+                            ("fostering_agency", "Fostering agency inspection"),
+                            ("adoption_agency", "Adoption agency inspection"),
+                            ("childrens_home", "Children's home inspection"),
+                            ("other", "Other inspection"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(help_text="e.g. Sixth monitoring visit", max_length=200),
+                ),
+                (
+                    "setting",
+                    models.CharField(
+                        blank=True,
+                        help_text="The home or agency inspected, e.g. Charles House",
+                        max_length=200,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("published_date", models.DateField(blank=True, null=True)),
+                ("focus", models.TextField(blank=True)),
+                ("lead_inspector", models.CharField(blank=True, max_length=200)),
+                ("inspectors", models.CharField(blank=True, max_length=300)),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="Headline, as the letter or report words it"
+                    ),
+                ),
+                (
+                    "letter",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the published letter or report is",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="Where this record comes from", max_length=300
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inspections",
+                        to="kpis.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date'],
+                "ordering": ["-start_date"],
             },
         ),
         migrations.AddField(
-            model_name='finding',
-            name='inspection',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='inspections.inspection'),
+            model_name="finding",
+            name="inspection",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="findings",
+                to="inspections.inspection",
+            ),
         ),
         migrations.AddField(
-            model_name='actionplan',
-            name='inspection',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='action_plans', to='inspections.inspection'),
+            model_name="actionplan",
+            name="inspection",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="action_plans",
+                to="inspections.inspection",
+            ),
         ),
         migrations.CreateModel(
-            name='Judgement',
+            name="Judgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(help_text='e.g. Overall effectiveness', max_length=300)),
-                ('grade', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement to be good'), ('inadequate', 'Inadequate'), ('improved_effectiveness', 'Improved effectiveness'), ('sustained_effectiveness', 'Sustained effectiveness'), ('declined_in_effectiveness', 'Declined in effectiveness')], max_length=30)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judgements', to='inspections.inspection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area", models.CharField(help_text="e.g. Overall effectiveness", max_length=300)),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement to be good"),
+                            ("inadequate", "Inadequate"),
+                            ("improved_effectiveness", "Improved effectiveness"),
+                            ("sustained_effectiveness", "Sustained effectiveness"),
+                            ("declined_in_effectiveness", "Declined in effectiveness"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="judgements",
+                        to="inspections.inspection",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['inspection', 'order'],
+                "ordering": ["inspection", "order"],
             },
         ),
     ]

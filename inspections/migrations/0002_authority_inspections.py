@@ -5,51 +5,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0001_initial'),
+        ("inspections", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutcomesRelease',
+            name="OutcomesRelease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text="As the file's heading words it", max_length=300)),
-                ('as_at', models.DateField(help_text='The date the judgements are as at, e.g. 31 March 2025')),
-                ('published_on', models.DateField(blank=True, help_text="The cover's 'Published on'", null=True)),
-                ('file_name', models.CharField(max_length=300)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(help_text="As the file's heading words it", max_length=300),
+                ),
+                (
+                    "as_at",
+                    models.DateField(
+                        help_text="The date the judgements are as at, e.g. 31 March 2025"
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(blank=True, help_text="The cover's 'Published on'", null=True),
+                ),
+                ("file_name", models.CharField(max_length=300)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-as_at'],
+                "ordering": ["-as_at"],
             },
         ),
         migrations.CreateModel(
-            name='AuthorityInspection',
+            name="AuthorityInspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('la_code', models.CharField(help_text="DfE's old 3-digit LA code, e.g. 330", max_length=3)),
-                ('new_la_code', models.CharField(help_text='ONS area code, e.g. E08000025', max_length=9)),
-                ('la_name', models.CharField(max_length=100)),
-                ('la_status', models.CharField(choices=[('current', 'Current'), ('no_longer_exists', 'No longer exists')], default='current', max_length=20)),
-                ('region', models.CharField(help_text='Ofsted region', max_length=100)),
-                ('inspection_type', models.CharField(blank=True, choices=[('standard', 'ILACS Standard Inspection'), ('short', 'ILACS Short Inspection')], help_text='Blank when only the sheet of latest judgements (which has no type) lists it', max_length=20)),
-                ('inspection_date', models.DateField()),
-                ('published_date', models.DateField()),
-                ('overall_effectiveness', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement to be good'), ('inadequate', 'Inadequate'), ('improved_effectiveness', 'Improved effectiveness'), ('sustained_effectiveness', 'Sustained effectiveness'), ('declined_in_effectiveness', 'Declined in effectiveness')], max_length=30)),
-                ('impact_of_leaders', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement to be good'), ('inadequate', 'Inadequate'), ('improved_effectiveness', 'Improved effectiveness'), ('sustained_effectiveness', 'Sustained effectiveness'), ('declined_in_effectiveness', 'Declined in effectiveness')], max_length=30)),
-                ('help_and_protection', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement to be good'), ('inadequate', 'Inadequate'), ('improved_effectiveness', 'Improved effectiveness'), ('sustained_effectiveness', 'Sustained effectiveness'), ('declined_in_effectiveness', 'Declined in effectiveness')], max_length=30)),
-                ('children_in_care', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement to be good'), ('inadequate', 'Inadequate'), ('improved_effectiveness', 'Improved effectiveness'), ('sustained_effectiveness', 'Sustained effectiveness'), ('declined_in_effectiveness', 'Declined in effectiveness')], help_text='Before 2023: children in care and care leavers, then one judgement', max_length=30)),
-                ('care_leavers', models.CharField(blank=True, choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement to be good'), ('inadequate', 'Inadequate'), ('improved_effectiveness', 'Improved effectiveness'), ('sustained_effectiveness', 'Sustained effectiveness'), ('declined_in_effectiveness', 'Declined in effectiveness')], help_text='Judged apart from 1 January 2023', max_length=30)),
-                ('latest_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('history_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('release', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authority_inspections', to='inspections.outcomesrelease')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "la_code",
+                    models.CharField(help_text="DfE's old 3-digit LA code, e.g. 330", max_length=3),
+                ),
+                (
+                    "new_la_code",
+                    models.CharField(help_text="ONS area code, e.g. E08000025", max_length=9),
+                ),
+                ("la_name", models.CharField(max_length=100)),
+                (
+                    "la_status",
+                    models.CharField(
+                        choices=[("current", "Current"), ("no_longer_exists", "No longer exists")],
+                        default="current",
+                        max_length=20,
+                    ),
+                ),
+                ("region", models.CharField(help_text="Ofsted region", max_length=100)),
+                (
+                    "inspection_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("standard", "ILACS Standard Inspection"),
+                            ("short", "ILACS Short Inspection"),
+                        ],
+                        help_text="Blank when only the sheet of latest judgements (which has no type) lists it",
+                        max_length=20,
+                    ),
+                ),
+                ("inspection_date", models.DateField()),
+                ("published_date", models.DateField()),
+                (
+                    "overall_effectiveness",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement to be good"),
+                            ("inadequate", "Inadequate"),
+                            ("improved_effectiveness", "Improved effectiveness"),
+                            ("sustained_effectiveness", "Sustained effectiveness"),
+                            ("declined_in_effectiveness", "Declined in effectiveness"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "impact_of_leaders",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement to be good"),
+                            ("inadequate", "Inadequate"),
+                            ("improved_effectiveness", "Improved effectiveness"),
+                            ("sustained_effectiveness", "Sustained effectiveness"),
+                            ("declined_in_effectiveness", "Declined in effectiveness"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "help_and_protection",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement to be good"),
+                            ("inadequate", "Inadequate"),
+                            ("improved_effectiveness", "Improved effectiveness"),
+                            ("sustained_effectiveness", "Sustained effectiveness"),
+                            ("declined_in_effectiveness", "Declined in effectiveness"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "children_in_care",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement to be good"),
+                            ("inadequate", "Inadequate"),
+                            ("improved_effectiveness", "Improved effectiveness"),
+                            ("sustained_effectiveness", "Sustained effectiveness"),
+                            ("declined_in_effectiveness", "Declined in effectiveness"),
+                        ],
+                        help_text="Before 2023: children in care and care leavers, then one judgement",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "care_leavers",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement to be good"),
+                            ("inadequate", "Inadequate"),
+                            ("improved_effectiveness", "Improved effectiveness"),
+                            ("sustained_effectiveness", "Sustained effectiveness"),
+                            ("declined_in_effectiveness", "Declined in effectiveness"),
+                        ],
+                        help_text="Judged apart from 1 January 2023",
+                        max_length=30,
+                    ),
+                ),
+                ("latest_row", models.PositiveIntegerField(blank=True, null=True)),
+                ("history_row", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authority_inspections",
+                        to="inspections.outcomesrelease",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['la_name', '-inspection_date'],
-                'indexes': [models.Index(fields=['la_code', 'inspection_date'], name='inspections_la_code_ce03a3_idx')],
-                'constraints': [models.UniqueConstraint(fields=('release', 'new_la_code', 'inspection_date'), name='one_authority_inspection_per_date'), models.UniqueConstraint(condition=models.Q(('latest_row__isnull', False)), fields=('release', 'new_la_code'), name='one_latest_judgement_per_authority'), models.CheckConstraint(condition=models.Q(('latest_row__isnull', False), ('history_row__isnull', False), _connector='OR'), name='authority_inspection_from_a_sheet'), models.CheckConstraint(condition=models.Q(('published_date__gte', models.F('inspection_date'))), name='authority_inspection_published_after')],
+                "ordering": ["la_name", "-inspection_date"],
+                "indexes": [
+                    models.Index(
+                        fields=["la_code", "inspection_date"], name="inspections_la_code_ce03a3_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("release", "new_la_code", "inspection_date"),
+                        name="one_authority_inspection_per_date",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("latest_row__isnull", False)),
+                        fields=("release", "new_la_code"),
+                        name="one_latest_judgement_per_authority",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("latest_row__isnull", False),
+                            ("history_row__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="authority_inspection_from_a_sheet",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("published_date__gte", models.F("inspection_date"))),
+                        name="authority_inspection_published_after",
+                    ),
+                ],
             },
         ),
     ]

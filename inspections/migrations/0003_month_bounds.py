@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0002_authority_inspections'),
+        ("inspections", "0002_authority_inspections"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='action',
-            name='timescale',
-            field=models.DateField(blank=True, help_text='First day of the month it is due by', null=True, validators=[kpis.models.validate_planned_month]),
+            model_name="action",
+            name="timescale",
+            field=models.DateField(
+                blank=True,
+                help_text="First day of the month it is due by",
+                null=True,
+                validators=[kpis.models.validate_planned_month],
+            ),
         ),
     ]

@@ -147,6 +147,16 @@ def _spc_with_limits(page, url):
     _chart("/o/sandwell/kpi/PI9/?view=spc")(page, url)
 
 
+def _with_schedule6(path):
+    """Sandwell's Schedule 6 content (seeds/003) loaded: every report section filled."""
+
+    def visit(page, url):
+        call_command("loaddata", "schedule6_sandwell", verbosity=0)
+        page.goto(f"{url}{path}")
+
+    return visit
+
+
 def _returns_paged(page, url):
     # A live trust: every month since Oct 2018 is held, so the list has pages.
     Organisation.objects.filter(slug="birmingham").update(held_until=None)
@@ -330,6 +340,12 @@ STATES = [
     ("lead-key", "commissioner", _go("/o/birmingham/leads/")),
     ("report", "member", _go("/o/birmingham/report/2018-10/")),
     ("report-sandwell", "commissioner", _go("/o/sandwell/report/2018-12/")),
+    ("report-sandwell-schedule6", "commissioner", _with_schedule6("/o/sandwell/report/2018-12/")),
+    (
+        "summary-analysis-form-errors",
+        "sandwell-officer",
+        _post_empty(lambda: "/o/sandwell/report/2018-12/summary/"),
+    ),
     ("not-found", "member", _go("/o/nowhere/")),
     ("forbidden", "officer", _go("/o/birmingham/targets/upload/")),
     ("national-measures", "member", _national("/national/")),

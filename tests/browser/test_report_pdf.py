@@ -25,7 +25,7 @@ def test_a_member_opens_the_monthly_report_and_prints_it_to_pdf(
     kpi2 = page.locator(".kpi-table tr[data-kpi='KPI2']")
     assert kpi2.locator(".chip").inner_text() == "Amber"
     assert "Re-referrals rose" in kpi2.inner_text()
-    assert page.get_by_text("The app holds no audit findings").is_visible()
+    assert page.get_by_text("The app holds no audit activity or findings").is_visible()
 
     # What the committee gets on paper: no navigation, every section.
     page.emulate_media(media="print")

@@ -162,6 +162,15 @@ def test_a_member_reads_both_trusts_as_their_papers_print_them(visit, page):
         "report of March 2019, Appendix 1 (Performance Dataset, Jan-19); it is accepted."
     ) in report
     assert "Provisional" not in report and "do not see these figures" not in report
+    # Every Schedule 6 section filled from what the Trust recorded (seeds/003, Appendix 3).
+    assert "holds no" not in report and "does not record" not in report
+    assert "Performance Summary Quarter Three 2018-19" in report
+    assert "One Team Manager (Team 8) was off sick during the month of December." in report
+    assert "The Trust reports: “There are no action plans.”" in report
+    assert "The Trust reports: “There have been no surveys carried out since 1st April 2018.”" in (
+        report
+    )
+    assert "HMI Probation inspection of the Youth Offending Service" in report
 
     # The annual report's own counts beside the app's (004: KPI1 10/12, KPI2 9/12, KPI5 10/12).
     visit("/o/birmingham/compliance/2018/", "member-birmingham-compliance")

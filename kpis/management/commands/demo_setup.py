@@ -9,6 +9,9 @@ SEED_FIXTURES = [
     "sandwell",
     "inspections_letters",
     "inspections_plans",
+    # Schedule 6 content Sandwell's Q3 2018-19 report gives (seeds/003), and
+    # its Youth Offending Service inspection.
+    "schedule6_sandwell",
     "seed_returns",
     "birmingham_annual_report",
 ]
