@@ -13,7 +13,8 @@ from pathlib import Path
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_63a1f8a883f4fd17.txt"
 SOURCE = (
     "Sandwell Children's Trust Quarterly Monitoring Report to the Strategic Partnership "
-    "Board, January 2019 (Q3 2018-19), section {section}; seeds/003, Appendix 3"
+    "Board, January 2019 (Q3 2018-19), section {section}; Appendix 3 to Sandwell's "
+    "scrutiny board report of 18 March 2019"
 )
 ORG = 2
 Q3_FROM, Q3_TO = "2018-10-01", "2018-12-01"
