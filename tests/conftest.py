@@ -22,6 +22,14 @@ def seeds(db):
 
 
 @pytest.fixture
+def inspected_seeds(seeds):
+    """The seeds with the inspections, findings and action plans the seed
+    letters and plans give (fixtures/inspections_*.json), as `make run` loads them."""
+    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    return seeds
+
+
+@pytest.fixture
 def unreturned_seeds(seeds):
     """The seed readings with no return for their months, as if the trust had
     just entered them: for tests that enter or import the seed months before
