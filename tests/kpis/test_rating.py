@@ -448,6 +448,21 @@ def test_the_month_asked_for_keeps_its_own_reading():
     assert _column(rated, "status") == [GREEN, AMBER]
 
 
+def test_it_flags_each_month_met_and_rated_for_the_compliance_table():
+    # Green, Amber, Red, then a month due without a reading (Missing).
+    rated = _rated(_monthly("2018-04", ["86", "80", "70", None]), until=dt.date(2018, 7, 1))
+    assert _column(rated, "status") == [GREEN, AMBER, RED, MISSING]
+    assert _column(rated, "met") == [True, True, False, False]
+    assert _column(rated, "rated") == [True, True, True, True]
+
+
+def test_three_month_direction_uses_only_the_months_there_are():
+    # The second month has one month before it: 87 compared with 86 alone.
+    rated = _rated(_monthly("2018-04", ["86", "87"]))
+    assert _column(rated, "direction_3m")[1] == _column(rated, "direction")[1]
+    assert _column(rated, "direction_3m")[1] is not None
+
+
 def test_it_names_the_latest_month_whose_return_is_overdue():
     assert last_overdue_month(dt.date(2018, 11, 17)) == dt.date(2018, 9, 1)
     assert last_overdue_month(dt.date(2018, 11, 18)) == dt.date(2018, 10, 1)
