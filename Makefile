@@ -30,12 +30,13 @@ RUN_ADDR ?= 127.0.0.1:8000
 # Two workers: the machines here have 2 cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help venv run serve test-deps pg test lint format bench clean
+.PHONY: help venv run serve test-deps pg test lint format bench mutate clean
 
 help:
 	@echo "make run     set up the demo (venv, migrate, fixtures, demo accounts, static) and serve it on http://$(RUN_ADDR)/ with the background worker and the daily scheduler"
 	@echo "make test    lint, migration check, deploy check, tests on SQLite then on PostgreSQL"
 	@echo "make serve   production: migrate, collectstatic, then gunicorn (needs DEBUG=false, SECRET_KEY, ALLOWED_HOSTS; docs/deploy.md)"
+	@echo "make mutate  mutation testing of the domain modules (slow, not in CI; MUTATE_MODULES=\"rating periods\"; docs/testing.md)"
 	@echo "other targets: venv test-deps pg lint format bench clean"
 
 # --- virtual environment ----------------------------------------------------
@@ -160,6 +161,13 @@ bench: venv
 	  echo "--- $$f"; \
 	  $(PY) "$$f"; \
 	done
+
+# Mutation testing (mutmut): each module against its own test files, in a
+# scratch copy under /tmp; slow (minutes to an hour a module), so not in CI.
+# Scores go in docs/testing.md. MUTATE_CHILDREN: parallel mutants (default 2).
+MUTATE_MODULES ?=
+mutate: $(DEV_STAMP)
+	$(PY) tools/mutate.py $(MUTATE_MODULES)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

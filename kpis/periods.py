@@ -137,6 +137,18 @@ def due_date(period: dt.date) -> dt.date:
     return month_end(period) + dt.timedelta(days=RETURN_DUE_DAYS)
 
 
+def past_due(period: dt.date, *, today: dt.date) -> bool:
+    """Whether the month's return is owed by ``today``: from the day after its
+    due date (the one rule for "overdue", "missing" and "late").
+
+    >>> past_due(dt.date(2018, 10, 1), today=dt.date(2018, 11, 17))
+    False
+    >>> past_due(dt.date(2018, 10, 1), today=dt.date(2018, 11, 18))
+    True
+    """
+    return today > due_date(period)
+
+
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     """Every month from ``first`` to ``last`` inclusive."""
     count = (last.year - first.year) * 12 + last.month - first.month

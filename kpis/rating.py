@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from kpis.periods import add_months, due_date, month_start
+from kpis.periods import add_months, month_start, past_due
 
 GREEN = "green"
 AMBER = "amber"
@@ -318,7 +318,7 @@ def last_overdue_month(today: dt.date) -> dt.date:
     datetime.date(2018, 10, 1)
     """
     candidate = add_months(month_start(today), -1)
-    return candidate if due_date(candidate) < today else add_months(candidate, -1)
+    return candidate if past_due(candidate, today=today) else add_months(candidate, -1)
 
 
 def _direction(current, previous, count, frame, target) -> np.ndarray:

@@ -30,7 +30,7 @@ from kpis.models import (
     Target,
     reading_published,
 )
-from kpis.periods import add_months, due_date, from_month_index, month_start
+from kpis.periods import add_months, due_date, from_month_index, month_start, past_due
 
 _READING_COLUMNS = ["kpi", "period", "value"]
 _TARGET_COLUMNS = ["kpi", "valid_from", "target", "lower", "upper", "agreed"]
@@ -648,10 +648,10 @@ def _return_month(period, monthly_return, readings, kpis, today, *, held: bool) 
         readings=readings,
         kpis=kpis,
         held=held,
-        late=bool(submitted and timezone.localdate(submitted) > due),
+        late=bool(submitted and past_due(period, today=timezone.localdate(submitted))),
         # A month the app does not hold is never overdue: nobody owes it.
         overdue=held
-        and today > due
+        and past_due(period, today=today)
         and (monthly_return is None or monthly_return.state == ReturnState.DRAFT),
     )
 

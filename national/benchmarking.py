@@ -14,8 +14,8 @@ B, Q2 < v ≤ Q3 is C and v > Q3 is D; for "higher is better" the letters run
 the other way (v ≤ Q1 is D … v > Q3 is A).
 
 >>> values = [Decimal(v) for v in ("10", "20", "30", "40", "50")]
->>> quartiles(values)
-(Decimal('20'), Decimal('30'), Decimal('40'))
+>>> quartiles(values) == (Decimal("20"), Decimal("30"), Decimal("40"))
+True
 >>> quartile_band(Decimal("20"), values, "lower"), quartile_band(Decimal("20"), values, "higher")
 ('A', 'D')
 >>> rank(Decimal("20"), values, "lower"), rank(Decimal("20"), values, "higher")

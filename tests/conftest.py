@@ -1,12 +1,16 @@
 """The cast: a member, an officer and an admin at Birmingham, and a Sandwell
 officer who must never see Birmingham's data (after healthchecks' Alice & co)."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
+from inspections import services as inspection_services
+from inspections.models import BRAG, FindingKind, InspectionKind
 from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, SCRUTINY_MEMBER
-from kpis.models import MonthlyReturn, Organisation
+from kpis.models import KPI, MonthlyReturn, Organisation, ReturnState, Target
 
 
 @pytest.fixture
@@ -15,6 +19,14 @@ def seeds(db):
     # members read them (the publication rule).
     call_command("loaddata", "birmingham", "sandwell", "seed_returns", verbosity=0)
     return {o.slug: o for o in Organisation.objects.all()}
+
+
+@pytest.fixture
+def inspected_seeds(seeds):
+    """The seeds with the inspections, findings and action plans the seed
+    letters and plans give (fixtures/inspections_*.json), as `make run` loads them."""
+    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    return seeds
 
 
 @pytest.fixture
@@ -59,3 +71,52 @@ def commissioner(seeds):
 @pytest.fixture
 def admin_user(seeds):
     return _user("admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def sandwell_twin(seeds):
+    """Sandwell made-up (TEST) data of every kind a Birmingham test holds, so a
+    query that forgets its organisation filter shows Sandwell's in Birmingham's
+    page: an inspection with a finding on PI15, an overdue Red action led by
+    "ZZ", a target for 2018/19 and an accepted return for November 2018 (a
+    month Birmingham has not returned). Returns what it made."""
+    sandwell = seeds["sandwell"]
+    inspection = inspection_services.inspection_create(
+        organisation=sandwell, kind=InspectionKind.MONITORING_VISIT,
+        title="TEST Sandwell visit", start_date=dt.date(2018, 9, 3),
+    )  # fmt: skip
+    finding = inspection_services.finding_create(
+        inspection=inspection, kind=FindingKind.AREA_FOR_IMPROVEMENT,
+        text="TEST Sandwell finding", kpis=[KPI.objects.get(organisation=sandwell, code="PI15")],
+    )  # fmt: skip
+    action = inspection_services.action_create(
+        finding=finding, number="S1", text="TEST Sandwell action", lead="ZZ",
+        timescale=dt.date(2018, 6, 1), timescale_text="Jun-18", status=BRAG.RED,
+    )  # fmt: skip
+    target = Target.objects.create(
+        kpi=KPI.objects.get(organisation=sandwell, code="PI1"), valid_from=dt.date(2018, 4, 1),
+        value=90, lower=80, upper=90,
+    )  # fmt: skip
+    november, _ = MonthlyReturn.objects.update_or_create(
+        organisation=sandwell, period=dt.date(2018, 11, 1),
+        defaults={"state": ReturnState.ACCEPTED},
+    )  # fmt: skip
+    return {
+        "inspection": inspection, "finding": finding, "action": action,
+        "target": target, "return": november,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def officer_and_member(seeds):
+    """One person with two roles: Birmingham's performance officer who is also
+    a scrutiny member (so reads every trust's published months)."""
+    user = _user("officer-member", PERFORMANCE_OFFICER, [seeds["birmingham"]])
+    user.groups.add(Group.objects.get_or_create(name=SCRUTINY_MEMBER)[0])
+    return user
+
+
+@pytest.fixture
+def officer_of_both(seeds):
+    """A performance officer on both trusts' staff (a shared post)."""
+    return _user("officer-both", PERFORMANCE_OFFICER, [seeds["birmingham"], seeds["sandwell"]])

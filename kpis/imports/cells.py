@@ -103,7 +103,7 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_commentary(text: str) -> str:
-    """Commentary as it is kept, whichever way it comes (the return form, a
+    r"""Commentary as it is kept, whichever way it comes (the return form, a
     file, the admin): line breaks as ``\n``, a tab as a space, escape
     sequences and other control characters dropped, ends stripped.
 
@@ -213,13 +213,14 @@ def _integer_digits(number: Decimal) -> int:
 def parse_value(cell: Any, kpi: "KPI") -> Decimal:
     """A value for ``kpi`` from a cell, or ValueError with the reason.
 
+    >>> from kpis.models import KPI
     >>> kpi = KPI(code="KPI1", unit="percent", precision=0)
     >>> parse_value("85", kpi), parse_value(" 85.0 ", kpi), parse_value("85%", kpi)
     (Decimal('85'), Decimal('85.0'), Decimal('85'))
     >>> parse_value("85.5", kpi)
     Traceback (most recent call last):
     ...
-    kpis.imports._CellProblem: '85.5' has more decimal places than KPI1 records (0)
+    kpis.imports.cells._CellProblem: '85.5' has more decimal places than KPI1 records (0)
     """
     number, percent = _number(cell)
     shown = _shown(cell)

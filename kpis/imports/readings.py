@@ -143,12 +143,7 @@ def _parse_readings(
                     continue  # no reading for that month
                 column = table.column(index)
                 try:
-                    if period > current:
-                        raise _CellProblem(
-                            FUTURE_PERIOD.format(
-                                period=format_period(period), current=format_period(current)
-                            )
-                        )
+                    _future(period, current)
                     value = parse_value(cell, kpi)
                 except _CellProblem as problem:
                     errors.append(RowError(number, str(problem), column))
@@ -180,6 +175,8 @@ def _parse_readings(
 
 
 def _future(period: dt.date, current: dt.date) -> None:
+    """The one check of a month to come, for every layout: the current month
+    is accepted, the next refused."""
     if period > current:
         raise _CellProblem(
             FUTURE_PERIOD.format(period=format_period(period), current=format_period(current))
@@ -285,14 +282,8 @@ def _long_reading(
             return None
 
     period = attempt("period", _period_cell)
-    if period is not None and period > current:
-        errors.append(
-            RowError(
-                number,
-                FUTURE_PERIOD.format(period=format_period(period), current=format_period(current)),
-                table.column(columns["period"]),
-            )
-        )
+    if period is not None:
+        attempt("period", lambda _: _future(period, current))
     commentary = attempt("commentary", _commentary_cell) if "commentary" in columns else None
     if kpi is None:
         return None

@@ -8,14 +8,12 @@ finding, summary and focus is also checked word for word against the seeds.
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from inspections.models import Finding, FindingKind, Grade, Inspection, InspectionKind, Judgement
-
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+from tests.seed_files import seed_dir
 
 BIRMINGHAM, SANDWELL = 1, 2
 FIFTH, SIXTH, FOCUSED, SANDWELL_VISIT, ADOPTION = 1, 2, 3, 4, 5
@@ -211,9 +209,7 @@ def test_linked_findings_give_a_reason_and_stay_within_their_organisation(loaded
 
 
 def test_every_text_appears_verbatim_in_the_seeds(loaded):
-    if not SEEDS.is_dir():
-        pytest.skip(f"seeds folder not found at {SEEDS}")
-    corpus = [_collapse(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    corpus = [_collapse(p.read_text(encoding="utf-8")) for p in sorted(seed_dir().glob("*.txt"))]
     texts = [f.text for f in Finding.objects.all()]
     texts += [j.area for j in Judgement.objects.all()]
     for inspection in Inspection.objects.all():

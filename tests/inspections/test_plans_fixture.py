@@ -11,7 +11,6 @@ seeds folder sits beside the repository.
 
 import datetime as dt
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -28,6 +27,7 @@ from inspections.models import (
     InspectionKind,
     Judgement,
 )
+from tests.seed_files import seed_file
 
 BIRMINGHAM = 1
 
@@ -383,9 +383,7 @@ def test_warwick_and_camborne_keep_the_area_as_printed_without_and_progress(load
 # ---------- seed 004, section 1: the December 2018 ILACS's areas for improvement ----------
 
 ILACS = 50
-SEED_004 = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "004_686d8300e932638e.txt"
-)
+SEED_004 = "004_686d8300e932638e.txt"
 
 # "They left us with 6 areas for improvement:", typed in from the seed.
 ILACS_AREAS = [
@@ -411,9 +409,7 @@ def test_the_ilacs_has_the_six_areas_for_improvement_the_annual_report_lists(loa
 
 
 def test_the_ilacs_areas_are_the_seeds_bullets_word_for_word(loaded):
-    if not SEED_004.is_file():
-        pytest.skip(f"seed not found at {SEED_004}")
-    text = SEED_004.read_text(encoding="utf-8")
+    text = seed_file(SEED_004).read_text(encoding="utf-8")
     listed = text.split("They left us with 6 areas for improvement:", 1)[1].split("We have a", 1)[0]
     bullets = [line[2:] for line in listed.splitlines() if line.startswith("- ")]
     assert bullets == ILACS_AREAS

@@ -7,15 +7,14 @@ check runs where the seeds are not.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from kpis.models import KPI
 from tests.kpis.imports.appendix import SEED_TSV
+from tests.seed_files import seed_dir
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 # A footnote line: its mark (asterisks) first, then the PI it is for.
 FOOTNOTE = re.compile(r"^(\*+)\s*PI\s*(\d+)\b")
 
@@ -26,9 +25,7 @@ def loaded(db):
 
 
 def _seed(prefix: str) -> str:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seeds folder not found at {SEEDS}")
-    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    return next(seed_dir().glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
 
 def _section(text: str, heading: str, end: str) -> list[str]:

@@ -17,15 +17,13 @@ of the JSON in fixtures/:
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from kpis.models import KPI, Comparator, Organisation, Reading, ReportedCompliance, Target
 from kpis.rating import met_or_within_percent
-
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+from tests.seed_files import seed_file
 
 # code: (target, lower, upper, Oct-18 value), as printed without % or "days".
 BIRMINGHAM = {
@@ -342,9 +340,7 @@ def test_twelve_indicators_met_target_for_all_twelve_months_as_the_summary_says(
 
 @pytest.mark.django_db
 def test_every_reported_count_is_the_seed_tables_own(annual_report):
-    seed = SEEDS / REPORT_SEED
-    if not seed.is_file():
-        pytest.skip(f"seed not found at {seed}")
+    seed = seed_file(REPORT_SEED)
     text = seed.read_text(encoding="utf-8")
     period = "the Trust's performance in the period up to 31 March 2019."
     assert period in text  # the date the 12 months end at

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from kpis import periods
 from kpis.periods import (
     MALFORMED_PERIOD,
     PeriodError,
@@ -117,3 +118,15 @@ def test_it_lists_twelve_months_for_a_contract_year():
 )
 def test_it_places_a_month_in_its_april_to_march_contract_year(period, expected):
     assert contract_year(period) == expected
+
+
+@pytest.mark.parametrize(
+    "day", [dt.date(2018, 10, 1), dt.date(2018, 10, 2), dt.date(2018, 10, 31)], ids=str
+)
+def test_a_day_of_a_month_starts_on_its_first(day):
+    assert periods.month_start(day) == dt.date(2018, 10, 1)
+    assert periods.this_month(day) == dt.date(2018, 10, 1)
+
+
+def test_a_plan_may_look_exactly_ten_years_ahead_of_the_day_given():
+    assert periods.latest_ahead(dt.date(2018, 10, 31)) == dt.date(2028, 10, 1)

@@ -124,6 +124,23 @@ def test_it_rates_the_seeds_examples(polarity, target, lower, upper, value, expe
     assert _rate_one(polarity, target, lower, upper, value) == expected
 
 
+@pytest.mark.parametrize(
+    ("polarity", "lower", "upper", "value", "expected"),
+    [
+        # No tolerance on the adverse side: the band's edge is the target itself.
+        pytest.param(HIGHER, "85", "95", "85", GREEN, id="higher-lower-equals-target-on-target"),
+        pytest.param(HIGHER, "85", "95", "84.9", RED, id="higher-lower-equals-target-just-below"),
+        pytest.param(LOWER, "75", "85", "85", GREEN, id="lower-upper-equals-target-on-target"),
+        pytest.param(LOWER, "75", "85", "85.1", RED, id="lower-upper-equals-target-just-above"),
+        pytest.param(WITHIN, "85", "85", "85", GREEN, id="within-a-band-of-one-value-on-it"),
+        pytest.param(WITHIN, "85", "85", "85.1", RED, id="within-a-band-of-one-value-beside-it"),
+        pytest.param(WITHIN, "85", "85", "84.9", RED, id="within-a-band-of-one-value-below-it"),
+    ],
+)
+def test_it_rates_a_band_edge_that_is_the_target_itself(polarity, lower, upper, value, expected):
+    assert _rate_one(polarity, "85", lower, upper, value) == expected
+
+
 def test_it_rates_green_beyond_the_favourable_edge_when_lower_is_better():
     """KPI10, time to match: 168 days "exceeds both target and tolerance"."""
     assert _rate_one(LOWER, "240", "220", "260", "168") == GREEN
@@ -416,6 +433,34 @@ def test_it_awaits_a_return_until_17_days_after_month_end_then_marks_it_missing(
     rated = _rated([("2018-09", "85")], until=dt.date(2018, 10, 1), today=today)
 
     assert _column(rated, "status") == [GREEN, expected]
+
+
+def test_a_reading_entered_before_its_due_date_is_rated_not_awaiting():
+    # October's reading is in on 5 November, twelve days before it is due.
+    rated = _rated([("2018-09", "85"), ("2018-10", "74")], until=dt.date(2018, 10, 1),
+                   today=dt.date(2018, 11, 5))  # fmt: skip
+    assert _column(rated, "status") == [GREEN, RED]
+
+
+def test_the_month_asked_for_keeps_its_own_reading():
+    rated = _rated([("2018-09", "85"), ("2018-10", "80")], until=dt.date(2018, 10, 1))
+    assert _column(rated, "period") == [dt.date(2018, 9, 1), dt.date(2018, 10, 1)]
+    assert _column(rated, "status") == [GREEN, AMBER]
+
+
+def test_it_flags_each_month_met_and_rated_for_the_compliance_table():
+    # Green, Amber, Red, then a month due without a reading (Missing).
+    rated = _rated(_monthly("2018-04", ["86", "80", "70", None]), until=dt.date(2018, 7, 1))
+    assert _column(rated, "status") == [GREEN, AMBER, RED, MISSING]
+    assert _column(rated, "met") == [True, True, False, False]
+    assert _column(rated, "rated") == [True, True, True, True]
+
+
+def test_three_month_direction_uses_only_the_months_there_are():
+    # The second month has one month before it: 87 compared with 86 alone.
+    rated = _rated(_monthly("2018-04", ["86", "87"]))
+    assert _column(rated, "direction_3m")[1] == _column(rated, "direction")[1]
+    assert _column(rated, "direction_3m")[1] is not None
 
 
 def test_it_names_the_latest_month_whose_return_is_overdue():

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from kpis import selectors, spc
+from kpis import rating, selectors, spc
 from kpis.models import KPI, Organisation, Reading
 from reports.selectors import monthly_report
 
@@ -41,7 +41,17 @@ def test_it_gives_the_icons_of_the_decimal_readings(synthetic):
 
 def test_it_rates_one_kpi_as_the_whole_table_does(synthetic):
     table = selectors.status_table(organisation=synthetic)
+    assert len(table.rows) == 6
     for row in table.rows:
+        # Not only the same as the other path: right, by the one RAG rule, on
+        # the reading and target in the database.
+        reading = Reading.objects.get(kpi=row.kpi, period=table.period)
+        target = row.kpi.targets.filter(valid_from__lte=table.period).order_by("valid_from").last()
+        assert (row.value, row.target) == (reading.value, target.value)
+        assert row.status == rating.rate_one(
+            value=reading.value, target=target.value, lower=target.lower, upper=target.upper,
+            polarity=row.kpi.polarity,
+        )  # fmt: skip
         only = selectors.status_table(organisation=synthetic, only=row.kpi)
         assert only.rows == [row]
         trend = selectors.trend_frame(kpi=row.kpi)
@@ -52,9 +62,12 @@ def test_it_rates_one_kpi_as_the_whole_table_does(synthetic):
 
 def test_it_builds_a_kpis_questions_from_its_own_trend(synthetic):
     kpi = KPI.objects.filter(organisation=synthetic).first()
-    assert selectors.kpi_questions(kpi=kpi) == selectors.kpi_questions(
-        kpi=kpi, trend=selectors.trend_frame(kpi=kpi)
-    )
+    asked = selectors.kpi_questions(kpi=kpi)
+    assert asked == selectors.kpi_questions(kpi=kpi, trend=selectors.trend_frame(kpi=kpi))
+    # and they are the questions of that KPI's own row of the status table
+    table = selectors.status_table(organisation=synthetic, only=kpi)
+    assert asked == selectors.member_questions(table=table)
+    assert {q.code for q in asked} <= {kpi.code, ""}
 
 
 def test_it_does_not_reuse_a_trend_that_ends_before_the_month(synthetic):

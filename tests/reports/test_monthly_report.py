@@ -338,3 +338,28 @@ def test_an_organisation_without_kpis_gets_every_section_saying_so(client, membe
     sections = response.context["sections"]
     assert sections["indicators"].empty == selectors.NO_KPIS.format(organisation="TEST Trust")
     assert all(section.empty for section in sections.values())
+
+
+@pytest.mark.parametrize(
+    "period, start, first, last",
+    [
+        # January to March belong to the contract year that began the April before.
+        ("2019-01", dt.date(2018, 4, 1), "Fifth monitoring visit", "2019-01-01"),
+        ("2019-03", dt.date(2018, 4, 1), "Fifth monitoring visit", "2019-03-01"),
+        # April starts a new one: last year's visits drop out.
+        ("2019-04", dt.date(2019, 4, 1), "Monitoring visit: Edgewood Road", "2019-04-10"),
+        ("2018-04", dt.date(2018, 4, 1), None, None),
+    ],
+)
+def test_the_inspection_window_is_the_contract_year_to_the_months_end(
+    client, member, inspections, period, start, first, last
+):
+    report = _report(client, member, period=period).context["report"]
+    assert report.inspections_from == start
+    lines = [line.inspection for line in report.inspections]
+    if first is None:
+        assert lines == []
+        return
+    assert lines[0].title == first
+    assert str(lines[-1].start_date) == last
+    assert all(start <= i.start_date <= dt.date.fromisoformat(last) for i in lines)

@@ -114,6 +114,28 @@ def test_it_judges_the_future_by_today(seeds):
     ]
 
 
+@pytest.mark.parametrize(
+    "today, refused",
+    [(dt.date(2018, 10, 31), ["2018-11"]), (dt.date(2018, 11, 1), [])],
+    ids=["last-day-of-october", "first-day-of-november"],
+)
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_the_current_month_is_accepted_and_the_next_refused_in_either_layout(
+    seeds, layout, today, refused
+):
+    if layout == "long":
+        data, column = csv(LONG + "KPI1,2018-10,85\nKPI1,2018-11,80\n"), "B (period)"
+        row = 3
+    else:
+        data, column = csv("kpi,Oct-18,Nov-18\nKPI1,85,80\n"), "C (Nov-18)"
+        row = 2
+    result = _import(seeds, "r.csv", data, today=today, dry_run=True)
+    current = f"{today:%Y-%m}"
+    assert [str(e) for e in result.errors] == [
+        err(row, FUTURE_PERIOD.format(period=p, current=current), column) for p in refused
+    ]
+
+
 def test_it_refuses_an_excel_error_in_a_wide_xlsx(seeds):
     data = xlsx([["kpi", "Jan-18", "Feb-18"], ["PI1", "#VALUE!", "=B2*2"]])
     result = _import(seeds, "r.xlsx", data, "sandwell")

@@ -184,3 +184,88 @@ def test_a_save_that_overlaps_another_waits_then_is_refused(
     monthly_return.refresh_from_db()
     assert monthly_return.version == 2
     assert [h.history_user for h in monthly_return.history.order_by("history_id")][-1] == officer
+
+
+def test_a_submitted_return_reopens_to_a_draft_the_trust_can_change_again(
+    november, officer, commissioner
+):
+    services.monthly_return_save(
+        monthly_return=november, version=1, entries={_kpi("KPI2"): _entry("24")}, user=officer
+    )
+    services.monthly_return_submit(monthly_return=november, version=2, user=officer)
+    assert Reading.objects.published().filter(period=NOV, kpi=_kpi("KPI2")).exists()
+    with pytest.raises(services.ReturnError, match="November 2018 is submitted"):
+        services.monthly_return_save(
+            monthly_return=november, version=3, entries={_kpi("KPI2"): _entry("23")}, user=officer
+        )
+    services.monthly_return_reopen(
+        monthly_return=november, version=3, user=commissioner, reason="KPI2 to be checked"
+    )
+    stored = MonthlyReturn.objects.get(pk=november.pk)
+    assert (stored.state, stored.reopen_reason, stored.version) == (
+        "draft",
+        "KPI2 to be checked",
+        4,
+    )
+    # members no longer read the month: it is a draft again
+    assert not Reading.objects.published().filter(period=NOV, kpi=_kpi("KPI2")).exists()
+    services.monthly_return_save(
+        monthly_return=november, version=4, entries={_kpi("KPI2"): _entry("23")}, user=officer
+    )
+    assert Reading.objects.get(kpi=_kpi("KPI2"), period=NOV).value == Decimal("23")
+
+
+def test_a_draft_cannot_be_reopened(november, commissioner):
+    with pytest.raises(services.ReturnError, match="November 2018 is draft"):
+        services.monthly_return_reopen(
+            monthly_return=november, version=1, user=commissioner, reason="why not"
+        )
+    assert MonthlyReturn.objects.get(pk=november.pk).version == 1
+
+
+def test_reopening_clears_the_acceptance_and_a_new_acceptance_is_recorded_afresh(
+    november, officer, commissioner
+):
+    services.monthly_return_submit(monthly_return=november, version=1, user=officer)
+    services.monthly_return_accept(monthly_return=november, version=2, user=commissioner)
+    accepted = MonthlyReturn.objects.get(pk=november.pk)
+    assert (accepted.accepted_by, accepted.publication) == (commissioner, "final")
+    assert accepted.accepted_at is not None
+    services.monthly_return_reopen(
+        monthly_return=november, version=3, user=commissioner, reason="KPI2 figure corrected"
+    )
+    reopened = MonthlyReturn.objects.get(pk=november.pk)
+    assert (reopened.state, reopened.accepted_at, reopened.accepted_by) == ("draft", None, None)
+    assert reopened.publication != "final"
+    with pytest.raises(services.ReturnError, match="November 2018 is draft"):
+        services.monthly_return_accept(monthly_return=november, version=4, user=commissioner)
+
+
+def test_a_save_that_fails_half_way_leaves_nothing_half_written(november, officer, monkeypatch):
+    """The first reading and its history are written, then the second
+    reading's history fails: neither reading, nor the version claimed, stays."""
+    from simple_history.models import HistoricalRecords
+
+    real = HistoricalRecords.create_historical_record
+    readings_saved = []
+
+    def fail_on_the_second_reading(self, instance, *args, **kwargs):
+        if isinstance(instance, Reading):
+            readings_saved.append(instance.kpi.code)
+            if len(readings_saved) == 2:
+                raise RuntimeError("injected failure")
+        return real(self, instance, *args, **kwargs)
+
+    monkeypatch.setattr(HistoricalRecords, "create_historical_record", fail_on_the_second_reading)
+    history_before = november.history.count()
+    with pytest.raises(RuntimeError, match="injected failure"):
+        services.monthly_return_save(
+            monthly_return=november, version=1, user=officer,
+            entries={_kpi("KPI1"): _entry("86"), _kpi("KPI2"): _entry("24")},
+        )  # fmt: skip
+    assert readings_saved == ["KPI1", "KPI2"]
+    assert not Reading.objects.filter(kpi__organisation__slug="birmingham", period=NOV).exists()
+    assert not Reading.history.filter(period=NOV).exists()
+    stored = MonthlyReturn.objects.get(pk=november.pk)
+    assert stored.version == 1
+    assert stored.history.count() == history_before

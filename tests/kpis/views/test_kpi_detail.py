@@ -1,4 +1,6 @@
 import base64
+import datetime as dt
+from decimal import Decimal
 
 import numpy as np
 from django.urls import reverse
@@ -47,7 +49,15 @@ def test_it_checks_ownership(client, sandwell_officer):
 def test_its_query_count_is_constant(client, member, django_assert_max_num_queries):
     client.force_login(member)
     with django_assert_max_num_queries(22):
-        client.get(reverse("kpi_detail", args=["sandwell", "PI4"]))
+        response = client.get(reverse("kpi_detail", args=["sandwell", "PI4"]))
+    # every month of the appendix, newest first, as entered
+    rows = response.context["rows"]
+    assert len(rows) == 12
+    assert [(r.period, r.value) for r in rows[:3]] == [
+        (dt.date(2018, 12, 1), Decimal("85.9")),
+        (dt.date(2018, 11, 1), Decimal("84.5")),
+        (dt.date(2018, 10, 1), Decimal("71.9")),
+    ]
 
 
 def _plotted(trace):

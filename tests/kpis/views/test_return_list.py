@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,13 +15,7 @@ from kpis.periods import add_months, month_start
 
 
 @pytest.fixture
-def published(seeds):
-    call_command("loaddata", "seed_returns", verbosity=0)
-    return seeds
-
-
-@pytest.fixture
-def live_birmingham(published):
+def live_birmingham(seeds):
     """Birmingham as a trust whose returns still come in: every month from
     Oct 2018 (its one seed month, accepted) to this month is held."""
     Organisation.objects.filter(slug="birmingham").update(held_until=None)
@@ -58,7 +51,7 @@ def test_the_last_page_ends_at_the_first_month_held(client, member, live_birming
     assert 'rel="next"' not in last.content.decode()
 
 
-def test_a_closed_span_of_a_year_is_one_page_without_page_links(client, member, published):
+def test_a_closed_span_of_a_year_is_one_page_without_page_links(client, member, seeds):
     response = _list(client, member, "sandwell")
     assert len(_periods(response)) == 12
     assert "Pages of monthly returns" not in response.content.decode()
@@ -107,28 +100,28 @@ def test_page_links_keep_the_filter(client, member, live_birmingham):
     assert all(m.state == "none" for m in second.context["months"])
 
 
-def test_a_filter_nothing_matches_says_so(client, member, published):
+def test_a_filter_nothing_matches_says_so(client, member, seeds):
     response = _list(client, member, "sandwell", state="draft")
     assert response.status_code == 200
     assert "No month matches the state “Draft”." in response.content.decode()
 
 
-def test_an_unknown_state_lists_every_month(client, member, published):
+def test_an_unknown_state_lists_every_month(client, member, seeds):
     response = _list(client, member, "sandwell", state="lost")
     assert len(_periods(response)) == 12
     assert '<option value="" selected>All states</option>' in response.content.decode()
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "3", "99", "two", "1.5"])
-def test_a_page_that_is_not_one_of_the_lists_is_404(client, member, published, page):
+def test_a_page_that_is_not_one_of_the_lists_is_404(client, member, seeds, page):
     assert _list(client, member, "sandwell", page=page).status_code == 404
 
 
-def test_page_one_of_an_empty_filter_is_a_page(client, member, published):
+def test_page_one_of_an_empty_filter_is_a_page(client, member, seeds):
     assert _list(client, member, "sandwell", state="overdue", page="1").status_code == 200
 
 
-def test_a_month_before_the_held_span_says_not_held(client, member, published):
+def test_a_month_before_the_held_span_says_not_held(client, member, seeds):
     """A test change, not seed data: a Sandwell reading for Dec 2017, a month
     before the span its appendix gives."""
     Reading.objects.create(
@@ -163,7 +156,7 @@ def test_reading_the_pages_writes_nothing(client, member, live_birmingham):
     assert (MonthlyReturn.objects.count(), MonthlyReturn.history.count()) == before
 
 
-def test_it_checks_ownership(client, sandwell_officer, member, published):
+def test_it_checks_ownership(client, sandwell_officer, member, seeds):
     assert _list(client, sandwell_officer, "birmingham").status_code == 404
     assert _list(client, sandwell_officer, "sandwell").status_code == 200
 

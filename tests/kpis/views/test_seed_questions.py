@@ -7,7 +7,6 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,14 +14,6 @@ from django.urls import reverse
 from kpis import selectors
 from kpis.formatting import with_unit
 from kpis.models import Reading
-
-
-@pytest.fixture
-def seeded(seeds):
-    call_command(
-        "loaddata", "inspections_letters", "inspections_plans", "seed_returns", verbosity=0
-    )
-    return seeds
 
 
 def _get(client, user, name, *args, **params):
@@ -61,7 +52,9 @@ PI8 = (
 )
 
 
-def test_the_sandwell_dashboard_asks_about_pi8s_three_months_worsening(client, member, seeded):
+def test_the_sandwell_dashboard_asks_about_pi8s_three_months_worsening(
+    client, member, inspected_seeds
+):
     # The trust's own report (003_…txt): "decreased from 69.9% to 44.3% over
     # the last three months".
     response = _get(client, member, "dashboard", "sandwell")
@@ -74,20 +67,20 @@ def test_the_sandwell_dashboard_asks_about_pi8s_three_months_worsening(client, m
                                         "sandwell")  # fmt: skip
 
 
-def test_pi8s_own_page_asks_it_too(client, member, seeded):
+def test_pi8s_own_page_asks_it_too(client, member, inspected_seeds):
     response = _get(client, member, "kpi_detail", "sandwell", "PI8")
     assert [q.rule for q in response.context["questions"]] == ["worsening_run"]
     assert PI8 in response.content.decode()
 
 
-def test_two_months_worsening_is_not_asked_about(client, member, seeded):
+def test_two_months_worsening_is_not_asked_about(client, member, inspected_seeds):
     # In Nov 2018 PI8 had worsened twice (69.9 → 69.6 → 58.4): not yet three.
     response = _get(client, member, "dashboard", "sandwell", period="2018-11")
     assert ("worsening_run", "PI8") not in _questions(response)
     assert "PI8 has worsened" not in response.content.decode()
 
 
-def test_an_earlier_month_asks_about_the_run_that_month(client, member, seeded):
+def test_an_earlier_month_asks_about_the_run_that_month(client, member, inspected_seeds):
     # PI4, Jul–Oct 2018: 89.6, 84.5, 72.0, 71.9 (higher is better).
     found = _questions(_get(client, member, "dashboard", "sandwell", period="2018-10"))
     assert found[("worsening_run", "PI4")].text.startswith(
@@ -107,7 +100,7 @@ PI1 = (
 )
 
 
-def test_the_dashboard_asks_about_a_finding_on_a_kpi_that_worsened(client, member, seeded):
+def test_the_dashboard_asks_about_a_finding_on_a_kpi_that_worsened(client, member, inspected_seeds):
     response = _get(client, member, "dashboard", "sandwell")
     found = _questions(response)
     question = found[("worsening_finding", "PI1")]
@@ -119,14 +112,16 @@ def test_the_dashboard_asks_about_a_finding_on_a_kpi_that_worsened(client, membe
     _assert_cites_the_kpi_pages_figures(client, member, question, "sandwell")
 
 
-def test_the_kpi_page_asks_it_from_the_findings_it_shows(client, member, seeded):
+def test_the_kpi_page_asks_it_from_the_findings_it_shows(client, member, inspected_seeds):
     response = _get(client, member, "kpi_detail", "sandwell", "PI1")
     assert [q.rule for q in response.context["questions"]] == ["worsening_finding"]
     html = response.content.decode()
     assert html.count("Responses to contacts and referrals are timely.") == 2  # panel, question
 
 
-def test_an_area_for_improvement_is_asked_about_in_the_month_it_worsened(client, member, seeded):
+def test_an_area_for_improvement_is_asked_about_in_the_month_it_worsened(
+    client, member, inspected_seeds
+):
     # PI15 fell from 59.3% (Oct) to 42.9% (Nov 2018); the Third monitoring
     # visit found its audits not robust enough.
     question = _questions(_get(client, member, "dashboard", "sandwell", period="2018-11"))[
@@ -147,7 +142,7 @@ def test_no_finding_question_without_the_findings(client, member, seeds):
     assert not _get(client, member, "kpi_detail", "sandwell", "PI1").context["questions"]
 
 
-def test_a_kpi_that_improved_gets_no_finding_question(client, member, seeded):
+def test_a_kpi_that_improved_gets_no_finding_question(client, member, inspected_seeds):
     # PI15 rose from 42.9% to 48.9% in Dec 2018 though a finding is linked.
     response = _get(client, member, "kpi_detail", "sandwell", "PI15")
     assert response.context["findings"]
@@ -157,7 +152,7 @@ def test_a_kpi_that_improved_gets_no_finding_question(client, member, seeded):
 # --- Red this month ------------------------------------------------------------------
 
 
-def test_no_seed_kpi_is_red_so_none_is_asked_about(client, member, seeded):
+def test_no_seed_kpi_is_red_so_none_is_asked_about(client, member, inspected_seeds):
     # Birmingham's Oct 2018 has no Red (KPI2's 24% is Amber, its band's edge);
     # Sandwell has no targets agreed for 2018/19.
     for slug in ("birmingham", "sandwell"):
@@ -166,7 +161,7 @@ def test_no_seed_kpi_is_red_so_none_is_asked_about(client, member, seeded):
 
 
 @pytest.fixture
-def kpi2_red(seeded):
+def kpi2_red(inspected_seeds):
     """A test change to the seeds, not seed data: Birmingham's KPI2 at 24.1%
     in Oct 2018, just outside its 17–24% band (lower is better)."""
     Reading.objects.filter(kpi__organisation__slug="birmingham", kpi__code="KPI2").update(
@@ -204,7 +199,7 @@ def test_a_kpi_red_this_month_is_asked_about_on_its_page(client, member, kpi2_re
 
 
 def test_the_kpi_page_reads_no_findings_for_its_questions(
-    client, member, seeded, django_assert_max_num_queries
+    client, member, inspected_seeds, django_assert_max_num_queries
 ):
     """PI1 asks about its finding, PI15 (a finding too, but it improved) asks
     nothing: the same queries, as the question reuses the findings the page shows."""
@@ -216,8 +211,8 @@ def test_the_kpi_page_reads_no_findings_for_its_questions(
         client.get(reverse("kpi_detail", args=["sandwell", "PI1"]))
 
 
-def test_the_dashboard_reads_findings_in_one_query_only_when_a_kpi_worsened(seeded):
-    december = selectors.status_table(organisation=seeded["sandwell"])
+def test_the_dashboard_reads_findings_in_one_query_only_when_a_kpi_worsened(inspected_seeds):
+    december = selectors.status_table(organisation=inspected_seeds["sandwell"])
     assert sum(1 for row in december.rows if row.months_worsening) == 8
     calm = replace(
         december, rows=[replace(row, months_worsening=0, worsening=()) for row in december.rows]

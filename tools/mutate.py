@@ -1,0 +1,151 @@
+"""Mutation testing of the domain modules with mutmut 3 (`make mutate`; not in CI).
+
+Each module is mutated on its own, against only the test files that are meant
+to catch its bugs (mutmut then runs, for each mutant, only the tests among
+those that call the mutated function). Usage:
+
+    .venv/bin/python tools/mutate.py                  # every module below
+    .venv/bin/python tools/mutate.py rating periods   # some of them
+    MUTATE_CHILDREN=1 .venv/bin/python tools/mutate.py access
+    MUTATE_KEEP=1 .venv/bin/python tools/mutate.py periods   # resume a run cut short
+
+Each module runs in its own scratch copy of the project (``MUTATE_DIR``,
+default /tmp/trustmonitor-mutate/<module>), with a ``setup.cfg`` [mutmut]
+section of its own (mutmut reads it as pyproject.toml has no [tool.mutmut]), so
+modules can run side by side and the checkout is left alone. It prints the score per module:
+killed / (mutants - "no tests"), with the survivors listed for `mutmut show`.
+Results go in docs/testing.md by hand, with the date.
+"""
+
+import os
+import shutil
+import subprocess  # nosec B404 - runs mutmut with fixed arguments
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# module -> the test files that check it (rules first, then their callers).
+MODULES = {
+    "rating": ("kpis/rating.py", ["tests/kpis/test_rating.py"]),
+    "periods": (
+        "kpis/periods.py",
+        ["tests/kpis/test_periods.py", "tests/security/test_hostile_periods.py"],
+    ),
+    "spc": ("kpis/spc.py", ["tests/kpis/test_spc.py", "tests/kpis/test_spc_exactness.py"]),
+    "questions": ("kpis/questions.py", ["tests/kpis/test_questions.py"]),
+    "access": (
+        "kpis/access.py",
+        [
+            "tests/test_permissions.py",
+            "tests/test_cross_organisation.py",
+            "tests/test_organisation_scoping.py",
+            # the denials' log lines; an unknown national measure
+            "tests/security/test_security_log.py",
+            "tests/national/views/test_measure_pages.py",
+        ],
+    ),
+    "selectors": (
+        "kpis/selectors.py",
+        [
+            "tests/kpis/test_selectors_national.py",
+            "tests/kpis/views/",
+            "tests/test_organisation_scoping.py",
+        ],
+    ),
+    "services": (
+        "kpis/services.py",
+        [
+            "tests/kpis/services/",
+            "tests/kpis/views/test_returns.py",
+            "tests/test_organisation_scoping.py",
+        ],
+    ),
+    "imports": ("kpis/imports/*", ["tests/kpis/imports/", "tests/test_organisation_scoping.py"]),
+    "inspections": (
+        "inspections/selectors.py",
+        [
+            "tests/inspections/test_selectors.py",
+            "tests/inspections/views/",
+            "tests/test_organisation_scoping.py",
+        ],
+    ),
+}
+
+CONFIG = """[mutmut]
+source_paths =
+    kpis
+    inspections
+    reports
+    national
+only_mutate =
+    {module}
+also_copy =
+    conftest.py
+    trustmonitor
+    ops
+    templates
+    fixtures
+    static
+    data
+    manage.py
+pytest_add_cli_args =
+    -p
+    no:randomly
+    -q
+    -x
+pytest_add_cli_args_test_selection =
+{tests}
+"""
+
+
+SKIP = shutil.ignore_patterns(
+    ".git", ".venv", "mutants", "__pycache__", ".hypothesis", ".ruff_cache", "node_modules",
+    "staticfiles", "db.sqlite3", "bench", "tools",
+)  # fmt: skip
+
+
+def mutate(name: str, children: str) -> None:
+    module, tests = MODULES[name]
+    print(f"=== {name}: {module} against {' '.join(tests)}", flush=True)
+    work = Path(os.environ.get("MUTATE_DIR", "/tmp/trustmonitor-mutate")) / name  # noqa: S108
+    if os.environ.get("MUTATE_KEEP") and (work / "mutants").is_dir():
+        pass  # resume: mutmut runs only the mutants not checked yet
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(ROOT, work, ignore=SKIP, symlinks=True)
+    (work / "setup.cfg").write_text(
+        CONFIG.format(module=module, tests="\n".join(f"    {t}" for t in tests)), encoding="utf-8"
+    )
+    mutmut = [str(Path(sys.executable).parent / "mutmut")]
+    subprocess.run([*mutmut, "run", "--max-children", children], cwd=work, check=False)  # noqa: S603
+    results = subprocess.run(  # noqa: S603
+        [*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True, check=False
+    ).stdout
+    statuses = [line.rsplit(": ", 1)[-1].strip() for line in results.splitlines() if ": " in line]
+    killed = sum(s == "killed" for s in statuses)
+    untested = sum(s == "no tests" for s in statuses)
+    unchecked = sum(s == "not checked" for s in statuses)
+    judged = len(statuses) - untested - unchecked
+    score = 100 * killed / judged if judged else 0.0
+    print(
+        f"=== {name}: {killed}/{judged} killed ({score:.1f} %), {untested} with no tests, "
+        f"{unchecked} not checked yet"
+    )
+    for line in results.splitlines():
+        if line.strip().endswith(("survived", "timeout", "suspicious")):
+            print("   ", line.strip())
+
+
+def main(argv: list[str]) -> None:
+    names = argv or list(MODULES)
+    unknown = [n for n in names if n not in MODULES]
+    if unknown:
+        sys.exit(f"unknown module(s) {unknown}; choose from {list(MODULES)}")
+    children = os.environ.get("MUTATE_CHILDREN", "2")  # the machine is shared
+    for name in names:
+        mutate(name, children)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
