@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_63a1f8a883f4fd17.txt"
+SEED = Path(__file__).resolve().parents[1] / "data" / "seeds" / "003_63a1f8a883f4fd17.txt"
 SOURCE = (
     "Sandwell Children's Trust Quarterly Monitoring Report to the Strategic Partnership "
     "Board, January 2019 (Q3 2018-19), section {section}; Appendix 3 to Sandwell's "

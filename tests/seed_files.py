@@ -1,10 +1,13 @@
-"""Where the seed documents are: ``../shared/seeds`` beside the repository.
+"""Where the seed documents are: ``../shared/seeds`` beside the repository,
+else the repository's byte-for-byte copy in ``data/seeds/``.
 
 Tests that read the seed text itself use ``seed_dir()``. It looks beside the
 repository root (the checkout, and for a git worktree elsewhere, the main
-checkout too; ``SEEDS_DIR`` overrides). Without them the test is skipped on a
-developer's machine, but FAILS under CI (``CI=true``): a CI run that silently
-checked nothing would look green.
+checkout too; ``SEEDS_DIR`` overrides), then at the copy, which a fresh
+clone always has (``tests/test_seed_copy.py`` keeps it equal to the
+original). Without either the test is skipped on a developer's machine, but
+FAILS under CI (``CI=true``): a CI run that silently checked nothing would
+look green.
 """
 
 import os
@@ -14,6 +17,7 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).absolute().parents[1]
+COPY = REPOSITORY / "data" / "seeds"
 
 
 def _candidates() -> list[Path]:
@@ -31,7 +35,7 @@ def _candidates() -> list[Path]:
         roots.append(Path(common).parent)  # the main checkout of a worktree
     except (OSError, subprocess.CalledProcessError):
         pass
-    return [root.parent / "shared" / "seeds" for root in roots]
+    return [root.parent / "shared" / "seeds" for root in roots] + [COPY]
 
 
 def seed_dir() -> Path:

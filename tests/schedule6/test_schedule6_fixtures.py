@@ -7,7 +7,6 @@ the counts is compared with the one the seed prints."""
 import datetime as dt
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,10 +15,9 @@ from inspections.models import Inspection, InspectionKind
 from kpis.models import Reading
 from schedule6.models import AuditActivity, AuditFinding, AuditTheme, SummaryAnalysis, Survey
 from schedule6.selectors import audit_line
+from tests.seed_files import seed_file
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "003_63a1f8a883f4fd17.txt"
-
-pytestmark = pytest.mark.skipif(not SEED.exists(), reason="the seeds folder is not beside the repo")
+SEED = "003_63a1f8a883f4fd17.txt"
 
 # The seed's table rows, typed in from "Summary of Key Findings from Monthly
 # Case File Audit Activity during Quarter 3": (first month, last month, kind)
@@ -47,7 +45,7 @@ PRINTED_DIFFERS = {
 
 @pytest.fixture
 def seed_text():
-    return SEED.read_text(encoding="utf-8")
+    return seed_file(SEED).read_text(encoding="utf-8")
 
 
 @pytest.fixture
