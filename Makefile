@@ -129,7 +129,7 @@ pg:
 test: test-deps pg
 	$(RUFF) check .
 	$(RUFF) format --check .
-	$(VENV)/bin/bandit -c pyproject.toml -r kpis inspections reports trustmonitor ops national notifications -ll -q
+	$(VENV)/bin/bandit -c pyproject.toml -r kpis inspections reports trustmonitor ops national notifications schedule6 -ll -q
 	$(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false ALLOWED_HOSTS=example.org \
 	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \

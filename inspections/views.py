@@ -522,7 +522,8 @@ def lead_delete(request, slug, pk):
     organisation = get_organisation_for_commissioner(request, slug)
     lead = get_owned_or_404(request, organisation.leads.all(), organisation, pk=pk)
     url = reverse("lead_list", args=[slug])
+    heading = f"Delete the key of leads' entry for {lead}?"
     return _confirm_delete(
-        request, lead, organisation=organisation, heading=f"Delete {lead} from the key of leads?",
+        request, lead, organisation=organisation, heading=heading,
         delete=lambda **kw: services.lead_delete(lead=lead, **kw), done_url=url, back_url=url,
     )  # fmt: skip
