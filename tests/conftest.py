@@ -93,9 +93,10 @@ def sandwell_twin(seeds):
         finding=finding, number="S1", text="TEST Sandwell action", lead="ZZ",
         timescale=dt.date(2018, 6, 1), timescale_text="Jun-18", status=BRAG.RED,
     )  # fmt: skip
-    target = Target.objects.create(
+    # The seeds hold Sandwell's 2018/19 targets as not yet agreed: this one agrees it.
+    target, _ = Target.objects.update_or_create(
         kpi=KPI.objects.get(organisation=sandwell, code="PI1"), valid_from=dt.date(2018, 4, 1),
-        value=90, lower=80, upper=90,
+        defaults={"agreed": True, "value": 90, "lower": 80, "upper": 90},
     )  # fmt: skip
     november, _ = MonthlyReturn.objects.update_or_create(
         organisation=sandwell, period=dt.date(2018, 11, 1),

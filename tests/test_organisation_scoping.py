@@ -104,7 +104,7 @@ def test_overdue_red_actions_are_the_trusts_own(seeds, sandwell_twin):
     assert found == {}
     assert inspection_selectors.overdue_red_actions_by_kpi(
         organisation=seeds["sandwell"], today=TODAY
-    ) == {sandwell_twin["finding"].kpis.get().pk: [("S1", "TEST Sandwell finding")]}
+    ) == {sandwell_twin["finding"].kpis.get().pk: [("1.S1", "TEST Sandwell finding")]}
 
 
 def test_the_inspection_timeline_and_markers_are_the_trusts_own(seeds, sandwell_twin):

@@ -161,7 +161,7 @@ def test_it_checks_ownership(client, sandwell_officer, member, seeds):
     assert _list(client, sandwell_officer, "sandwell").status_code == 200
 
 
-def test_the_list_shows_only_the_months_asked_for(client, published, sandwell_officer):
+def test_the_list_shows_only_the_months_asked_for(client, seeds, sandwell_officer):
     client.force_login(sandwell_officer)
     url = reverse("return_list", args=["sandwell"])
     response = client.get(url, {"months": "2018-03,2018-01"})
