@@ -75,6 +75,9 @@ INSPECTION_HEADERS = [
 ]
 
 
+TARGET_NOT_AGREED = "Target not yet agreed"
+
+
 def _number(value: Decimal | None) -> Decimal | None:
     """A stored value as entered (``24.0000`` → ``24``): a number in XLSX, plain text in CSV."""
     return None if value is None else Decimal(plain(value))
@@ -92,7 +95,8 @@ def kpi_rows(report: MonthlyReport) -> list[list]:
             format_period(report.period),
             _number(line.row.value),
             _unit(line.row.kpi.unit),
-            _number(line.row.target),
+            # As the page says it: a blank would read as "no target set".
+            TARGET_NOT_AGREED if line.row.target_not_agreed else _number(line.row.target),
             _number(line.row.lower),
             _number(line.row.upper),
             Polarity(line.row.kpi.polarity).label,

@@ -239,6 +239,28 @@ def test_it_exports_the_kpi_table_as_csv_with_commentary_neutralised(client, mem
     assert kpi2["Commentary"] == "'=cmd|' /C calc'!A0"
 
 
+def test_a_target_not_yet_agreed_is_said_in_the_csv_and_xlsx_as_on_the_page(client, member, seeds):
+    # Sandwell's 2018/19 contract targets were not yet agreed (its March 2019 paper).
+    page = _report(client, member, slug="sandwell", period="2018-12").content.decode()
+    assert page.count("Target not yet agreed") >= 15
+    response = _report(client, member, slug="sandwell", period="2018-12", format="csv")
+    rows = {r["KPI"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert len(rows) == 15
+    assert {r["Target"] for r in rows.values()} == {"Target not yet agreed"}
+    assert rows["PI1"]["Tolerance lower"] == rows["PI1"]["Tolerance upper"] == ""
+    response = _report(client, member, slug="sandwell", period="2018-12", format="xlsx")
+    sheet = load_workbook(io.BytesIO(response.content))["KPIs"]
+    headers = [cell.value for cell in sheet[1]]
+    targets = {r[0].value: r[headers.index("Target")].value for r in sheet.iter_rows(min_row=2)}
+    assert targets["PI1"] == "Target not yet agreed"
+    # Birmingham's agreed targets stay numbers.
+    response = _report(client, member, format="csv")
+    kpi2 = next(
+        r for r in csv.DictReader(io.StringIO(response.content.decode())) if r["KPI"] == "KPI2"
+    )
+    assert kpi2["Target"] == "21"
+
+
 def test_it_exports_xlsx_with_header_fills_and_neutralised_text(client, member, inspections):
     _comment("KPI2", "=cmd")
     _comment("KPI1", "+SUM(1)")
