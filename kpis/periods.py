@@ -165,9 +165,40 @@ def label_period(period: dt.date) -> str:
     return f"{period:%b %Y}"
 
 
+# Contract years run April–March: the month each one starts in.
+CONTRACT_YEAR_START_MONTH = 4
+
+
 def contract_year(period: dt.date) -> int:
     """Contract years run April–March; 2018/19 is returned as 2018."""
-    return period.year if period.month >= 4 else period.year - 1
+    return period.year if period.month >= CONTRACT_YEAR_START_MONTH else period.year - 1
+
+
+def contract_year_start(year: int) -> dt.date:
+    """The first month of the contract year ``year``: 1 April.
+
+    >>> contract_year_start(2018)
+    datetime.date(2018, 4, 1)
+    """
+    return dt.date(year, CONTRACT_YEAR_START_MONTH, 1)
+
+
+def contract_year_end(year: int) -> dt.date:
+    """The last month of the contract year ``year`` (its first day): March.
+
+    >>> contract_year_end(2018)
+    datetime.date(2019, 3, 1)
+    """
+    return add_months(contract_year_start(year), 11)
+
+
+def contract_year_label(year: int) -> str:
+    """The contract year as the contract and its papers write it.
+
+    >>> contract_year_label(2018), contract_year_label(2099)
+    ('2018/19', '2099/00')
+    """
+    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def contract_years(*, latest: dt.date | None = None) -> range:

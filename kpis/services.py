@@ -23,7 +23,7 @@ from kpis.models import (
     Upload,
     UploadKind,
 )
-from kpis.periods import format_period
+from kpis.periods import contract_year_label, format_period
 from kpis.selectors import status_table, targets_in_force
 from notifications.tasks import return_submitted_notify
 from trustmonitor.security import log_event
@@ -302,9 +302,8 @@ class TargetsError(Exception):
     """A change to a year's targets that the rules refuse; the message says why."""
 
 
-def year_label(year: int) -> str:
-    """The contract year starting 1 April ``year``, as the contract writes it: 2018/19."""
-    return f"{year}/{(year + 1) % 100:02d}"
+# The contract year in words has its home in kpis.periods; the name stays for callers.
+year_label = contract_year_label
 
 
 def _target_fields(values: dict) -> dict:

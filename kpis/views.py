@@ -16,7 +16,7 @@ from kpis.access import (
     visible_organisations,
 )
 from kpis.forms import DashboardFilterForm
-from kpis.periods import contract_year, contract_years, format_period
+from kpis.periods import contract_year, contract_year_label, contract_years, format_period
 from kpis.url_params import contract_year_or_404
 from national import charts as national_charts
 from national import selectors as national_selectors
@@ -73,6 +73,9 @@ def dashboard(request, slug):
         "return_month": return_state,
         "drafts": drafts,
         "contract_year": contract_year(table.period or timezone.localdate()),
+        "contract_year_label": contract_year_label(
+            contract_year(table.period or timezone.localdate())
+        ),
         "national": national_selectors.national_comparisons(rows=table.rows, period=table.period),
     }
     return render(request, "kpis/dashboard.html", context)
@@ -219,7 +222,7 @@ def compliance(request, slug, year):
     context = {
         "organisation": organisation,
         "year": year,
-        "label": f"{year}/{(year + 1) % 100:02d}",
+        "label": contract_year_label(year),
         "previous_year": year - 1 if year - 1 in years else None,
         "next_year": year + 1 if year + 1 in years else None,
         "months": table.months,

@@ -4,10 +4,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kpis.access import can_commission, get_organisation_for_user, sees_drafts
-from kpis.periods import format_period, label_period, month_start
+from kpis.periods import (
+    contract_year,
+    contract_year_label,
+    contract_years,
+    format_period,
+    label_period,
+    month_start,
+)
 from kpis.selectors import latest_period
-from kpis.url_params import period_or_404
-from reports import exports, selectors
+from kpis.url_params import contract_year_or_404, period_or_404
+from reports import annual, exports, scrutiny, selectors
 
 
 def _css_string(text: str) -> str:
@@ -65,3 +72,54 @@ def monthly_report(request, slug, period):
         ),
     }
     return render(request, "reports/monthly_report.html", context)
+
+
+@login_required
+def annual_report(request, slug, year):
+    """The annual report on a contract year: a page that prints as the committee paper."""
+    organisation = get_organisation_for_user(request, slug)
+    drafts = sees_drafts(request.user, organisation)
+    year = contract_year_or_404(year)
+    report = annual.annual_report(organisation=organisation, year=year, drafts=drafts)
+    years = contract_years()
+    context = {
+        "organisation": organisation,
+        "report": report,
+        "drafts": drafts,
+        # The Trust's words: its officers and commissioners write them.
+        "can_record": drafts,
+        "previous_year": year - 1 if year - 1 in years else None,
+        "next_year": year + 1 if year + 1 in years else None,
+        "print_header": _css_string(f"{organisation.name} · Annual report {report.label}"),
+    }
+    return render(request, "reports/annual_report.html", context)
+
+
+@login_required
+def scrutiny_pack_latest(request, slug):
+    """The pack for the latest month with readings the reader sees."""
+    organisation = get_organisation_for_user(request, slug)
+    drafts = sees_drafts(request.user, organisation)
+    period = latest_period(organisation, drafts=drafts) or month_start(timezone.localdate())
+    return redirect("scrutiny_pack", slug=organisation.slug, period=format_period(period))
+
+
+@login_required
+def scrutiny_pack(request, slug, period):
+    """The pack members take into a meeting: the dashboard's table, the
+    off-track KPIs' charts with their findings and open actions, the questions."""
+    organisation = get_organisation_for_user(request, slug)
+    drafts = sees_drafts(request.user, organisation)
+    pack = scrutiny.scrutiny_pack(
+        organisation=organisation, period=period_or_404(period), drafts=drafts
+    )
+    context = {
+        "organisation": organisation,
+        "pack": pack,
+        "drafts": drafts,
+        "charts": scrutiny.off_track_charts(pack),
+        "contract_year": contract_year(pack.period),
+        "contract_year_label": contract_year_label(contract_year(pack.period)),
+        "print_header": _css_string(f"{organisation.name} · Scrutiny pack · {pack.month}"),
+    }
+    return render(request, "reports/scrutiny_pack.html", context)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from schedule6.models import (
+    AnnualReview,
     AuditActivity,
     AuditFinding,
     AuditTheme,
@@ -50,3 +51,10 @@ class AuditFindingAdmin(SimpleHistoryAdmin):
 class SurveyAdmin(SimpleHistoryAdmin):
     list_display = ["organisation", "period", "carried_out", "__str__"]
     list_filter = ["organisation", "carried_out"]
+
+
+@admin.register(AnnualReview)
+class AnnualReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "contract_year", "source"]
+    list_filter = ["organisation"]
+    search_fields = ["went_well", "to_improve", "next_framework"]

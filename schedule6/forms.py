@@ -1,6 +1,7 @@
 from django import forms
 
 from schedule6.models import (
+    AnnualReview,
     AuditActivity,
     AuditFinding,
     AuditTheme,
@@ -78,3 +79,27 @@ class FailureRuleForm(forms.ModelForm):
         if cleaned.get("kind") == FailureRuleKind.MARGIN and cleaned.get("margin") is None:
             self.add_error("margin", forms.ValidationError("A margin rule needs its margin."))
         return cleaned
+
+
+class AnnualReviewForm(forms.ModelForm):
+    class Meta:
+        model = AnnualReview
+        fields = [
+            "went_well", "to_improve", "audits_statement", "surveys_statement",
+            "rectification_statement", "next_framework",
+        ]  # fmt: skip
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 8})
+            for name in (
+                "went_well", "to_improve", "audits_statement", "surveys_statement",
+                "rectification_statement", "next_framework",
+            )
+        }  # fmt: skip
+        labels = {
+            "went_well": "What went well",
+            "to_improve": "What we still need to improve",
+            "audits_statement": "Results of audits",
+            "surveys_statement": "Results of surveys",
+            "rectification_statement": "Outcomes of rectification plans",
+            "next_framework": "Performance framework proposed for the next year",
+        }

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from kpis.models import Organisation, validate_held_month
+from kpis.periods import contract_year_label
 
 
 class SummaryAnalysis(models.Model):
@@ -310,3 +311,50 @@ class Survey(models.Model):
             raise ValidationError(
                 {"statement": "Say in the Trust's words that no survey was carried out."}
             )
+
+
+class AnnualReview(models.Model):
+    """The Trust's own words for its annual report on a contract year (the
+    Service Delivery Contract's annual report; Birmingham's 2018/19 is seed
+    004): what went well, what still needs to improve, the results of its
+    audits and surveys, the outcome of rectification plans, and the
+    performance framework it proposes for the next year. Figures (months met,
+    inspections, plans, targets) are worked out elsewhere, never typed here."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="annual_reviews"
+    )
+    contract_year = models.PositiveSmallIntegerField(
+        help_text="The year the contract year starts in (2018 for 2018/19)",
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    went_well = models.TextField(blank=True, help_text="What went well in the year")
+    to_improve = models.TextField(blank=True, help_text="What still needs to improve")
+    audits_statement = models.TextField(
+        blank=True, help_text="Results of the audits carried out in the year, in the Trust's words"
+    )
+    surveys_statement = models.TextField(
+        blank=True, help_text="Results of the surveys carried out in the year, in the Trust's words"
+    )
+    rectification_statement = models.TextField(
+        blank=True, help_text="Outcomes of rectification plans, in the Trust's words"
+    )
+    next_framework = models.TextField(
+        blank=True, help_text="The performance framework proposed for the next contract year"
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="Where this text comes from")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "-contract_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "contract_year"], name="one_annual_review_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {contract_year_label(self.contract_year)}"

@@ -179,3 +179,29 @@ def is_failure(rule: FailureRule, row: StatusRow) -> bool:
         beyond = beyond_tolerance(row)
         return beyond is not None and beyond > rule.margin
     return row.status in (rating.RED, rating.MISSING) and row.months_off_target >= rule.months
+
+
+# --- The annual report: a contract year's records -------------------------------
+
+
+def year_audit_lines(*, organisation: Organisation, first: dt.date, last: dt.date) -> list:
+    """Audit counts of spans that end within the months ``first``–``last``,
+    oldest first, the month's own before longer spans ending in it."""
+    kinds = list(AuditKind.values)
+    activity = sorted(
+        AuditActivity.objects.filter(organisation=organisation, period__range=(first, last)),
+        key=lambda a: (a.period, a.months, a.service, kinds.index(a.kind)),
+    )
+    return [audit_line(row) for row in activity]
+
+
+def year_audit_themes(*, organisation: Organisation, first: dt.date, last: dt.date) -> list:
+    return list(
+        AuditTheme.objects.filter(organisation=organisation, period__range=(first, last)).order_by(
+            "period", "order"
+        )
+    )
+
+
+def year_surveys(*, organisation: Organisation, first: dt.date, last: dt.date) -> list[Survey]:
+    return list(Survey.objects.filter(organisation=organisation, period__range=(first, last)))

@@ -33,4 +33,9 @@ urlpatterns = [
         views.failure_rule_edit,
         name="failure_rule_edit",
     ),
+    path(
+        "o/<slug:slug>/annual-report/<int:year>/words/",
+        views.annual_review_edit,
+        name="annual_review_edit",
+    ),
 ]

@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from kpis.access import get_organisation_for_commissioner, get_organisation_for_officer
-from kpis.periods import format_period, label_period
+from kpis.periods import contract_year_label, format_period, label_period
 from kpis.url_params import contract_year_or_404, period_or_404
 from schedule6 import services
 from schedule6.forms import (
+    AnnualReviewForm,
     AuditActivityForm,
     AuditFindingForm,
     AuditThemeForm,
@@ -20,6 +21,7 @@ from schedule6.forms import (
     SurveyForm,
 )
 from schedule6.models import (
+    AnnualReview,
     AuditActivity,
     AuditFinding,
     AuditTheme,
@@ -118,7 +120,7 @@ def failure_rule_edit(request, slug, year):
     instance = FailureRule.objects.filter(
         organisation=organisation, contract_year=year
     ).first() or FailureRule(organisation=organisation, contract_year=year)
-    label = f"{year}/{(year + 1) % 100:02d}"
+    label = contract_year_label(year)
     return _form_page(
         request,
         organisation=organisation,
@@ -127,4 +129,25 @@ def failure_rule_edit(request, slug, year):
         back=reverse("dashboard", args=[organisation.slug]),
         done=f"Performance Failure rule for {label} saved.",
         paragraph="4.2.3",
+    )
+
+
+@login_required
+def annual_review_edit(request, slug, year):
+    """The Trust's own words for its annual report: its officers (and
+    commissioners) write them, as they do the monthly summary analysis."""
+    organisation = get_organisation_for_officer(request, slug)
+    year = contract_year_or_404(year)
+    instance = AnnualReview.objects.filter(
+        organisation=organisation, contract_year=year
+    ).first() or AnnualReview(organisation=organisation, contract_year=year)
+    label = contract_year_label(year)
+    return _form_page(
+        request,
+        organisation=organisation,
+        form=AnnualReviewForm(request.POST or None, instance=instance),
+        heading=f"The Trust's words for the annual report {label}",
+        back=reverse("annual_report", args=[organisation.slug, year]),
+        done=f"The Trust's words for the annual report {label} saved.",
+        paragraph=None,
     )

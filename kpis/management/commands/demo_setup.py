@@ -14,6 +14,8 @@ SEED_FIXTURES = [
     "schedule6_sandwell",
     "seed_returns",
     "birmingham_annual_report",
+    # The Trust's own words in that annual report (what went well, …).
+    "birmingham_annual_review",
 ]
 
 
