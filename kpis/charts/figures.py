@@ -1,21 +1,29 @@
-"""Every chart the app draws, built from selector frames. No ORM, no request.
+"""The page's charts as Plotly figures, built from selector frames. No ORM,
+no request.
 
 Views pass ``figure_json(figure)`` to the template, which hands it to Plotly
-through ``json_script``; the figure itself is what the tests inspect.
+through ``json_script``; the figure itself is what the tests inspect. The
+trend chart draws ``series.trend_series``, as the committee paper's PNG does.
 """
 
 import datetime as dt
 import html
 import json
-from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from kpis import rating
+from kpis.charts.series import (
+    MAX_TICKS,
+    axis_title,
+    number,
+    split_events,
+    tick_months,
+    trend_series,
+    x_span,
+)
 from kpis.formatting import with_unit
-from kpis.periods import add_months
-from kpis.rating import as_date
 
 # Colours from the GOV.UK palette (contrast ≥ 3:1 on white); every status
 # also has its own marker shape, so colour is never the only signal.
@@ -40,9 +48,6 @@ AMBER_ZONE = {
 BAND_EDGE = {"color": "#505a5f", "width": 1.5, "dash": "longdash"}
 TARGET_COLOUR = "#1d70b8"
 COMPARATOR_DASH = {"statistical_neighbours": "dash", "england": "dot", "region": "dashdot"}
-# Half a month either side of the first and last readings, so their markers
-# are not cut by the edge of the plot.
-EDGE = dt.timedelta(days=15)
 
 
 def plotly_text(text) -> str:
@@ -57,53 +62,16 @@ def plotly_text(text) -> str:
     return html.escape(str(text), quote=False)
 
 
-# At most this many month labels on the x-axis: two-line labels ("Oct" over
-# "2018") this many fit a 390 px phone without touching.
-MAX_TICKS = 6
-TICK_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
-
-
-def _number(value):
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def x_span(periods: list) -> tuple[dt.date, dt.date] | None:
-    """The x-axis of a chart of these months: the readings' span, from half a
-    month before the first to half a month after the last. Nothing else
-    (inspections, comparators) stretches it."""
-    if not periods:
-        return None
-    return min(periods) - EDGE, max(periods) + EDGE
-
-
-def split_events(events: list[dict], periods) -> dict[str, list[dict]]:
-    """The events ``drawn`` on the chart of these months, those ``outside``
-    its x-axis (which the page lists in words instead of stretching the axis
-    to them), each with its ``side`` ("before" the first reading or "after"
-    the last), and ``all`` of them, in their order."""
-    span = x_span(list(periods))
-    drawn = [e for e in events if span and span[0] <= e["date"] <= span[1]]
-    outside = [
-        {**e, "side": "before" if span and e["date"] < span[0] else "after"}
-        for e in events
-        if e not in drawn
-    ]
-    return {"drawn": drawn, "outside": outside, "all": list(events)}
+__all__ = ["MAX_TICKS", "split_events", "x_span"]  # re-exported through kpis.charts
 
 
 def month_ticks(periods: list) -> dict:
-    """Explicit x-axis ticks: month starts from the first reading, every
-    1, 2, 3… months so that at most ``MAX_TICKS`` show, each labelled with its
-    month and year. Plotly's own date ticks repeat a label ("Oct 2018", "Oct
-    2018") when the span is a month or two; these never do."""
-    if not periods:
+    """Explicit x-axis ticks (``series.tick_months``), each labelled with its
+    month over its year. Plotly's own date ticks repeat a label ("Oct 2018",
+    "Oct 2018") when the span is a month or two; these never do."""
+    values = tick_months(periods)
+    if not values:
         return {}
-    first, last = min(periods), max(periods)
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    step = next((s for s in TICK_STEPS if -(-months // s) <= MAX_TICKS), TICK_STEPS[-1])
-    values = [add_months(first, n) for n in range(0, months, step)]
     return {
         "tickmode": "array",
         "tickvals": values,
@@ -111,97 +79,21 @@ def month_ticks(periods: list) -> dict:
     }
 
 
-def _y_range(frame: pd.DataFrame, comparators) -> list[float] | None:
-    """The y-axis: every reading, band edge and comparator, with a margin;
-    never below zero for figures that cannot be negative. Fixed, so that the
-    zones that run to the edge of the plot have an edge to run to."""
-    numbers = [
-        _number(v)
-        for column in ("value", "target", "lower", "upper")
-        for v in frame[column]
-        if _number(v) is not None
-    ] + [_number(c["value"]) for c in comparators]
-    if not numbers:
-        return None
-    low, high = min(numbers), max(numbers)
-    margin = (high - low) * 0.08 or max(abs(high) * 0.05, 1)
-    bottom = low - margin
-    if low >= 0:
-        bottom = max(bottom, 0)
-    return [bottom, high + margin]
-
-
-def _steps(edges: list, bounds: list) -> tuple[list, list]:
-    """A step line through month slots: slot i runs from bounds[i] to
-    bounds[i + 1] at height edges[i]; None (no target that month) breaks it."""
+def _joined(shapes: list[tuple[list, list]]) -> tuple[list, list]:
+    """Closed shapes as one trace's points: Plotly's ``toself`` closes each
+    shape at the gap (None) after it."""
     xs, ys = [], []
-    for i, y in enumerate(edges):
-        if y is None:
-            if xs and xs[-1] is not None:
-                xs.append(None)
-                ys.append(None)
-            continue
-        xs += [bounds[i], bounds[i + 1]]
-        ys += [y, y]
-    return xs, ys
+    for shape_x, shape_y in shapes:
+        xs += [*shape_x, None]
+        ys += [*shape_y, None]
+    return xs[:-1], ys[:-1]
 
 
-def _zone(bounds: list, bottom: list, top: list, style: dict) -> go.Scatter:
-    """A shaded zone between two step edges: one closed shape per run of
-    months where both edges are set, along the top edge and back along the
-    bottom; Plotly's ``toself`` closes each shape at the gap (None) after it."""
-    xs, ys = [], []
-    run = []
-    for i in range(len(top) + 1):
-        if i < len(top) and top[i] is not None and bottom[i] is not None and top[i] > bottom[i]:
-            run.append(i)
-            continue
-        if run:
-            slots = [bounds[j] for j in run] + [bounds[run[-1] + 1]]
-            top_x, top_y = _steps([top[j] for j in run], slots)
-            low_x, low_y = _steps([bottom[j] for j in run], slots)
-            xs += [*top_x, *reversed(low_x), None]
-            ys += [*top_y, *reversed(low_y), None]
-            run = []
+def _zone(shapes: list, style: dict) -> go.Scatter:
+    xs, ys = _joined(shapes)
     return go.Scatter(
-        x=xs[:-1], y=ys[:-1], mode="lines", line={"width": 0}, fill="toself", hoverinfo="skip",
-        **style,
-    )  # fmt: skip
-
-
-def zone_edges(frame: pd.DataFrame, polarity: str, y_range: list[float]) -> dict:
-    """Each month's green and amber zone as (bottom, top) lists, read with
-    polarity as kpis.rating rates (PRODUCT.md "RAG rules"):
-
-    - higher: green from the target up (to the top of the plot: beyond the
-      band is still Green), amber from the lower edge up to the target;
-    - lower: green from the target down, amber from the target up to the upper edge;
-    - within: green across the band, no amber.
-
-    A reading on a zone's edge belongs to the zone on the target's side: at
-    the target it is Green, at the band's edge Amber.
-    """
-    target, lower, upper = ([_number(v) for v in frame[c]] for c in ("target", "lower", "upper"))
-    floor, ceiling = y_range
-    blank = [None] * len(target)
-    if polarity == rating.HIGHER:
-        green = (target, [None if t is None else ceiling for t in target])
-        amber = (lower, target)
-    elif polarity == rating.LOWER:
-        green = ([None if t is None else floor for t in target], target)
-        amber = (target, upper)
-    else:
-        green = (lower, upper)
-        amber = (blank, blank)
-    return {"green": green, "amber": amber}
-
-
-def band_edges(frame: pd.DataFrame, polarity: str) -> list[list]:
-    """The tolerance edges that bound a zone, each a list by month: for
-    higher the lower edge (amber's floor), for lower the upper edge, for
-    within both. The target, the other edge, is drawn already."""
-    lower, upper = ([_number(v) for v in frame[c]] for c in ("lower", "upper"))
-    return {rating.HIGHER: [lower], rating.LOWER: [upper]}.get(polarity, [lower, upper])
+        x=xs, y=ys, mode="lines", line={"width": 0}, fill="toself", hoverinfo="skip", **style
+    )
 
 
 def trend_figure(
@@ -221,22 +113,15 @@ def trend_figure(
     drawn as vertical markers named by ``short`` when they fall inside the
     readings' span (``split_events``); the others are not drawn.
     """
-    periods = [as_date(p) for p in frame["period"]]
-    span = x_span(periods)
-    y_range = _y_range(frame, comparators)
+    series = trend_series(frame, polarity=polarity, comparators=comparators)
+    periods, span = series.periods, series.span
     figure = go.Figure()
 
-    if frame["target"].map(_number).notna().any():
-        # Month i's slot runs from half a month before its point to half a
-        # month before the next one, so a target change steps between two
-        # points and a single reading still shows its zones.
-        bounds = [p - EDGE for p in periods] + [span[1]]
-        zones = zone_edges(frame, polarity, y_range)
-        figure.add_trace(_zone(bounds, *zones["green"], GREEN_ZONE))
+    if series.has_target:
+        figure.add_trace(_zone(series.green, GREEN_ZONE))
         if polarity != rating.WITHIN:
-            figure.add_trace(_zone(bounds, *zones["amber"], AMBER_ZONE))
-        for i, edge in enumerate(band_edges(frame, polarity)):
-            edge_x, edge_y = _steps(edge, bounds)
+            figure.add_trace(_zone(series.amber, AMBER_ZONE))
+        for i, (edge_x, edge_y) in enumerate(series.edges):
             figure.add_trace(
                 go.Scatter(
                     x=edge_x, y=edge_y, mode="lines", name="Edge of tolerance", line=BAND_EDGE,
@@ -244,7 +129,7 @@ def trend_figure(
                     hovertemplate="Edge of tolerance %{y}<extra></extra>",
                 )
             )  # fmt: skip
-        target_x, target_y = _steps([_number(v) for v in frame["target"]], bounds)
+        target_x, target_y = series.target
         figure.add_trace(
             go.Scatter(
                 x=target_x,
@@ -256,11 +141,10 @@ def trend_figure(
             )
         )
 
-    read = frame[frame["value"].map(_number).notna()]
     figure.add_trace(
         go.Scatter(
-            x=[as_date(p) for p in read["period"]],
-            y=[_number(v) for v in read["value"]],
+            x=series.trend[0],
+            y=series.trend[1],
             mode="lines",
             name="Trend",
             line={"color": "#6f777b", "width": 1.5},
@@ -268,14 +152,12 @@ def trend_figure(
             showlegend=False,
         )
     )
-    for status, style in STATUS_STYLE.items():
-        points = read[read["status"] == status]
-        if points.empty:
-            continue
+    for status, points in series.points.items():
+        style = STATUS_STYLE[status]
         figure.add_trace(
             go.Scatter(
-                x=[as_date(p) for p in points["period"]],
-                y=[_number(v) for v in points["value"]],
+                x=[p.period for p in points],
+                y=[p.y for p in points],
                 mode="markers",
                 name=rating.STATUS_LABELS[status],
                 marker={
@@ -285,7 +167,7 @@ def trend_figure(
                     "line": {"width": 2, "color": style["color"]},
                 },
                 customdata=[
-                    [with_unit(v, unit), rating.STATUS_LABELS[status]] for v in points["value"]
+                    [with_unit(p.value, unit), rating.STATUS_LABELS[status]] for p in points
                 ],
                 hovertemplate="%{x|%b %Y}: %{customdata[0]} (%{customdata[1]})<extra></extra>",
             )
@@ -296,7 +178,7 @@ def trend_figure(
             figure.add_trace(
                 go.Scatter(
                     x=list(span),
-                    y=[_number(comparator["value"])] * 2,
+                    y=[number(comparator["value"])] * 2,
                     mode="lines",
                     name=plotly_text(comparator["label"]),
                     line={
@@ -348,7 +230,7 @@ def trend_figure(
     figure.update_layout(
         **_LAYOUT,
         hovermode="closest",
-        yaxis={**_y_axis(unit), "range": y_range},
+        yaxis={**_y_axis(unit), "range": series.y_range},
         xaxis=_x_axis(periods),
     )
     return figure
@@ -371,7 +253,7 @@ _LAYOUT = {
 
 
 def _y_axis(unit: str) -> dict:
-    return {"title": {"text": _axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False}
+    return {"title": {"text": axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False}
 
 
 def _x_axis(periods: list) -> dict:
@@ -383,10 +265,6 @@ def _x_axis(periods: list) -> dict:
         "automargin": True,
         **month_ticks(periods),
     }
-
-
-def _axis_title(unit: str) -> str:
-    return {"percent": "%", "days": "days", "rate_per_10k": "per 10,000"}.get(unit, "")
 
 
 def _epoch_ms(day: dt.date) -> float:
