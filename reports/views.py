@@ -14,7 +14,8 @@ from kpis.periods import (
 )
 from kpis.selectors import latest_period
 from kpis.url_params import contract_year_or_404, period_or_404
-from reports import annual, exports, scrutiny, selectors
+from reports import annual, documents, exports, scrutiny, selectors
+from reports.docx import DOCX_CONTENT_TYPE
 
 
 def _css_string(text: str) -> str:
@@ -74,6 +75,12 @@ def monthly_report(request, slug, period):
     return render(request, "reports/monthly_report.html", context)
 
 
+def _docx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 def annual_report(request, slug, year):
     """The annual report on a contract year: a page that prints as the committee paper."""
@@ -81,6 +88,10 @@ def annual_report(request, slug, year):
     drafts = sees_drafts(request.user, organisation)
     year = contract_year_or_404(year)
     report = annual.annual_report(organisation=organisation, year=year, drafts=drafts)
+    if request.GET.get("format") == "docx":
+        return _docx(
+            documents.annual_report_docx(report), f"{organisation.slug}-annual-report-{year}.docx"
+        )
     years = contract_years()
     context = {
         "organisation": organisation,
@@ -113,11 +124,15 @@ def scrutiny_pack(request, slug, period):
     pack = scrutiny.scrutiny_pack(
         organisation=organisation, period=period_or_404(period), drafts=drafts
     )
+    if request.GET.get("format") == "docx":
+        name = f"{organisation.slug}-scrutiny-pack-{format_period(pack.period)}.docx"
+        return _docx(documents.scrutiny_pack_docx(pack), name)
     context = {
         "organisation": organisation,
         "pack": pack,
         "drafts": drafts,
         "charts": scrutiny.off_track_charts(pack),
+        "no_questions": scrutiny.NO_QUESTIONS,
         "contract_year": contract_year(pack.period),
         "contract_year_label": contract_year_label(contract_year(pack.period)),
         "print_header": _css_string(f"{organisation.name} · Scrutiny pack · {pack.month}"),
