@@ -18,6 +18,11 @@ def _target(row) -> str:
     return formatting.with_unit(row.target, row.kpi.unit) or None
 
 
+def _band(row) -> str:
+    band = formatting.band(row.lower, row.upper, row.kpi.unit)
+    return f"({band})" if band else ""
+
+
 def annual_report_docx(report: AnnualReport) -> bytes:
     organisation = report.organisation
     doc = docx.document(
@@ -38,9 +43,9 @@ def annual_report_docx(report: AnnualReport) -> bytes:
             "against a target.",
             small=True,
         )
-        headers = ["KPI", "Measure", "Green months", "Amber months", "Met or within: the app"]
+        headers = ["KPI", "Measure", "Green", "Amber", "Met or within: the app"]
         if report.has_reported:
-            headers += ["Met or within: reported by the trust", "How the two compare"]
+            headers += ["Met or within: the trust reported", "How the two compare"]
         rows = []
         for line in report.performance:
             cells = [
@@ -53,7 +58,7 @@ def annual_report_docx(report: AnnualReport) -> bytes:
             if report.has_reported:
                 cells += [line.reported_label or None, line.compliance.difference]
             rows.append(cells)
-        widths = [1, 4, 1, 1, 1.6] + ([1.6, 2.6] if report.has_reported else [])
+        widths = [1, 3.4, 0.9, 0.9, 1.5] + ([1.5, 2.8] if report.has_reported else [])
         docx.table(doc, headers, rows, widths=widths)
         if report.has_reported:
             docx.paragraph(
@@ -224,8 +229,7 @@ def scrutiny_pack_docx(pack: ScrutinyPack) -> bytes:
                 "KPI",
                 "Indicator",
                 "Value",
-                "Target",
-                "Tolerance",
+                "Target (tolerance)",
                 "Status",
                 "vs last month",
                 "Met or within, last 12",
@@ -236,10 +240,7 @@ def scrutiny_pack_docx(pack: ScrutinyPack) -> bytes:
                     docx.Cell(row.kpi.code, bold=True),
                     row.kpi.title,
                     docx.Cell(formatting.with_unit(row.value, row.kpi.unit) or "—", right=True),
-                    docx.Cell(_target(row) or "—", right=True),
-                    docx.Cell(
-                        formatting.band(row.lower, row.upper, row.kpi.unit) or "—", right=True
-                    ),  # fmt: skip
+                    docx.Cell(_target(row) or "—", right=True, note=_band(row)),
                     docx.status_cell(row.status, row.kpi.polarity),
                     row.direction.capitalize() if row.direction else None,
                     rating.met_or_within_percent(row.met_12m, row.rated_12m) or None,
@@ -247,7 +248,7 @@ def scrutiny_pack_docx(pack: ScrutinyPack) -> bytes:
                 ]
                 for row in pack.rows
             ],
-            widths=[1, 3.6, 1.1, 1.1, 1.3, 1.4, 1.2, 1.4, 1],
+            widths=[0.9, 3.5, 1.1, 1.5, 1.5, 1.4, 1.4, 0.9],
         )
     docx.heading(doc, "2. KPIs off track, with what Ofsted found")
     if pack.off_track_note:
