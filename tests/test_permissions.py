@@ -120,6 +120,14 @@ def _requests(world):
         ("compliance", "get", reverse("compliance", args=[b, 2018]), None),
         ("monthly_report", "get", reverse("monthly_report", args=[b, "2018-10"]), None),
         ("monthly_report_xlsx", "get", reverse("monthly_report", args=[b, "2018-10"]) + "?format=xlsx", None),
+        ("annual_report", "get", reverse("annual_report", args=[b, 2018]), None),
+        ("annual_report_docx", "get", reverse("annual_report", args=[b, 2018]) + "?format=docx", None),
+        ("annual_review", "get", reverse("annual_review_edit", args=[b, 2018]), None),
+        ("annual_review_save", "post", reverse("annual_review_edit", args=[b, 2018]),
+         {"went_well": "TEST"}),
+        ("scrutiny_pack_latest", "get", reverse("scrutiny_pack_latest", args=[b]), None),
+        ("scrutiny_pack", "get", reverse("scrutiny_pack", args=[b, "2018-10"]), None),
+        ("scrutiny_pack_docx", "get", reverse("scrutiny_pack", args=[b, "2018-10"]) + "?format=docx", None),
         ("summary_analysis", "get", reverse("summary_analysis_edit", args=[b, "2018-10"]), None),
         ("summary_analysis_save", "post", reverse("summary_analysis_edit", args=[b, "2018-10"]),
          {"title": "TEST", "text": "TEST analysis"}),
@@ -211,6 +219,17 @@ EXPECTED = {
     "compliance": READ,
     "monthly_report": READ,
     "monthly_report_xlsx": READ,
+    # The committee documents: whoever reads the organisation (members its
+    # published months); the Trust's words for the annual report: its officers.
+    "annual_report": READ,
+    "annual_report_docx": READ,
+    "annual_review": {**READ, "member": 403},
+    "annual_review_save": {**READ, "member": 403, "officer": 302, "commissioner": 302,
+                           "admin_user": 302},
+    "scrutiny_pack_latest": {**READ, "member": 302, "officer": 302, "commissioner": 302,
+                             "admin_user": 302},
+    "scrutiny_pack": READ,
+    "scrutiny_pack_docx": READ,
     # What the Trust records for its Schedule 6 report: its officers (and
     # commissioners) with the return; the failure rule: commissioners.
     "summary_analysis": {**READ, "member": 403},

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from inspections.models import Action, ActionPlan, BRAG, PlanKind
+from inspections.models import BRAG, Action, ActionPlan, PlanKind
 from kpis.models import KPI, Target
 from reports import annual
 from schedule6.models import AnnualReview
