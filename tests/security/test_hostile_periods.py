@@ -46,6 +46,8 @@ SANDWELL_PAGES = [
     ("return_list", ["sandwell"]),
     ("monthly_report", ["sandwell", "2018-11"]),
     ("compliance", ["sandwell", 2018]),
+    ("annual_report", ["sandwell", 2018]),
+    ("scrutiny_pack", ["sandwell", "2018-11"]),
     ("action_tracker", ["sandwell"]),
 ]
 
