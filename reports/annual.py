@@ -42,6 +42,10 @@ APP_ALL_MONTHS = (
     "By the readings the app holds, {count} of {kpis} KPIs met target or were within "
     "tolerance in every month rated in {year}."
 )
+NOTHING_RATED = (
+    "The app rated no month of {year} against a target: no KPI had both a reading and a "
+    "target in force, so nothing is counted."
+)
 REPORTED_ALL_MONTHS = (
     "As the trust reported, {count} of {kpis} KPIs met target or were within tolerance "
     "for all {months} months."
@@ -155,8 +159,18 @@ class AnnualReport:
     def app_summary(self) -> str:
         if not self.performance:
             return ""
-        count = sum(1 for line in self.performance if line.rated and line.met == line.rated)
-        return APP_ALL_MONTHS.format(count=count, kpis=len(self.performance), year=self.label)
+        rated = [line for line in self.performance if line.rated]
+        if not rated:
+            return NOTHING_RATED.format(year=self.label)
+        count = sum(1 for line in rated if line.met == line.rated)
+        return APP_ALL_MONTHS.format(count=count, kpis=len(rated), year=self.label)
+
+    @property
+    def common_difference(self) -> str:
+        """How the two counts compare, said once when it is the same for every
+        KPI with a reported count (Birmingham 2018/19: the app holds one month)."""
+        said = {line.compliance.difference for line in self.performance if line.reported_label}
+        return said.pop() if len(said) == 1 else ""
 
     @property
     def reported_summary(self) -> str:

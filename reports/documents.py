@@ -45,7 +45,10 @@ def annual_report_docx(report: AnnualReport) -> bytes:
         )
         headers = ["KPI", "Measure", "Green", "Amber", "Met or within: the app"]
         if report.has_reported:
-            headers += ["Met or within: the trust reported", "How the two compare"]
+            headers += ["Met or within: the trust reported"]
+        compare = report.has_reported and not report.common_difference
+        if compare:
+            headers += ["How the two compare"]
         rows = []
         for line in report.performance:
             cells = [
@@ -56,15 +59,22 @@ def annual_report_docx(report: AnnualReport) -> bytes:
                 line.app_label or None,
             ]
             if report.has_reported:
-                cells += [line.reported_label or None, line.compliance.difference]
+                cells += [line.reported_label or None]
+            if compare:
+                cells += [line.compliance.difference]
             rows.append(cells)
-        widths = [1, 3.4, 0.9, 0.9, 1.5] + ([1.5, 2.8] if report.has_reported else [])
+        widths = [1, 3.4, 0.9, 0.9, 1.5] + ([1.5] if report.has_reported else [])
+        widths += [2.8] if compare else []
         docx.table(doc, headers, rows, widths=widths)
         if report.has_reported:
             docx.paragraph(
                 doc, f"Reported by the trust: {'; '.join(report.reported_sources)}.", muted=True,
                 small=True,
             )  # fmt: skip
+        if report.common_difference:
+            docx.paragraph(
+                doc, f"How the two compare, for every KPI: {report.common_difference}", small=True
+            )
         docx.paragraph(doc, report.app_summary)
         if report.reported_summary:
             docx.paragraph(doc, report.reported_summary)

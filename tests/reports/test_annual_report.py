@@ -65,7 +65,11 @@ def test_it_shows_the_apps_count_beside_the_trusts_for_birmingham_2018_19(
     assert '<td class="text-end app-amber">1</td>' in row
     assert '<td class="text-nowrap app-met">1/1 — 100%</td>' in row
     assert '<td class="text-nowrap reported-met">9/12 — 75%</td>' in row
-    assert "The app holds readings for 1 of the 12 months (Oct 2018)" in row
+    # The same for every KPI, so said once beneath the table.
+    assert report.common_difference == (
+        "The app holds readings for 1 of the 12 months (Oct 2018); the report counts 12."
+    )
+    assert f"How the two compare, for every KPI: {report.common_difference}" in html
     # Seed 004: "12 indicators met target or were within tolerances for all 12 months".
     assert report.reported_summary == (
         "As the trust reported, 12 of 15 KPIs met target or were within tolerance "
@@ -157,6 +161,7 @@ def test_sandwell_2018_19_targets_are_not_agreed_and_its_audits_are_shown(client
     assert all(line.rated == 0 and line.app_label == "" for line in report.performance)
     assert report.has_reported is False
     assert report.next_year_sentence == "Targets for 2019/20 are not yet agreed."
+    assert report.app_summary == annual.NOTHING_RATED.format(year="2018/19")
     html = response.content.decode()
     assert "Targets for 2019/20 are not yet agreed." in html
     # Oct, Nov and Dec 2018 and the quarter, audits and moderations.
