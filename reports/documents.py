@@ -243,7 +243,7 @@ def scrutiny_pack_docx(pack: ScrutinyPack) -> bytes:
                 "Status",
                 "vs last month",
                 "Met or within, last 12",
-                "Months off target",
+                "Months off",
             ],  # fmt: skip
             [
                 [
@@ -258,7 +258,7 @@ def scrutiny_pack_docx(pack: ScrutinyPack) -> bytes:
                 ]
                 for row in pack.rows
             ],
-            widths=[0.9, 3.5, 1.1, 1.5, 1.5, 1.4, 1.4, 0.9],
+            widths=[1.2, 3.2, 1.1, 1.5, 1.5, 1.3, 1.4, 1.1],
         )
     docx.heading(doc, "2. KPIs off track, with what Ofsted found")
     if pack.off_track_note:
@@ -267,13 +267,15 @@ def scrutiny_pack_docx(pack: ScrutinyPack) -> bytes:
         row = item.row
         value = formatting.with_unit(row.value, row.kpi.unit)
         docx.heading(doc, f"{row.kpi.code} {row.kpi.title}", level=2)
-        docx.runs(
+        status = docx.runs(
             doc,
             [docx.status_cell(row.status), f" at {value}" if value else "",
              f" ({Polarity(row.kpi.polarity).label})"]
             + ([f", off target for {row.months_off_target} consecutive months"]
                if row.months_off_target > 1 else []),
         )  # fmt: skip
+        # The KPI's heading and status stay on the page of its chart.
+        status.paragraph_format.keep_with_next = True
         if not item.frame.empty:
             docx.image(
                 doc,
