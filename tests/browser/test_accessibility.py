@@ -175,6 +175,18 @@ def _with_reported_counts(page, url):
     page.goto(f"{url}/o/birmingham/compliance/2018/")
 
 
+def _annual_report(page, url):
+    """Birmingham's 2018/19 annual report with its reported counts and words (seed 004)."""
+    call_command("loaddata", "birmingham_annual_report", "birmingham_annual_review", verbosity=0)
+    page.goto(f"{url}/o/birmingham/annual-report/2018/")
+
+
+def _scrutiny_pack(page, url):
+    """Birmingham's Oct 2018 pack: three Amber KPIs, each with its chart."""
+    page.goto(f"{url}/o/birmingham/scrutiny-pack/2018-10/")
+    page.locator(".pack-kpi .trend-chart .main-svg").first.wait_for()
+
+
 def _with_ilacs_sorted(page, url):
     import_ilacs_demo()
     page.goto(f"{url}/o/sandwell/inspections/?sort=-date#ilacs")
@@ -290,6 +302,8 @@ STATES = [
     ("spc-help", "member", _go("/help/spc/")),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
     ("compliance-reported", "member", _with_reported_counts),
+    ("annual-report", "member", _annual_report),
+    ("scrutiny-pack", "member", _scrutiny_pack),
     ("returns-list", "officer", _go("/o/birmingham/returns/")),
     ("returns-list-paged", "officer", _returns_paged),
     ("return-form", "officer", _go("/o/birmingham/returns/2018-11/")),
@@ -428,6 +442,8 @@ NARROW = [
     ("returns-list-paged", "officer", _returns_paged),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
     ("compliance-reported", "member", _with_reported_counts),
+    ("annual-report", "member", _annual_report),
+    ("scrutiny-pack", "member", _scrutiny_pack),
     ("targets", "commissioner", _go("/o/birmingham/targets/2018/")),
     ("action-tracker", "commissioner", _go("/o/birmingham/actions/")),
     ("inspection-detail", "member", _go(_inspection_detail)),
@@ -467,6 +483,8 @@ PRINTED = [
     ("kpi-trend", "member", _chart("/o/birmingham/kpi/KPI9/")),
     ("compliance", "member", _go("/o/sandwell/compliance/2018/")),
     ("report", "member", _go("/o/birmingham/report/2018-10/")),
+    ("annual-report", "member", _annual_report),
+    ("scrutiny-pack", "member", _scrutiny_pack),
     ("return-submitted-review", "commissioner", _submitted_october),
 ]
 
