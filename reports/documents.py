@@ -8,7 +8,7 @@ from kpis import charts, formatting, rating
 from kpis.models import Polarity
 from reports import docx
 from reports.annual import AGREED, CARRIED, NOT_AGREED, AnnualReport
-from reports.scrutiny import NO_FINDINGS, NO_QUESTIONS, ScrutinyPack
+from reports.scrutiny import NO_FINDINGS, ScrutinyPack
 from schedule6.markup import plain
 
 
@@ -312,5 +312,5 @@ def scrutiny_pack_docx(pack: ScrutinyPack) -> bytes:
             asked = docx.Cell(f"{number}. {question.text}", bold=True)
             docx.runs(doc, [asked, f" {question.evidence}"])
     else:
-        docx.paragraph(doc, NO_QUESTIONS, italic=True)
+        docx.paragraph(doc, pack.questions_note, italic=True)
     return docx.to_bytes(doc)

@@ -79,7 +79,13 @@ class ScrutinyPack:
 
     @property
     def off_track_note(self) -> str:
-        return "" if self.off_track else NONE_OFF_TRACK.format(month=self.month)
+        if self.off_track:
+            return ""
+        return self.not_held or NONE_OFF_TRACK.format(month=self.month)
+
+    @property
+    def questions_note(self) -> str:
+        return "" if self.questions else self.not_held or NO_QUESTIONS
 
 
 def _up_to(frame: pd.DataFrame, period: dt.date) -> pd.DataFrame:
@@ -103,6 +109,14 @@ def scrutiny_pack(
             off_track=[], questions=[],
         )  # fmt: skip
     month = return_month(organisation=organisation, period=table.period, today=today)
+    # A month the app does not hold has no KPI figures: its KPIs are not
+    # Missing, so nothing is off track and nothing is asked of it.
+    not_held = not_held_reason(organisation=organisation, period=table.period) or ""
+    if not_held:
+        return ScrutinyPack(
+            organisation=organisation, period=table.period, table=table, return_month=month,
+            off_track=[], questions=[], not_held=not_held,
+        )  # fmt: skip
     off_track = []
     for row in table.rows:
         if row.status not in OFF_TRACK:
@@ -126,7 +140,6 @@ def scrutiny_pack(
         off_track=off_track,
         # The dashboard's questions for the month, asked as the dashboard asks them.
         questions=member_questions(table=table, return_state=month, today=today),
-        not_held=not_held_reason(organisation=organisation, period=table.period) or "",
     )
 
 

@@ -132,7 +132,6 @@ def scrutiny_pack(request, slug, period):
         "pack": pack,
         "drafts": drafts,
         "charts": scrutiny.off_track_charts(pack),
-        "no_questions": scrutiny.NO_QUESTIONS,
         "contract_year": contract_year(pack.period),
         "contract_year_label": contract_year_label(contract_year(pack.period)),
         "print_header": _css_string(f"{organisation.name} · Scrutiny pack · {pack.month}"),

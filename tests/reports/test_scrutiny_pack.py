@@ -133,3 +133,14 @@ def test_the_latest_pack_is_the_latest_month(client, member, seeds):
 def test_it_checks_ownership(client, sandwell_officer, seeds):
     assert _get(client, sandwell_officer).status_code == 404
     assert _get(client, sandwell_officer, format="docx").status_code == 404
+
+
+def test_a_month_the_app_does_not_hold_lists_nothing_off_track(client, member, seeds):
+    # Birmingham's seed holds Oct 2018 only: November is not held, never Missing.
+    response = _get(client, member, period="2018-11")
+    pack = response.context["pack"]
+    assert pack.off_track == [] and pack.questions == []
+    assert "Nov 2018" not in pack.not_held and "November 2018 is not held" in pack.not_held
+    html = response.content.decode()
+    assert pack.not_held.replace("'", "&#x27;") in html
+    assert "chip-missing" not in html
