@@ -60,6 +60,11 @@ def monthly_report(request, slug, period):
         "sections": report.sections,
         "rectification_charts": selectors.rectification_charts(report, drafts=drafts),
         "no_narrative": selectors.NO_NARRATIVE,
+        "counts_other": selectors.COUNTS_OTHER,
+        "off_target_intro": selectors.OFF_TARGET_INTRO,
+        "spc_heading": selectors.SPC_HEADING,
+        "spc_too_few": selectors.SPC_TOO_FEW,
+        "no_outcome": selectors.NO_OUTCOME,
         "print_header": _css_string(
             f"{organisation.name} · Monthly monitoring report · {label_period(report.period)}"
         ),
