@@ -153,6 +153,7 @@ INSPECTIONS_INTRO = (
     "are marked."
 )
 NO_OUTCOME = "No outcome recorded in the app."
+PRODUCED = "Produced by trustmonitor on {day} from the app's data for {organisation}, {month}."
 STATUS_AT_NOTE = (
     "BRAG statuses are as at {end}, from each action's dated progress updates (an action "
     "whose first dated update came later was not yet rated). Overdue means the action's "
@@ -346,6 +347,25 @@ class MonthlyReport:
     @property
     def month(self) -> str:
         return label_period(self.period)
+
+    @property
+    def return_state_label(self) -> str:
+        monthly_return = self.return_month.monthly_return
+        if monthly_return:
+            return monthly_return.get_state_display()
+        return "Not held" if self.not_held else "Not started"
+
+    @property
+    def return_flag(self) -> str:
+        """ "Overdue" or "Submitted late" beside the return's state, if either."""
+        if self.return_month.overdue:
+            return "Overdue"
+        return "Submitted late" if self.return_month.late else ""
+
+    def produced_note(self, today: dt.date) -> str:
+        return PRODUCED.format(
+            day=_day(today), organisation=self.organisation.name, month=self.month
+        )
 
     @property
     def counts_intro(self) -> str:
@@ -660,8 +680,12 @@ def _inspections(*, organisation: Organisation, start: dt.date, period: dt.date)
     ]
 
 
-def _day(day: dt.date) -> str:
+def day_label(day: dt.date) -> str:
+    """``3 Dec 2018``, as the report writes a day."""
     return f"{day.day} {day:%b %Y}"
+
+
+_day = day_label
 
 
 def _return_summary(month: ReturnMonth, month_label: str) -> str:
@@ -800,24 +824,53 @@ def _plan_summary(progress: PlanProgress) -> str:
     return f"{progress.plan.title}: {actions} actions ({counts}), {overdue} overdue"
 
 
+def trend_to(*, kpi, period: dt.date, drafts: bool):
+    """The KPI's rated months (``trend_frame``) up to the report's month: what
+    the report's charts draw, on the page and in the Word document."""
+    frame = trend_frame(kpi=kpi, drafts=drafts)
+    return frame[[rating.as_date(p) <= period for p in frame["period"]]]
+
+
+def off_target_frames(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
+    """Each KPI off target (Red or Amber) this month with its months up to it."""
+    return [
+        (line, trend_to(kpi=line.row.kpi, period=report.period, drafts=drafts))
+        for line in report.off_target
+    ]
+
+
+def rectification_frames(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
+    """Each rectification plan with the months, up to the report's, of the KPI
+    it rectifies: (progress, frame or None when it has no KPI or no months)."""
+    shown = []
+    for progress in report.rectification_plans:
+        kpi, frame = progress.plan.kpi, None
+        if kpi is not None:
+            frame = trend_to(kpi=kpi, period=report.period, drafts=drafts)
+        shown.append((progress, None if frame is None or frame.empty else frame))
+    return shown
+
+
 def rectification_charts(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
     """Each rectification plan with the trend chart (kpis.charts) of the KPI
     it rectifies, up to the report's month: (progress, chart or None), the
     chart a dict of the ``json_script`` id and the figure."""
-    shown = []
-    for progress in report.rectification_plans:
-        kpi, chart = progress.plan.kpi, None
-        if kpi is not None:
-            frame = trend_frame(kpi=kpi, drafts=drafts)
-            frame = frame[[rating.as_date(p) <= report.period for p in frame["period"]]]
-            if not frame.empty:
-                figure = charts.trend_figure(frame, unit=kpi.unit, polarity=kpi.polarity)
-                chart = {
-                    "id": f"rect-figure-{progress.plan.pk}",
-                    "figure": charts.figure_json(figure),
-                }
-        shown.append((progress, chart))
-    return shown
+    return [
+        (
+            progress,
+            None
+            if frame is None
+            else {
+                "id": f"rect-figure-{progress.plan.pk}",
+                "figure": charts.figure_json(
+                    charts.trend_figure(
+                        frame, unit=progress.plan.kpi.unit, polarity=progress.plan.kpi.polarity
+                    )
+                ),
+            },
+        )
+        for progress, frame in rectification_frames(report, drafts=drafts)
+    ]
 
 
 def monthly_report(

@@ -7,7 +7,7 @@ from kpis.access import can_commission, get_organisation_for_user, sees_drafts
 from kpis.periods import format_period, label_period, month_start
 from kpis.selectors import latest_period
 from kpis.url_params import period_or_404
-from reports import exports, selectors
+from reports import docx, exports, monthly_docx, selectors
 
 
 def _css_string(text: str) -> str:
@@ -39,11 +39,22 @@ def monthly_report(request, slug, period):
         organisation=organisation, period=period_or_404(period), drafts=drafts
     )
     export = request.GET.get("format")
-    if export in {"csv", "xlsx"}:
+    if export in {"csv", "xlsx", "docx"}:
         name = f"{organisation.slug}-monthly-report-{format_period(report.period)}.{export}"
         if export == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             exports.write_report_csv(report, response)
+        elif export == "docx":
+            response = HttpResponse(
+                monthly_docx.report_docx(
+                    report,
+                    off_target=selectors.off_target_frames(report, drafts=drafts),
+                    rectification=selectors.rectification_frames(report, drafts=drafts),
+                    drafts=drafts,
+                    today=timezone.localdate(),
+                ),
+                content_type=docx.DOCX_CONTENT_TYPE,
+            )
         else:
             response = HttpResponse(
                 exports.report_xlsx(report), content_type=exports.XLSX_CONTENT_TYPE
@@ -65,6 +76,7 @@ def monthly_report(request, slug, period):
         "spc_heading": selectors.SPC_HEADING,
         "spc_too_few": selectors.SPC_TOO_FEW,
         "no_outcome": selectors.NO_OUTCOME,
+        "produced": report.produced_note(timezone.localdate()),
         "print_header": _css_string(
             f"{organisation.name} · Monthly monitoring report · {label_period(report.period)}"
         ),

@@ -120,6 +120,7 @@ def _requests(world):
         ("compliance", "get", reverse("compliance", args=[b, 2018]), None),
         ("monthly_report", "get", reverse("monthly_report", args=[b, "2018-10"]), None),
         ("monthly_report_xlsx", "get", reverse("monthly_report", args=[b, "2018-10"]) + "?format=xlsx", None),
+        ("monthly_report_docx", "get", reverse("monthly_report", args=[b, "2018-10"]) + "?format=docx", None),
         ("summary_analysis", "get", reverse("summary_analysis_edit", args=[b, "2018-10"]), None),
         ("summary_analysis_save", "post", reverse("summary_analysis_edit", args=[b, "2018-10"]),
          {"title": "TEST", "text": "TEST analysis"}),
@@ -211,6 +212,7 @@ EXPECTED = {
     "compliance": READ,
     "monthly_report": READ,
     "monthly_report_xlsx": READ,
+    "monthly_report_docx": READ,
     # What the Trust records for its Schedule 6 report: its officers (and
     # commissioners) with the return; the failure rule: commissioners.
     "summary_analysis": {**READ, "member": 403},
