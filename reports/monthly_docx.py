@@ -28,7 +28,10 @@ KPI_HEADERS = [
     "KPI", "Indicator", "Value", "Target", "Tolerance", "Status", "vs last month",
     "Met or within, last 12", "Months off target", "Trust commentary",
 ]  # fmt: skip
-KPI_WIDTHS = [1.0, 2.8, 1.3, 1.5, 1.8, 1.7, 1.9, 1.6, 1.6, 8.8]
+# Relative widths on a landscape page: the commentary gets the room when
+# there is any (Sandwell's run to paragraphs), else the indicator's title.
+KPI_WIDTHS = [1.4, 2.8, 1.3, 1.5, 1.8, 1.7, 1.9, 1.6, 1.6, 8.4]
+KPI_WIDTHS_NO_COMMENTARY = [1.4, 6.4, 1.3, 1.5, 1.8, 1.7, 1.9, 1.6, 1.6, 3.6]
 SPC_HEADERS = [
     "KPI", "Readings", "Latest reading", "Variation", "Assurance", "Signals on the latest reading",
 ]  # fmt: skip
@@ -68,8 +71,7 @@ def report_docx(
     _return(doc, report, drafts)
     sections = report.sections
     _summary(doc, report, sections["summary"])
-    docx.page_layout(doc, landscape=True)  # the KPI table is ten columns wide
-    _indicators(doc, report, sections["indicators"], off_target)  # ends in portrait
+    _indicators(doc, report, sections["indicators"], off_target)
     _failures(doc, report, sections["failures"])
     _plans(doc, report, sections["action_plans"], [(p, None) for p in report.action_plans])
     _plans(doc, report, sections["rectification_plans"], rectification)
@@ -165,13 +167,21 @@ def _kpi_row(line: IndicatorLine) -> list:
 
 
 def _indicators(doc, report: MonthlyReport, section, off_target) -> None:
-    if not _heading(doc, section):
-        docx.page_layout(doc, landscape=False)
+    """The KPI table and SPC signals on landscape pages (the table is ten
+    columns wide), then the charts on portrait ones, three to a page."""
+    if section.empty:
+        _heading(doc, section)
         return
-    docx.table(doc, KPI_HEADERS, [_kpi_row(line) for line in report.indicators], widths=KPI_WIDTHS)
+    docx.page_layout(doc, landscape=True)
+    _heading(doc, section)
+    widths = (
+        KPI_WIDTHS
+        if any(line.commentary for line in report.indicators)
+        else KPI_WIDTHS_NO_COMMENTARY
+    )
+    docx.table(doc, KPI_HEADERS, [_kpi_row(line) for line in report.indicators], widths=widths)
     docx.paragraph(doc, report.kpi_legend, muted=True, small=True)
     _spc(doc, report)
-    # The charts on portrait pages, three to a page, before 4.2.3 follows.
     docx.page_layout(doc, landscape=False)
     if off_target:
         docx.heading(doc, OFF_TARGET_CHARTS.format(month=report.month), level=2)

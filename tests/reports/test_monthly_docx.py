@@ -240,3 +240,10 @@ def test_the_builder_reads_only_the_report_and_its_frames(member, world):
     )  # fmt: skip
     assert [p.text for p in first.paragraphs] == [p.text for p in second.paragraphs]
     assert "Produced by trustmonitor on 1 Jan 2019" in first.paragraphs[-1].text
+
+
+def test_a_month_the_app_does_not_hold_says_so_on_portrait_pages(client, member, world):
+    document = _document(_get(client, member, "birmingham", "2023-03", format="docx"))
+    assert [s.page_width > s.page_height for s in document.sections] == [False]
+    held = "Birmingham Children's Trust has returns in the app for Oct 2018 only"
+    assert sum(held in p.text for p in document.paragraphs) >= 3  # 4.2.1, 4.2.2, 4.2.3
