@@ -40,6 +40,16 @@ class BRAG(models.TextChoices):
     NOT_RATED = "not_rated", "Not yet rated"
 
 
+# The words on a BRAG chip, where the full label is too long (its title).
+BRAG_SHORT = {
+    BRAG.BLUE: "Blue: complete",
+    BRAG.RED: "Red",
+    BRAG.AMBER: "Amber",
+    BRAG.GREEN: "Green",
+    BRAG.NOT_RATED: "Not yet rated",
+}
+
+
 class PlanKind(models.TextChoices):
     OFSTED = "ofsted", "Ofsted action plan"
     RECTIFICATION = "rectification", "Contract rectification plan"

@@ -35,7 +35,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from inspections.models import BRAG
+from inspections.models import BRAG, BRAG_SHORT
 from kpis import rating
 from kpis.exports import BRAG_FILLS, STATUS_FILLS, Fill
 from kpis.models import Polarity
@@ -169,10 +169,12 @@ def status_cell(status: str, polarity: str = "") -> Cell:
     return Cell(label, fill=STATUS_FILLS.get(label), bold=True, note=note)
 
 
-def brag_cell(status: str) -> Cell:
-    """An action's BRAG status as a table cell: its words on its colour."""
+def brag_cell(status: str, *, short: bool = False) -> Cell:
+    """An action's BRAG status as a table cell: its words on its colour
+    (``short``: the chip's words, "Blue: complete", for a line of counts)."""
     label = BRAG(status).label if status in BRAG.values else "Not yet rated"
-    return Cell(label, fill=BRAG_FILLS.get(label))
+    words = BRAG_SHORT.get(status, label) if short else label
+    return Cell(words, fill=BRAG_FILLS.get(label))
 
 
 def table(
@@ -366,6 +368,8 @@ def _styles(doc: DocumentType) -> None:
         for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
             rfonts.attrib.pop(qn(theme), None)
     styles["Title"].paragraph_format.space_after = Pt(4)
+    styles["Caption"].font.bold = False
+    styles["Caption"].paragraph_format.space_after = Pt(10)
     for name in ("Heading 1", "Heading 2", "Heading 3"):
         styles[name].paragraph_format.keep_with_next = True
         styles[name].paragraph_format.space_before = Pt(14 if name == "Heading 1" else 10)

@@ -12,8 +12,9 @@ from decimal import Decimal
 from inspections.models import BRAG
 from kpis.exports import BRAG_FILLS, STATUS_FILLS, Sheet, workbook_bytes, write_csv
 from kpis.formatting import plain
-from kpis.models import Polarity, Unit
+from kpis.models import Unit
 from kpis.periods import format_period, label_period
+from reports import selectors
 from reports.selectors import MonthlyReport
 from schedule6.markup import plain as plain_text
 
@@ -75,9 +76,6 @@ INSPECTION_HEADERS = [
 ]
 
 
-TARGET_NOT_AGREED = "Target not yet agreed"
-
-
 def _number(value: Decimal | None) -> Decimal | None:
     """A stored value as entered (``24.0000`` → ``24``): a number in XLSX, plain text in CSV."""
     return None if value is None else Decimal(plain(value))
@@ -96,12 +94,12 @@ def kpi_rows(report: MonthlyReport) -> list[list]:
             _number(line.row.value),
             _unit(line.row.kpi.unit),
             # As the page says it: a blank would read as "no target set".
-            TARGET_NOT_AGREED if line.row.target_not_agreed else _number(line.row.target),
+            selectors.TARGET_NOT_AGREED if line.row.target_not_agreed else _number(line.row.target),
             _number(line.row.lower),
             _number(line.row.upper),
-            Polarity(line.row.kpi.polarity).label,
+            line.polarity_label,
             line.status_label,
-            (line.row.direction or "").capitalize(),
+            line.direction_label,
             line.row.met_or_within_12m,
             line.row.months_off_target if line.row.rated_12m else None,
             line.spc.variation_label,

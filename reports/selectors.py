@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from inspections.models import (
     BRAG,
@@ -27,7 +28,8 @@ from inspections.models import (
 )
 from inspections.selectors import action_tracker, inspection_timeline, is_overdue, status_at
 from kpis import charts, rating, spc
-from kpis.models import Organisation
+from kpis.formatting import band, with_unit
+from kpis.models import Organisation, Polarity
 from kpis.periods import add_months, contract_year, label_period, month_end
 from kpis.selectors import (
     ReturnMonth,
@@ -125,6 +127,33 @@ NO_SPC = (
     "No KPI has the {minimum} readings that process limits need up to {month} (the most "
     "is {most}), so the app shows no statistical process control signals for this month."
 )
+# The report's own sentences, for the page and the Word document alike.
+COUNTS_INTRO = "Of {kpis} KPIs for {month}:"
+COUNTS_OTHER = "(no target, awaiting or missing)"
+OFF_TARGET_INTRO = "Off target (Red or Amber):"
+OFF_TARGET_RUN = ", off target for {months} consecutive months"
+SUMMARY_ANALYSIS_NOTE = (
+    "The Trust's summary analysis and the actions it is taking, as it wrote them{source}."
+)
+TARGET_NOT_AGREED = "Target not yet agreed"
+KPI_LEGEND = (
+    "Green: target met. Amber: target missed but within tolerance. Red: outside tolerance. "
+    "Under each status, which way is better for that KPI. Each reading is rated against the "
+    'target in force in {month}. "Met or within" counts the months rated Green or Amber over '
+    "the 12 months to {month}, out of the months rated or missing against a target."
+)
+SPC_HEADING = "Statistical process control signals"
+SPC_TOO_FEW = f"Fewer than {spc.MIN_POINTS} readings: no process limits or signals."
+SPC_NOTE = "Readings up to {month} in date order; the rules are on the"  # … SPC help page.
+NO_OVERDUE = "No action was overdue at {end}."
+UPDATES_INTRO = "Progress updates dated in {month}:"
+NO_UPDATES = "No progress update dated in {month}."
+INSPECTIONS_INTRO = (
+    "Inspections starting in the contract year to date, {span}; those starting in {month} "
+    "are marked."
+)
+NO_OUTCOME = "No outcome recorded in the app."
+PRODUCED = "Produced by trustmonitor on {day} from the app's data for {organisation}, {month}."
 STATUS_AT_NOTE = (
     "BRAG statuses are as at {end}, from each action's dated progress updates (an action "
     "whose first dated update came later was not yet rated). Overdue means the action's "
@@ -184,6 +213,45 @@ class IndicatorLine:
     def status_label(self) -> str:
         return rating.STATUS_LABELS.get(self.row.status, self.row.status)
 
+    # The row's figures in words, as the page, the exports and the Word
+    # document print them; blank where there is none.
+    @property
+    def value_text(self) -> str:
+        return with_unit(self.row.value, self.row.kpi.unit)
+
+    @property
+    def target_text(self) -> str:
+        if self.row.target_not_agreed:
+            return TARGET_NOT_AGREED
+        return with_unit(self.row.target, self.row.kpi.unit)
+
+    @property
+    def tolerance_text(self) -> str:
+        return band(self.row.lower, self.row.upper, self.row.kpi.unit)
+
+    @property
+    def polarity_label(self) -> str:
+        polarity = self.row.kpi.polarity
+        return Polarity(polarity).label if polarity in Polarity.values else ""
+
+    @property
+    def direction_label(self) -> str:
+        return (self.row.direction or "").capitalize()
+
+    @property
+    def met_text(self) -> str:
+        return rating.met_or_within_percent(self.row.met_12m, self.row.rated_12m)
+
+    @property
+    def months_off_text(self) -> str:
+        return str(self.row.months_off_target) if self.row.rated_12m else ""
+
+    @property
+    def off_target_run(self) -> str:
+        """ ", off target for 4 consecutive months" after a run of more than one."""
+        months = self.row.months_off_target
+        return OFF_TARGET_RUN.format(months=months) if months > 1 else ""
+
 
 @dataclass(frozen=True)
 class PlanActionRow:
@@ -204,12 +272,54 @@ class PlanProgress:
     updates: list[tuple[Action, ActionUpdate]]  # dated in the month
     kpi_code: str = ""  # a rectification plan's KPI
 
+    @property
+    def details(self) -> str:
+        """``Rectification plan, dated Jan 2019, for KPI2``: the kind where the
+        title does not say it, the date and the KPI."""
+        plan = self.plan
+        kind = plan.get_kind_display()
+        parts = [kind] if kind != plan.title else []
+        parts.append(f"dated {label_period(plan.dated)}")
+        if self.kpi_code:
+            parts.append(f"for {self.kpi_code}")
+        return ", ".join(parts)
+
+    @property
+    def overdue_count(self) -> str:
+        return f"{len(self.overdue)} overdue"
+
+    @property
+    def actions_intro(self) -> str:
+        count = len(self.rows)
+        return f"{count} action{'' if count == 1 else 's'}:"
+
 
 @dataclass(frozen=True)
 class InspectionLine:
     inspection: Inspection
     judgements: list
     in_month: bool
+
+    @property
+    def dates_text(self) -> str:
+        """``3 Dec 2018 – 14 Dec 2018``, or the one day."""
+        start, end = self.inspection.start_date, self.inspection.end_date
+        return f"{_day(start)} – {_day(end)}" if end and end != start else _day(start)
+
+    @property
+    def setting_text(self) -> str:
+        """The setting, where the title does not already name it."""
+        setting = self.inspection.setting
+        return setting if setting and setting not in self.inspection.title else ""
+
+    @property
+    def outcome_text(self) -> str:
+        """Without judgements: the summary's first 60 words, else the focus's 40."""
+        if self.inspection.summary:
+            return Truncator(self.inspection.summary).words(60, truncate=" …")
+        if self.inspection.focus:
+            return f"Focus: {Truncator(self.inspection.focus).words(40, truncate=' …')}"
+        return ""
 
 
 @dataclass
@@ -237,6 +347,98 @@ class MonthlyReport:
     @property
     def month(self) -> str:
         return label_period(self.period)
+
+    @property
+    def return_state_label(self) -> str:
+        monthly_return = self.return_month.monthly_return
+        if monthly_return:
+            return monthly_return.get_state_display()
+        return "Not held" if self.not_held else "Not started"
+
+    @property
+    def return_flag(self) -> str:
+        """ "Overdue" or "Submitted late" beside the return's state, if either."""
+        if self.return_month.overdue:
+            return "Overdue"
+        return "Submitted late" if self.return_month.late else ""
+
+    def produced_note(self, today: dt.date) -> str:
+        return PRODUCED.format(
+            day=_day(today), organisation=self.organisation.name, month=self.month
+        )
+
+    @property
+    def counts_intro(self) -> str:
+        return COUNTS_INTRO.format(kpis=len(self.indicators), month=self.month)
+
+    @property
+    def count_parts(self) -> list[tuple[str, str, int]]:
+        """(status, label, KPIs) for Red, Amber, Green and the rest ("other")."""
+        counts = self.counts
+        return [
+            *(
+                (s, rating.STATUS_LABELS[s], counts[s])
+                for s in (rating.RED, rating.AMBER, rating.GREEN)
+            ),
+            ("other", "Other", counts["other"]),
+        ]
+
+    @property
+    def summary_analysis_note(self) -> str:
+        source = self.summary_analysis.source if self.summary_analysis else ""
+        return SUMMARY_ANALYSIS_NOTE.format(source=f" ({source})" if source else "")
+
+    @property
+    def kpi_legend(self) -> str:
+        return KPI_LEGEND.format(month=self.month)
+
+    @property
+    def spc_note(self) -> str:
+        return SPC_NOTE.format(month=self.month)
+
+    @property
+    def month_end_label(self) -> str:
+        return _day(self.month_end)
+
+    @property
+    def no_overdue_sentence(self) -> str:
+        return NO_OVERDUE.format(end=self.month_end_label)
+
+    @property
+    def updates_intro(self) -> str:
+        return UPDATES_INTRO.format(month=self.month)
+
+    @property
+    def no_updates_sentence(self) -> str:
+        return NO_UPDATES.format(month=self.month)
+
+    @property
+    def audit_themes_heading(self) -> str:
+        return f"Audit themes for {self.month}"
+
+    @property
+    def survey_lines(self) -> list[tuple[Survey, str]]:
+        """Each survey with, where none was carried out, the Trust's words quoted."""
+        return [
+            (survey, "" if survey.carried_out else TRUST_SAYS.format(statement=survey.statement))
+            for survey in self.surveys
+        ]
+
+    @property
+    def inspections_intro(self) -> str:
+        return INSPECTIONS_INTRO.format(span=self.inspections_span, month=self.month)
+
+    @property
+    def ofsted_plans_sentence(self) -> str:
+        """4.2.8's line on the Ofsted action plans, whose progress 4.2.4 reports."""
+        if not self.action_plans:
+            return (
+                f"Ofsted action plans: none dated on or before {self.month_end_label} (see 4.2.4)."
+            )
+        plans = "; ".join(
+            f"{p.plan.title} ({label_period(p.plan.dated)})" for p in self.action_plans
+        )
+        return f"Ofsted action plans: {plans}, progress under 4.2.4."
 
     @property
     def month_end(self) -> dt.date:
@@ -478,8 +680,12 @@ def _inspections(*, organisation: Organisation, start: dt.date, period: dt.date)
     ]
 
 
-def _day(day: dt.date) -> str:
+def day_label(day: dt.date) -> str:
+    """``3 Dec 2018``, as the report writes a day."""
     return f"{day.day} {day:%b %Y}"
+
+
+_day = day_label
 
 
 def _return_summary(month: ReturnMonth, month_label: str) -> str:
@@ -618,24 +824,53 @@ def _plan_summary(progress: PlanProgress) -> str:
     return f"{progress.plan.title}: {actions} actions ({counts}), {overdue} overdue"
 
 
+def trend_to(*, kpi, period: dt.date, drafts: bool):
+    """The KPI's rated months (``trend_frame``) up to the report's month: what
+    the report's charts draw, on the page and in the Word document."""
+    frame = trend_frame(kpi=kpi, drafts=drafts)
+    return frame[[rating.as_date(p) <= period for p in frame["period"]]]
+
+
+def off_target_frames(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
+    """Each KPI off target (Red or Amber) this month with its months up to it."""
+    return [
+        (line, trend_to(kpi=line.row.kpi, period=report.period, drafts=drafts))
+        for line in report.off_target
+    ]
+
+
+def rectification_frames(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
+    """Each rectification plan with the months, up to the report's, of the KPI
+    it rectifies: (progress, frame or None when it has no KPI or no months)."""
+    shown = []
+    for progress in report.rectification_plans:
+        kpi, frame = progress.plan.kpi, None
+        if kpi is not None:
+            frame = trend_to(kpi=kpi, period=report.period, drafts=drafts)
+        shown.append((progress, None if frame is None or frame.empty else frame))
+    return shown
+
+
 def rectification_charts(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
     """Each rectification plan with the trend chart (kpis.charts) of the KPI
     it rectifies, up to the report's month: (progress, chart or None), the
     chart a dict of the ``json_script`` id and the figure."""
-    shown = []
-    for progress in report.rectification_plans:
-        kpi, chart = progress.plan.kpi, None
-        if kpi is not None:
-            frame = trend_frame(kpi=kpi, drafts=drafts)
-            frame = frame[[rating.as_date(p) <= report.period for p in frame["period"]]]
-            if not frame.empty:
-                figure = charts.trend_figure(frame, unit=kpi.unit, polarity=kpi.polarity)
-                chart = {
-                    "id": f"rect-figure-{progress.plan.pk}",
-                    "figure": charts.figure_json(figure),
-                }
-        shown.append((progress, chart))
-    return shown
+    return [
+        (
+            progress,
+            None
+            if frame is None
+            else {
+                "id": f"rect-figure-{progress.plan.pk}",
+                "figure": charts.figure_json(
+                    charts.trend_figure(
+                        frame, unit=progress.plan.kpi.unit, polarity=progress.plan.kpi.polarity
+                    )
+                ),
+            },
+        )
+        for progress, frame in rectification_frames(report, drafts=drafts)
+    ]
 
 
 def monthly_report(

@@ -14,8 +14,7 @@ from kpis.periods import (
 )
 from kpis.selectors import latest_period
 from kpis.url_params import contract_year_or_404, period_or_404
-from reports import annual, documents, exports, scrutiny, selectors
-from reports.docx import DOCX_CONTENT_TYPE
+from reports import annual, documents, docx, exports, monthly_docx, scrutiny, selectors
 
 
 def _css_string(text: str) -> str:
@@ -47,11 +46,22 @@ def monthly_report(request, slug, period):
         organisation=organisation, period=period_or_404(period), drafts=drafts
     )
     export = request.GET.get("format")
-    if export in {"csv", "xlsx"}:
+    if export in {"csv", "xlsx", "docx"}:
         name = f"{organisation.slug}-monthly-report-{format_period(report.period)}.{export}"
         if export == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             exports.write_report_csv(report, response)
+        elif export == "docx":
+            response = HttpResponse(
+                monthly_docx.report_docx(
+                    report,
+                    off_target=selectors.off_target_frames(report, drafts=drafts),
+                    rectification=selectors.rectification_frames(report, drafts=drafts),
+                    drafts=drafts,
+                    today=timezone.localdate(),
+                ),
+                content_type=docx.DOCX_CONTENT_TYPE,
+            )
         else:
             response = HttpResponse(
                 exports.report_xlsx(report), content_type=exports.XLSX_CONTENT_TYPE
@@ -68,6 +78,12 @@ def monthly_report(request, slug, period):
         "sections": report.sections,
         "rectification_charts": selectors.rectification_charts(report, drafts=drafts),
         "no_narrative": selectors.NO_NARRATIVE,
+        "counts_other": selectors.COUNTS_OTHER,
+        "off_target_intro": selectors.OFF_TARGET_INTRO,
+        "spc_heading": selectors.SPC_HEADING,
+        "spc_too_few": selectors.SPC_TOO_FEW,
+        "no_outcome": selectors.NO_OUTCOME,
+        "produced": report.produced_note(timezone.localdate()),
         "print_header": _css_string(
             f"{organisation.name} · Monthly monitoring report · {label_period(report.period)}"
         ),
@@ -76,7 +92,7 @@ def monthly_report(request, slug, period):
 
 
 def _docx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
+    response = HttpResponse(data, content_type=docx.DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

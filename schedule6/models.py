@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from kpis.models import Organisation, validate_held_month
-from kpis.periods import contract_year_label
+from kpis.periods import contract_year_label, label_period
 
 
 class SummaryAnalysis(models.Model):
@@ -270,6 +270,18 @@ class AuditFinding(models.Model):
     def __str__(self):
         return f"{self.theme or 'All themes'}: {self.heading}"
 
+    @property
+    def title(self) -> str:
+        """``Theme: Heading``, as the report heads it (no theme: the heading)."""
+        return f"{self.theme}: {self.heading}" if self.theme else self.heading
+
+    @property
+    def span_label(self) -> str:
+        """``Dec 2018``, or ``Oct 2018 – Dec 2018`` for a quarter's findings."""
+        if self.period_from != self.period:
+            return f"{label_period(self.period_from)} – {label_period(self.period)}"
+        return label_period(self.period)
+
 
 class Survey(models.Model):
     """4.2.7: a survey's findings for a month, or the Trust's record that
@@ -301,8 +313,22 @@ class Survey(models.Model):
             ),
         ]
 
+    # The parts of a survey's findings, in the order the report heads them.
+    PARTS = (
+        ("results", "Results"),
+        ("analysis", "Analysis"),
+        ("trends", "Performance trends"),
+        ("key_messages", "Key messages"),
+        ("outcomes", "Outcomes"),
+    )
+
     def __str__(self):
         return self.title if self.carried_out else self.statement[:80]
+
+    @property
+    def parts(self) -> list[tuple[str, str]]:
+        """(heading, text) of each part the Trust filled in."""
+        return [(label, getattr(self, name)) for name, label in self.PARTS if getattr(self, name)]
 
     def clean(self):
         if self.carried_out and not self.title.strip():

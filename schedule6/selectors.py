@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from kpis import rating
 from kpis.models import Organisation
-from kpis.periods import contract_year
+from kpis.periods import contract_year, label_period
 from kpis.selectors import StatusRow
 from schedule6.models import (
     AuditActivity,
@@ -21,6 +21,20 @@ from schedule6.models import (
 )
 
 TENTH = Decimal("0.1")
+# The audit table's sentences, for the report page and its Word document.
+AUDIT_HEADING = "Case file audit activity, {span}"
+AUDIT_SHARES = (
+    "Completed as a share of those expected; each grade as a share of those completed "
+    "(for moderations, of those moderated)."
+)
+AUDIT_DIFFERS = (
+    "* {kind}, {label}: {printed}% as the Trust's report prints it; {worked_out}% worked "
+    "out from the counts."
+)
+AUDIT_UNGRADED = (
+    "{kind}: {ungraded} of the {completed} completed {verb} no grade in the Trust's table."
+)
+AUDIT_COLUMNS = ("Service", "Expected", "Completed", "Good", "Requires improvement", "Inadequate")
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -47,6 +61,13 @@ class Figure:
     def shown(self) -> Decimal | None:
         """What the page shows: the printed figure where there is one."""
         return self.printed if self.printed is not None else self.worked_out
+
+    @property
+    def text(self) -> str:
+        """``53 (77.9%)``, starred where the Trust printed another percentage."""
+        if self.shown is None:
+            return str(self.count)
+        return f"{self.count} ({self.shown}%{'*' if self.differs else ''})"
 
     @property
     def differs(self) -> bool:
@@ -77,6 +98,31 @@ class AuditLine:
     @property
     def differences(self) -> list[tuple[str, Figure]]:
         return [(label, figure) for label, figure in self.figures if figure.differs]
+
+    @property
+    def service_label(self) -> str:
+        return "Moderations" if self.activity.kind == "moderation" else self.activity.service
+
+    @property
+    def notes(self) -> list[str]:
+        """Where the Trust printed another percentage, and completed audits without a grade."""
+        kind = self.activity.get_kind_display()
+        found = [
+            AUDIT_DIFFERS.format(
+                kind=kind, label=label, printed=figure.printed, worked_out=figure.worked_out
+            )
+            for label, figure in self.differences
+        ]
+        if self.activity.ungraded:
+            found.append(
+                AUDIT_UNGRADED.format(
+                    kind=kind,
+                    ungraded=self.activity.ungraded,
+                    completed=self.activity.completed,
+                    verb="has" if self.activity.ungraded == 1 else "have",
+                )
+            )
+        return found
 
 
 def audit_line(activity: AuditActivity) -> AuditLine:
@@ -111,6 +157,24 @@ class AuditSpan:
     def months(self) -> int:
         return self.lines[0].activity.months
 
+    @property
+    def label(self) -> str:
+        """``Dec 2018``, or ``Oct 2018 – Dec 2018 (3 months)``."""
+        if self.months > 1:
+            return (
+                f"{label_period(self.period_from)} – {label_period(self.period)} "
+                f"({self.months} months)"
+            )
+        return label_period(self.period)
+
+    @property
+    def heading(self) -> str:
+        return AUDIT_HEADING.format(span=self.label)
+
+    @property
+    def note(self) -> str:
+        return " ".join([AUDIT_SHARES, *(note for line in self.lines for note in line.notes)])
+
 
 @dataclass(frozen=True)
 class AuditSection:
@@ -120,6 +184,10 @@ class AuditSection:
 
     def __bool__(self) -> bool:
         return bool(self.spans or self.themes or self.findings)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return AUDIT_COLUMNS
 
 
 def audit_section(*, organisation: Organisation, period: dt.date) -> AuditSection:

@@ -120,6 +120,7 @@ def _requests(world):
         ("compliance", "get", reverse("compliance", args=[b, 2018]), None),
         ("monthly_report", "get", reverse("monthly_report", args=[b, "2018-10"]), None),
         ("monthly_report_xlsx", "get", reverse("monthly_report", args=[b, "2018-10"]) + "?format=xlsx", None),
+        ("monthly_report_docx", "get", reverse("monthly_report", args=[b, "2018-10"]) + "?format=docx", None),
         ("annual_report", "get", reverse("annual_report", args=[b, 2018]), None),
         ("annual_report_docx", "get", reverse("annual_report", args=[b, 2018]) + "?format=docx", None),
         ("annual_review", "get", reverse("annual_review_edit", args=[b, 2018]), None),
@@ -219,6 +220,7 @@ EXPECTED = {
     "compliance": READ,
     "monthly_report": READ,
     "monthly_report_xlsx": READ,
+    "monthly_report_docx": READ,
     # The committee documents: whoever reads the organisation (members its
     # published months); the Trust's words for the annual report: its officers.
     "annual_report": READ,

@@ -1,17 +1,9 @@
 from django import template
 from django.utils.html import format_html
 
-from inspections.models import BRAG, Grade
+from inspections.models import BRAG, BRAG_SHORT, Grade
 
 register = template.Library()
-
-_BRAG_SHORT = {
-    BRAG.BLUE: "Blue: complete",
-    BRAG.RED: "Red",
-    BRAG.AMBER: "Amber",
-    BRAG.GREEN: "Green",
-    BRAG.NOT_RATED: "Not yet rated",
-}
 
 
 @register.simple_tag
@@ -21,7 +13,7 @@ def brag_chip(status):
         '<span class="chip brag-{}" title="{}">{}</span>',
         status,
         BRAG(status).label,
-        _BRAG_SHORT.get(status, status),
+        BRAG_SHORT.get(status, status),
     )
 
 

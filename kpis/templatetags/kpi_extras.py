@@ -39,20 +39,23 @@ _PUBLICATION_NOTES = {
 _UNPUBLISHED_NOTE = "Not submitted yet: no figures are published for this month."
 
 
-@register.simple_tag
-def publication_note(monthly_return, drafts):
-    """The sentence beside a month's return state (none for a final month,
-    or a month nobody has started)."""
+def publication_text(monthly_return, drafts) -> str:
+    """The sentence beside a month's return state, as plain text (none for a
+    final month, or a month nobody has started): the page's note and the
+    Word document's."""
     publication = getattr(monthly_return, "publication", None)
     if publication == "draft" and monthly_return.pk is None:
         return ""
     if publication == "draft" and not drafts:
-        return format_html('<span class="small publication-note">{}</span>', _UNPUBLISHED_NOTE)
-    if publication in _PUBLICATION_NOTES:
-        return format_html(
-            '<span class="small publication-note">{}</span>', _PUBLICATION_NOTES[publication]
-        )
-    return ""
+        return _UNPUBLISHED_NOTE
+    return _PUBLICATION_NOTES.get(publication, "")
+
+
+@register.simple_tag
+def publication_note(monthly_return, drafts):
+    """``publication_text`` in its span."""
+    text = publication_text(monthly_return, drafts)
+    return format_html('<span class="small publication-note">{}</span>', text) if text else ""
 
 
 @register.simple_tag
