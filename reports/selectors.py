@@ -25,8 +25,14 @@ from inspections.models import (
     InspectionKind,
     PlanKind,
 )
-from inspections.selectors import action_tracker, inspection_timeline, is_overdue, status_at
-from kpis import charts, rating, spc
+from inspections.rectification import rectification_chart
+from inspections.selectors import (
+    action_tracker,
+    inspection_timeline,
+    is_overdue,
+    status_at,
+)
+from kpis import rating, spc
 from kpis.models import Organisation
 from kpis.periods import add_months, contract_year, label_period, month_end
 from kpis.selectors import (
@@ -37,7 +43,6 @@ from kpis.selectors import (
     readings,
     return_month,
     status_table,
-    trend_frame,
 )
 from schedule6 import selectors as schedule6
 from schedule6.models import FailureRule, SummaryAnalysis, Survey
@@ -81,17 +86,30 @@ NO_KPIS = "The app holds no KPIs for {organisation}."
 NO_TARGETS = (
     "No KPI had a target in force for {month}, so the app cannot identify any performance failure."
 )
+NO_KPI_FAILURE = (
+    "The app holds no KPIs for {organisation}, so it cannot identify any performance failure."
+)
+# Every KPI's row in force is "Target not yet agreed" (Sandwell's 2018/19).
+NOT_AGREED = (
+    "No performance failure can be identified for {month}: the KPIs' targets for {year} "
+    "have not yet been agreed, so no KPI had a target to fail."
+)
 # Every KPI with a target in force has no reading yet and its return is not due.
 ALL_AWAITING = (
-    "The readings for {month} are awaited (the return is due by {due}), so no "
-    "performance failure can be identified yet."
+    "No reading of a KPI with a target in force has been rated for {month} yet (the "
+    "return is due by {due}), so no performance failure can be identified yet."
 )
-NO_FAILURES = "No KPI was rated Red (outside tolerance) or Missing for {month}."
+NO_FAILURES = "No KPI was rated Red (outside tolerance) or Missing against a target for {month}."
 NO_RULE_FAILURES = "No KPI was {rule} for {month}, so no Performance Failure arose."
+# Added where some KPIs with a target are still awaited: they are not judged yet.
+SOME_AWAITING = (
+    "{codes} {have} a target in force but no reading for {month} yet (the return is due by "
+    "{due}), so {them} cannot be judged yet."
+)
 FAILURE_NOTE = (
     "No definition of a Performance Failure has been entered for the contract year "
     "{year}, so the app treats a KPI rated Red (outside the tolerance band) or Missing "
-    "(no reading after the return was due) in the month as one."
+    "(no reading after the return was due) against a target in force in the month as one."
 )
 RULE_NOTE = (
     "A Performance Failure, as the contract defines it for {year}, is {rule}. The "
@@ -233,6 +251,8 @@ class MonthlyReport:
     audits: AuditSection | None = None
     surveys: list[Survey] = field(default_factory=list)
     sections: dict[str, Section] = field(default_factory=dict)
+    # KPI id → the rectification plans raised against its failure in the month.
+    failure_plans: dict[int, list[ActionPlan]] = field(default_factory=dict)
 
     @property
     def month(self) -> str:
@@ -245,6 +265,11 @@ class MonthlyReport:
     @property
     def counts(self) -> dict[str, int]:
         return self.table.counts()
+
+    @property
+    def failures_with_plans(self) -> list[tuple[IndicatorLine, list[ActionPlan]]]:
+        """Each failure with the rectification plans raised against it."""
+        return [(line, self.failure_plans.get(line.row.kpi.pk, [])) for line in self.failures]
 
     @property
     def directions(self) -> dict[str, int]:
@@ -274,7 +299,37 @@ class MonthlyReport:
         """What 4.2.1 says when no KPI is Red or Amber."""
         if all(i.row.status == rating.NO_TARGET for i in self.indicators):
             return f"No KPI had a target in force for {self.month}, so none is rated off target."
+        if not any(i.row.status == rating.GREEN for i in self.indicators):
+            return (
+                f"No KPI has a reading for {self.month} rated against a target yet, so none "
+                "is rated off target."
+            )
         return "No KPI was off target (Red or Amber)."
+
+    @property
+    def awaited(self) -> list[IndicatorLine]:
+        """KPIs with a target in force whose reading is not in yet (not due)."""
+        return [
+            i
+            for i in self.indicators
+            if i.row.status == rating.AWAITING and i.row.target is not None
+        ]
+
+    @property
+    def awaited_sentence(self) -> str:
+        """4.2.3's word on the KPIs it cannot judge yet, beside what it found."""
+        awaited = self.awaited
+        with_target = [i for i in self.indicators if i.row.target is not None]
+        if not awaited or len(awaited) == len(with_target):
+            return ""
+        one = len(awaited) == 1
+        return SOME_AWAITING.format(
+            codes=_and_words([i.row.kpi.code for i in awaited]),
+            have="has" if one else "have",
+            month=self.month,
+            due=_day(self.return_month.due),
+            them="it" if one else "they",
+        )
 
     @property
     def spc_lines(self) -> list[IndicatorLine]:
@@ -441,6 +496,10 @@ def _plans(*, organisation: Organisation, period: dt.date, codes: dict) -> list[
                     overdue=is_overdue(timescale=action.timescale, status=status, today=end),
                 )
             )
+    # A plan with no action yet (a rectification plan just raised) is listed too.
+    for plan in organisation.action_plans.filter(dated__lte=end).exclude(pk__in=list(plans)):
+        plans[plan.pk] = plan
+        by_plan[plan.pk] = []
     progress = []
     for plan_id, rows in by_plan.items():
         counts = dict.fromkeys(BRAG.values, 0)
@@ -476,6 +535,11 @@ def _inspections(*, organisation: Organisation, start: dt.date, period: dt.date)
         for inspection in reversed(inspection_timeline(organisation=organisation))
         if start <= inspection.start_date <= end
     ]
+
+
+def _and_words(words: list[str]) -> str:
+    """``KPI1, KPI2 and KPI3``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _day(day: dt.date) -> str:
@@ -516,7 +580,11 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
     counts = report.counts
     no_readings = not any(line.row.value is not None for line in report.indicators)
     with_target = [line for line in report.indicators if line.row.target is not None]
-    if not with_target:
+    if not report.indicators:
+        no_failure = NO_KPI_FAILURE.format(organisation=name)
+    elif not with_target and all(line.row.target_not_agreed for line in report.indicators):
+        no_failure = NOT_AGREED.format(month=month, year=report.contract_year_label)
+    elif not with_target:
         no_failure = NO_TARGETS.format(month=month)
     elif all(line.row.status == rating.AWAITING for line in with_target):
         no_failure = ALL_AWAITING.format(month=month, due=_day(report.return_month.due))
@@ -526,6 +594,8 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
         no_failure = NO_RULE_FAILURES.format(rule=report.failure_rule.description, month=month)
     else:
         no_failure = NO_FAILURES.format(month=month)
+    if no_failure and report.awaited_sentence:
+        no_failure += " " + report.awaited_sentence
     empty = {
         "summary": NO_READINGS.format(organisation=name, month=month) if no_readings else "",
         "indicators": NO_KPIS.format(organisation=name) if not report.indicators else "",
@@ -578,6 +648,8 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
     }
     if report.failure_statement and empty["failures"]:
         summary["failures"] = f"{empty['failures']} {report.failure_statement}"
+    if report.failures and report.awaited_sentence:
+        summary["failures"] += ". " + report.awaited_sentence
     return {
         key: Section(
             key=key,
@@ -611,6 +683,8 @@ def _audit_summary(audits: AuditSection | None) -> str:
 
 
 def _plan_summary(progress: PlanProgress) -> str:
+    if not progress.rows:
+        return f"{progress.plan.title}: no action yet"
     counts = ", ".join(
         f"{n} {BRAG(value).label.split(' —')[0]}" for value, n in progress.counts if n
     )
@@ -619,23 +693,12 @@ def _plan_summary(progress: PlanProgress) -> str:
 
 
 def rectification_charts(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
-    """Each rectification plan with the trend chart (kpis.charts) of the KPI
-    it rectifies, up to the report's month: (progress, chart or None), the
-    chart a dict of the ``json_script`` id and the figure."""
-    shown = []
-    for progress in report.rectification_plans:
-        kpi, chart = progress.plan.kpi, None
-        if kpi is not None:
-            frame = trend_frame(kpi=kpi, drafts=drafts)
-            frame = frame[[rating.as_date(p) <= report.period for p in frame["period"]]]
-            if not frame.empty:
-                figure = charts.trend_figure(frame, unit=kpi.unit, polarity=kpi.polarity)
-                chart = {
-                    "id": f"rect-figure-{progress.plan.pk}",
-                    "figure": charts.figure_json(figure),
-                }
-        shown.append((progress, chart))
-    return shown
+    """Each rectification plan with the trend chart of the KPI it rectifies,
+    up to the report's month (``inspections.selectors.rectification_chart``)."""
+    return [
+        (progress, rectification_chart(progress.plan, drafts=drafts, until=report.period))
+        for progress in report.rectification_plans
+    ]
 
 
 def monthly_report(
@@ -679,10 +742,7 @@ def monthly_report(
     inspections_from = dt.date(contract_year(period), 4, 1)
     month = return_month(organisation=organisation, period=period, today=today)
     rule = schedule6.failure_rule(organisation=organisation, period=period)
-    if rule is None:
-        failures = [i for i in indicators if i.row.status in (rating.RED, rating.MISSING)]
-    else:
-        failures = [i for i in indicators if schedule6.is_failure(rule, i.row)]
+    failures = [i for i in indicators if schedule6.is_performance_failure(rule, i.row)]
     report = MonthlyReport(
         organisation=organisation,
         period=period,
@@ -702,4 +762,8 @@ def monthly_report(
         surveys=schedule6.surveys(organisation=organisation, period=period),
     )
     report.sections = _sections(report)
+    for plan in ActionPlan.objects.filter(
+        organisation=organisation, kind=PlanKind.RECTIFICATION, failure_period=period
+    ).order_by("dated", "pk"):
+        report.failure_plans.setdefault(plan.kpi_id, []).append(plan)
     return report

@@ -107,7 +107,8 @@ def test_sections_without_data_say_so(client, member, inspections):
     sections = response.context["sections"]
     name = "Sandwell Children's Trust"
     expected = {
-        "failures": selectors.NO_TARGETS.format(month="Dec 2018"),
+        # Sandwell's 2018/19 targets are "not yet agreed" (the seed's words).
+        "failures": selectors.NOT_AGREED.format(month="Dec 2018", year="2018/19"),
         "action_plans": selectors.NO_ACTION_PLANS.format(organisation=name, end="31 Dec 2018"),
         "rectification_plans": selectors.NO_RECTIFICATION_PLANS.format(
             organisation=name, end="31 Dec 2018"
