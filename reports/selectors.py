@@ -297,6 +297,11 @@ class MonthlyReport:
     @property
     def on_target_sentence(self) -> str:
         """What 4.2.1 says when no KPI is Red or Amber."""
+        if all(i.row.target_not_agreed for i in self.indicators):
+            return (
+                f"No KPI's target for {self.month} has been agreed yet, so none is rated off "
+                "target."
+            )
         if all(i.row.status == rating.NO_TARGET for i in self.indicators):
             return f"No KPI had a target in force for {self.month}, so none is rated off target."
         if not any(i.row.status == rating.GREEN for i in self.indicators):

@@ -125,7 +125,7 @@ def test_sections_without_data_say_so(client, member, inspections):
     assert sections["summary"].empty == sections["indicators"].empty == ""
     assert response.context["report"].named_inspections_note in html
     assert selectors.NO_NARRATIVE in html
-    assert "No KPI had a target in force for Dec 2018, so none is rated off target." in html
+    assert "No KPI's target for Dec 2018 has been agreed yet, so none is rated off target." in html
 
 
 def test_it_says_why_there_are_no_spc_signals(client, member, inspections):
