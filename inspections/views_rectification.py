@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from inspections import selectors, services
 from inspections.forms import ActionForm, ReasonForm, RectificationPlanForm
@@ -45,7 +46,7 @@ def _get_plan_for_commissioner(request, slug, pk):
 def _prefill(request, organisation) -> dict:
     """The failure the button came from (``?kpi=KPI2&period=2018-10``); a
     value that is not one is left out, never an error."""
-    initial = {}
+    initial = {"dated": timezone.localdate()}
     kpi = organisation.kpis.filter(code__iexact=request.GET.get("kpi", "")[:20]).first()
     if kpi is not None:
         initial.update(kpi=kpi.pk, title=f"{kpi.code} rectification plan")
@@ -82,7 +83,7 @@ def rectification_plan_create(request, slug):
             messages.success(request, f"Raised {plan.title}. Now add its numbered actions.")
             return redirect("rectification_plan_detail", slug=slug, pk=plan.pk)
     context = {
-        "organisation": organisation, "form": form,
+        "organisation": organisation, "form": form, "rectification": True,
         "heading": "Raise a rectification plan",
     }  # fmt: skip
     return render(request, "inspections/form.html", context)
@@ -134,7 +135,7 @@ def rectification_plan_edit(request, slug, pk):
             return redirect("rectification_plan_detail", slug=slug, pk=plan.pk)
     context = {
         "organisation": organisation, "form": form, "reason_form": reason,
-        "heading": f"Edit {plan.title}",
+        "heading": f"Edit {plan.title}", "rectification": True,
         "history": plan.history.select_related("history_user")[:20],
     }  # fmt: skip
     return render(request, "inspections/form.html", context)
@@ -171,7 +172,7 @@ def rectification_action_create(request, slug, pk):
             messages.success(request, f"Action {action.reference} added.")
             return redirect("rectification_plan_detail", slug=slug, pk=plan.pk)
     context = {
-        "organisation": plan.organisation, "form": form, "plan": plan,
+        "organisation": plan.organisation, "form": form, "plan": plan, "rectification": True,
         "heading": f"Add an action to {plan.title}",
     }  # fmt: skip
     return render(request, "inspections/form.html", context)

@@ -98,8 +98,10 @@ def test_a_commissioner_raises_a_plan_and_numbers_its_actions(
 
     page = _text(client.get(reverse("rectification_plan_detail", args=[B, plan.pk])))
     assert "KPI2 % of re-referrals to children's social care within 12 months</a>, Oct 2018" in page
-    assert 'Oct 2018: <span class="status-with-polarity"><span class="chip chip-red">Red' in page
-    assert "at 24.1%" in page and "(tolerance 17–24%)" in page
+    assert (
+        'Oct 2018: <span class="chip chip-red">Red</span> at 24.1% (tolerance 17–24%; lower is '
+        "better)." in page
+    )
     assert "TEST audit the re-referrals of October" in page and ">1.2</a>" in page
     assert f'data-figure="rect-figure-{plan.pk}"' in page
     assert "TEST Sandwell" not in page
