@@ -9,6 +9,7 @@ import pytest
 
 from inspections.models import ActionPlan, PlanKind
 from kpis.models import Reading
+from tests.browser.test_accessibility import assert_no_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,6 +40,7 @@ def test_a_commissioner_raises_a_plan_from_the_reports_failure(
     assert page.get_by_label("Title").input_value() == "TEST KPI2 rectification plan"
     assert page.get_by_label("Plan lead").input_value() == "GT"
     assert not ActionPlan.objects.filter(kind=PlanKind.RECTIFICATION).exists()
+    assert_no_violations(page, "rectification-plan-form-errors")
 
     page.get_by_label("Date of the plan").fill("2018-10-22")
     page.get_by_role("button", name="Save").click()
@@ -59,6 +61,7 @@ def test_a_commissioner_raises_a_plan_from_the_reports_failure(
     )
     # The failing KPI's trend is drawn beside the actions.
     page.locator(".trend-chart .main-svg").first.wait_for()
+    assert_no_violations(page, "rectification-plan")
 
     page.goto(f"{live_server.url}/o/birmingham/report/2018-10/")
     rectification = page.locator("#s-rectification_plans")
