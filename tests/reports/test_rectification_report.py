@@ -7,7 +7,6 @@ and Sandwell's side by side, so neither shows in the other's report."""
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,6 +54,9 @@ def test_no_target_at_all_says_none_was_in_force(client, member, seeds, sandwell
     Target.objects.filter(kpi__organisation=seeds["sandwell"]).delete()
     _, html = _page(client, member, "sandwell", "2018-12")
     assert selectors.NO_TARGETS.format(month="Dec 2018") in html
+    # Birmingham's targets are its own: its October still finds what it finds.
+    _, html = _page(client, member, B, "2018-10")
+    assert selectors.NO_FAILURES.format(month="Oct 2018") in html
 
 
 def test_every_reading_awaited_does_not_say_no_target(client, commissioner, seeds, sandwell_twin):
@@ -101,13 +103,16 @@ def test_failures_are_listed_with_a_button_for_the_commissioner(
 
 
 def test_no_failure_found_says_so(client, member, seeds, sandwell_twin):
+    # Sandwell PI1 fails in Oct 2018 (the twin's target); Birmingham does not.
     _, html = _page(client, member, B, "2018-10")  # 3 Amber, 12 Green
     assert selectors.NO_FAILURES.format(month="Oct 2018") in html
 
 
 def test_a_missing_month_without_a_target_is_no_failure(client, member, seeds):
     """Sandwell's targets are not agreed: a month with no reading is Missing, but
-    has no target to fail."""
+    has no target to fail. (Not the twin: it agrees PI1's target.) Birmingham's
+    red KPI2 stays Birmingham's."""
+    _red_kpi2(seeds)
     _live(seeds["sandwell"])
     Reading.objects.filter(kpi__organisation=seeds["sandwell"], period="2018-12-01").delete()
     Organisation.objects.filter(pk=seeds["sandwell"].pk).update(held_until=None)
@@ -116,6 +121,8 @@ def test_a_missing_month_without_a_target_is_no_failure(client, member, seeds):
     assert {i.row.status for i in report.indicators} == {"missing"}
     assert report.failures == []
     assert "have not yet been agreed" in html
+    _, html = _page(client, member, B, "2018-10")
+    assert 'data-kpi="KPI2"' in html.split('id="s-failures"')[1].split("</section>")[0]
 
 
 def test_the_plan_is_in_4_2_5_with_each_actions_brag_as_at_month_end(
@@ -167,7 +174,16 @@ def test_the_plan_is_in_4_2_5_with_each_actions_brag_as_at_month_end(
     ]
 
 
-def test_a_plan_with_no_action_yet_is_listed(client, member, seeds):
+def _sandwell_plan(seeds):
+    return services.rectification_plan_create(
+        organisation=seeds["sandwell"], kpi=KPI.objects.get(organisation=seeds["sandwell"],
+        code="PI1"), failure_period=dt.date(2018, 10, 1), user=None,
+        title="TEST Sandwell PI1 plan", dated=dt.date(2018, 10, 22),
+    )  # fmt: skip
+
+
+def test_a_plan_with_no_action_yet_is_listed(client, member, seeds, sandwell_twin):
+    _sandwell_plan(seeds)
     kpi2 = _red_kpi2(seeds)
     services.rectification_plan_create(
         organisation=seeds[B], kpi=kpi2, failure_period=dt.date(2018, 10, 1), user=None,
@@ -176,10 +192,11 @@ def test_a_plan_with_no_action_yet_is_listed(client, member, seeds):
     response, html = _page(client, member, B, "2018-10")
     assert response.context["sections"]["rectification_plans"].empty == ""
     assert "TEST new plan" in html and "The plan has no action yet." in html
+    assert "TEST Sandwell" not in html
 
 
-@pytest.mark.parametrize("period", ["2018-09"])
-def test_a_plan_dated_after_the_month_is_not_in_its_4_2_5(client, member, seeds, period):
+def test_a_plan_dated_after_the_month_is_not_in_its_4_2_5(client, member, seeds, sandwell_twin):
+    _sandwell_plan(seeds)  # dated in Oct: in Sandwell's 4.2.5, never Birmingham's
     kpi2 = _red_kpi2(seeds)
     services.rectification_plan_create(
         organisation=seeds[B], kpi=kpi2, failure_period=dt.date(2018, 10, 1), user=None,

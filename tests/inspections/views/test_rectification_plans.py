@@ -17,18 +17,10 @@ B = "birmingham"
 
 
 @pytest.fixture
-def failure(seeds, sandwell_twin):
-    """Birmingham's KPI2 (lower is better, tolerance 17–24%) at 24.1% in
-    Oct 2018: Red, a Performance Failure with no rule entered. (The twin
-    agrees Sandwell PI1's 2018/19 target of 90, so its months are Red too.)"""
-    kpi2 = KPI.objects.get(organisation=seeds["birmingham"], code="KPI2")
-    Reading.objects.filter(kpi=kpi2, period=dt.date(2018, 10, 1)).update(value=Decimal("24.1"))
-    return kpi2
-
-
-@pytest.fixture
 def sandwell_plan(seeds, sandwell_twin):
-    """A made-up (TEST) Sandwell plan against PI1's Dec 2018 failure, with an action."""
+    """A made-up (TEST) Sandwell plan against PI1's Dec 2018 failure, with an
+    action (the twin agrees PI1's 2018/19 target of 90, so its months are Red):
+    in every test, so a query that forgets its organisation shows it."""
     plan = services.rectification_plan_create(
         organisation=seeds["sandwell"], kpi=KPI.objects.get(organisation=seeds["sandwell"],
         code="PI1"), failure_period=dt.date(2018, 12, 1), user=None,
@@ -36,6 +28,15 @@ def sandwell_plan(seeds, sandwell_twin):
     )  # fmt: skip
     services.rectification_action_create(plan=plan, number="1", text="TEST Sandwell step")
     return plan
+
+
+@pytest.fixture
+def failure(seeds, sandwell_plan):
+    """Birmingham's KPI2 (lower is better, tolerance 17–24%) at 24.1% in
+    Oct 2018: Red, a Performance Failure with no rule entered."""
+    kpi2 = KPI.objects.get(organisation=seeds["birmingham"], code="KPI2")
+    Reading.objects.filter(kpi=kpi2, period=dt.date(2018, 10, 1)).update(value=Decimal("24.1"))
+    return kpi2
 
 
 def _plan_data(kpi, **changes):
@@ -117,7 +118,7 @@ def test_a_month_that_was_no_failure_is_refused_and_the_input_kept(client, commi
     html = _text(response)
     assert "KPI1 was not a Performance Failure in Oct 2018: it was rated Green." in html
     assert 'value="TEST kept title"' in html and 'value="2018-10"' in html
-    assert not ActionPlan.objects.filter(kind=PlanKind.RECTIFICATION).exists()
+    assert not ActionPlan.objects.filter(kind=PlanKind.RECTIFICATION, organisation__slug=B).exists()
 
 
 @pytest.mark.parametrize(
@@ -136,7 +137,7 @@ def test_bad_input_is_refused_with_a_reason_and_kept(client, commissioner, failu
     html = _text(client.post(reverse("rectification_plan_create", args=[B]), data))
     assert message in html
     assert 'value="TEST kept"' in html
-    assert not ActionPlan.objects.filter(kind=PlanKind.RECTIFICATION).exists()
+    assert not ActionPlan.objects.filter(kind=PlanKind.RECTIFICATION, organisation__slug=B).exists()
 
 
 @pytest.mark.parametrize("role", ["member", "officer"])
@@ -179,6 +180,7 @@ def test_an_officer_posts_progress_on_a_plans_action(client, officer, failure):
     assert action.status == BRAG.GREEN
     page = _text(client.get(reverse("rectification_plan_detail", args=[B, plan.pk])))
     assert "Latest update, 20 Nov 2018: TEST started" in page
+    assert "TEST Sandwell" not in page
 
 
 def test_it_checks_ownership(client, sandwell_officer, commissioner, failure, sandwell_plan):
@@ -222,7 +224,8 @@ def test_an_edit_needs_a_reason_and_is_in_the_history(client, commissioner, fail
     assert plan.title == "TEST renamed"
     latest = plan.history.latest("history_date")
     assert (latest.history_user, latest.history_change_reason) == (commissioner, "TEST typo")
-    assert "TEST typo" in _text(client.get(url))
+    edit_page = _text(client.get(url))
+    assert "TEST typo" in edit_page and "TEST Sandwell" not in edit_page
 
 
 def test_a_delete_confirms_what_goes_with_it(client, commissioner, failure):
@@ -248,6 +251,8 @@ def test_a_delete_confirms_what_goes_with_it(client, commissioner, failure):
     assert not ActionPlan.objects.filter(pk=plan.pk).exists()
     assert not Action.objects.filter(pk=action.pk).exists()
     assert not ActionUpdate.objects.filter(action_id=action.pk).exists()
+    # Sandwell's plan and its action are untouched.
+    assert ActionPlan.objects.filter(title="TEST Sandwell PI1 plan").get().actions.count() == 1
     gone = ActionPlan.history.filter(id=plan.pk, history_type="-").get()
     assert (gone.history_user, gone.history_change_reason) == (commissioner, "TEST raised in error")
 
