@@ -27,7 +27,8 @@ from inspections.models import (
 )
 from kpis import rating
 from kpis.access import can_commission
-from schedule6.selectors import kpi_month
+from kpis.services import year_label
+from schedule6.selectors import failure_rule, kpi_month
 
 
 def _baseline(obj) -> None:
@@ -227,9 +228,10 @@ def rectification_action_create(
 # --- Contract rectification plans, each against one Performance Failure ----------
 
 NOT_A_FAILURE = (
-    "{code} was not a Performance Failure in {month}: it was rated {status}. A rectification "
-    "plan answers a Performance Failure (see the monthly report, 4.2.3)."
+    "{code} was not a Performance Failure in {month}: it was rated {status}{rule}. A "
+    "rectification plan answers a Performance Failure (see the monthly report, 4.2.3)."
 )
+FAILURE_RULE_IS = ", and a Performance Failure in {year} is {rule}"
 FAILURE_NOT_HELD = "The app does not hold {month} for {organisation}: it has no failure to rectify."
 DATED_BEFORE_FAILURE = "A plan against the {month} failure cannot be dated before 1 {month}."
 
@@ -244,7 +246,13 @@ def _check_failure(plan: ActionPlan) -> None:
         raise ValidationError({"failure_period": message}, code="failure_not_held")
     if not failed:
         status = rating.STATUS_LABELS.get(row.status, row.status)
-        message = NOT_A_FAILURE.format(code=plan.kpi.code, month=month, status=status)
+        rule = failure_rule(organisation=plan.organisation, period=plan.failure_period)
+        said = (
+            FAILURE_RULE_IS.format(year=year_label(rule.contract_year), rule=rule.description)
+            if rule
+            else ""
+        )
+        message = NOT_A_FAILURE.format(code=plan.kpi.code, month=month, status=status, rule=said)
         raise ValidationError({"failure_period": message}, code="not_a_failure")
 
 

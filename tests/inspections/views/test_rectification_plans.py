@@ -12,6 +12,7 @@ from django.urls import reverse
 from inspections import services
 from inspections.models import BRAG, Action, ActionPlan, ActionUpdate, PlanKind
 from kpis.models import KPI, Reading
+from schedule6.models import FailureRule, FailureRuleKind
 
 B = "birmingham"
 
@@ -280,3 +281,25 @@ def test_the_kpi_page_shows_the_failure_and_its_plan(client, member, commissione
     # Green KPI1 has no failure to list.
     page = _text(client.get(reverse("kpi_detail", args=[B, "KPI1"])))
     assert "No month of KPI1 was a Performance Failure." in page
+
+
+def test_only_the_trusts_own_failure_rule_decides_its_failures(client, commissioner, failure):
+    """Sandwell's rule (12 months running) is not Birmingham's: KPI2's one Red
+    month is still Birmingham's failure, until Birmingham's own rule says otherwise."""
+    FailureRule.objects.create(organisation=failure.organisation.__class__.objects.get(
+        slug="sandwell"), contract_year=2018, kind=FailureRuleKind.CONSECUTIVE, months=12)  # fmt: skip
+    client.force_login(commissioner)
+    assert 'data-period="2018-10"' in _text(client.get(reverse("kpi_detail", args=[B, "KPI2"])))
+    response = client.post(reverse("rectification_plan_create", args=[B]), _plan_data(failure))
+    assert response.status_code == 302
+    FailureRule.objects.create(organisation=failure.organisation, contract_year=2018,
+                               kind=FailureRuleKind.CONSECUTIVE, months=2)  # fmt: skip
+    assert 'data-period="2018-10"' not in _text(client.get(reverse("kpi_detail", args=[B, "KPI2"])))
+    response = client.post(
+        reverse("rectification_plan_create", args=[B]), _plan_data(failure, title="TEST again")
+    )
+    assert (
+        "KPI2 was not a Performance Failure in Oct 2018: it was rated Red, and a Performance "
+        "Failure in 2018/19 is a KPI rated Red or Missing for 2 consecutive months."
+        in _text(response)
+    )
