@@ -303,3 +303,27 @@ def test_only_the_trusts_own_failure_rule_decides_its_failures(client, commissio
         "Failure in 2018/19 is a KPI rated Red or Missing for 2 consecutive months."
         in _text(response)
     )
+
+
+def test_a_plans_action_is_edited_and_deleted_by_the_action_pages(client, commissioner, failure):
+    plan = services.rectification_plan_create(
+        organisation=failure.organisation, kpi=failure, failure_period=dt.date(2018, 10, 1),
+        user=None, title="TEST plan", dated=dt.date(2018, 11, 1),
+    )  # fmt: skip
+    action = services.rectification_action_create(plan=plan, number="1", text="TEST step")
+    client.force_login(commissioner)
+    page = _text(client.get(reverse("action_detail", args=[B, action.pk])))
+    assert f'<a href="/o/birmingham/rectification/{plan.pk}/">TEST plan</a>' in page
+    response = client.post(
+        reverse("action_edit", args=[B, action.pk]),
+        {**_action_data("3", "TEST step, renumbered"), "reason": "TEST renumbered"},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.reference, action.text) == ("1.3", "TEST step, renumbered")
+    response = client.post(reverse("action_delete", args=[B, action.pk]), {"reason": "TEST"})
+    assert response.url == reverse("rectification_plan_detail", args=[B, plan.pk])
+    assert not plan.actions.exists()
+    # Sandwell's action 1.1 is its own plan's.
+    sandwell = Action.objects.get(plan__organisation__slug="sandwell", plan__kind="rectification")
+    assert sandwell.reference == "1.1"
