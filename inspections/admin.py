@@ -45,7 +45,7 @@ class ActionUpdateInline(TabularInline):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "kind", "dated", "inspection", "kpi"]
+    list_display = ["title", "organisation", "kind", "dated", "inspection", "kpi", "failure_period"]
     list_filter = ["organisation", "kind"]
 
 

@@ -3,6 +3,7 @@ from django import forms
 from inspections.models import (
     BRAG,
     Action,
+    ActionPlan,
     ActionUpdate,
     Finding,
     FindingKind,
@@ -10,6 +11,7 @@ from inspections.models import (
     Inspection,
     InspectionKind,
     Lead,
+    PlanKind,
 )
 from inspections.ofsted import FOUR_POINT_SCALE
 from kpis.periods import PeriodError, latest_ahead, parse_period
@@ -161,10 +163,16 @@ class ActionForm(forms.ModelForm):
             "lead": "As the plan prints it; separate leads with a slash, e.g. LH / GT",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.timescale and not self.is_bound:
             self.initial["timescale"] = f"{self.instance.timescale:%b-%y}"
+        plan = plan or (self.instance.plan if self.instance.plan_id else None)
+        if plan is not None and plan.kind == PlanKind.RECTIFICATION:
+            self.fields["number"].help_text = (
+                "Its number in the plan, e.g. 2: the failure is the plan's item 1, so "
+                "action 2 is 1.2"
+            )
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
@@ -230,3 +238,38 @@ class LeadForm(forms.ModelForm):
         if taken.exists():
             raise forms.ValidationError(f"The key already has {initials}.", code="lead_taken")
         return initials
+
+
+class RectificationPlanForm(forms.ModelForm):
+    """A rectification plan against a KPI's Performance Failure in a month;
+    the service checks that the month was one."""
+
+    failure_period = forms.CharField(
+        label="Month of the Performance Failure",
+        help_text="As the monthly report's 4.2.3 lists it, e.g. 2018-10 or Oct-18",
+    )
+
+    class Meta:
+        model = ActionPlan
+        fields = ["kpi", "failure_period", "title", "dated", "lead"]
+        widgets = {"dated": _DATE}
+        labels = {"kpi": "KPI that failed", "dated": "Date of the plan", "lead": "Plan lead"}
+        help_texts = {
+            "title": "e.g. KPI2 rectification plan",
+            "dated": "Not before the month of the failure",
+            "lead": "As the plan names them, e.g. initials in the key of leads",
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].queryset = organisation.kpis.all()
+        self.fields["kpi"].required = True
+        self.fields["kpi"].empty_label = "Choose the KPI"
+        if self.instance.pk and self.instance.failure_period and not self.is_bound:
+            self.initial["failure_period"] = f"{self.instance.failure_period:%Y-%m}"
+
+    def clean_failure_period(self):
+        try:
+            return parse_period(self.cleaned_data["failure_period"].strip())
+        except PeriodError as error:
+            raise forms.ValidationError(str(error), code="malformed_period") from None

@@ -4,7 +4,7 @@ from simple_history.models import HistoricalRecords
 
 # Grade is Ofsted's scale, kept in inspections.ofsted; imported from here too.
 from inspections.ofsted import JUDGEMENT_AREAS, AuthorityStatus, Grade, IlacsType, judgement_areas
-from kpis.models import KPI, Organisation, validate_planned_month
+from kpis.models import KPI, Organisation, validate_held_month, validate_planned_month
 
 # The reason on the first history row of a record loaded from a document
 # (fixtures load without history): its state before the app's first change.
@@ -140,6 +140,14 @@ class ActionPlan(models.Model):
         KPI, null=True, blank=True, on_delete=models.SET_NULL, related_name="rectification_plans"
     )
     dated = models.DateField(help_text="The plan's date, e.g. March 2023")
+    # A rectification plan answers one Performance Failure: its KPI's month.
+    failure_period = models.DateField(
+        null=True,
+        blank=True,
+        help_text="First day of the month of the Performance Failure it rectifies",
+        validators=[validate_held_month],
+    )
+    lead = models.CharField(max_length=100, blank=True, help_text="Who leads the plan")
     source = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 

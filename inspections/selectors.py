@@ -11,6 +11,7 @@ from inspections.models import (
     BEFORE_HISTORY,
     BRAG,
     Action,
+    ActionPlan,
     ActionUpdate,
     AuthorityInspection,
     Finding,
@@ -19,6 +20,7 @@ from inspections.models import (
     InspectionKind,
     Lead,
     OutcomesRelease,
+    PlanKind,
 )
 from inspections.ofsted import FOUR_POINT_SCALE, JUDGEMENT_AREAS, Grade
 from kpis.models import KPI, Organisation
@@ -284,6 +286,11 @@ def deletion_summary(obj) -> str:
             "Deleting this update deletes nothing else; the action keeps its status "
             f"({obj.action.get_status_display()})."
         )
+    if isinstance(obj, ActionPlan):
+        actions = obj.actions.all()
+        if not (n := actions.count()):
+            return "Deleting this plan deletes nothing else: it has no actions."
+        return f"Deleting this plan also deletes its {count(n, 'action')}{with_updates(actions)}."
     if isinstance(obj, Lead):
         return (
             f"Deleting {obj.initials} from the key deletes nothing else; the actions keep "
@@ -608,3 +615,36 @@ def status_at(action: Action, day: dt.date) -> tuple[str, bool]:
     if not before:
         return BRAG.NOT_RATED, True
     return max(before, key=lambda u: (u.dated, u.created_at)).status, True
+
+
+# --- Contract rectification plans -------------------------------------------------
+
+
+def rectification_plans(*, kpi: KPI) -> list[ActionPlan]:
+    """The rectification plans raised against the KPI, newest first."""
+    return list(kpi.rectification_plans.filter(kind=PlanKind.RECTIFICATION).order_by("-dated"))
+
+
+def plan_actions(*, plan: ActionPlan, today: dt.date | None = None) -> list[ActionRow]:
+    """The plan's actions in its order, each with its latest update and
+    whether it is overdue today."""
+    today = today or timezone.localdate()
+    actions = plan.actions.prefetch_related(_updates_prefetch()).order_by("order", "pk")
+    return [_row(action, today) for action in actions]
+
+
+def next_action_number(*, plan: ActionPlan) -> int:
+    """One past the highest whole number among the plan's actions."""
+    numbers = [int(n) for n in plan.actions.values_list("number", flat=True) if n.isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def failures_with_plans(failures: list, plans: list[ActionPlan]) -> tuple[list, list]:
+    """Each failing month (a KPI's rated row) with the plans raised against
+    it; and the plans whose month is not (or no longer) among the failures."""
+    months = {row.period for row in failures}
+    by_month: dict[dt.date, list[ActionPlan]] = {}
+    for plan in plans:
+        by_month.setdefault(plan.failure_period, []).append(plan)
+    others = [plan for plan in plans if plan.failure_period not in months]
+    return [(row, by_month.get(row.period, [])) for row in failures], others

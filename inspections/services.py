@@ -25,7 +25,10 @@ from inspections.models import (
     OutcomesRelease,
     PlanKind,
 )
+from kpis import rating
 from kpis.access import can_commission
+from kpis.services import year_label
+from schedule6.selectors import failure_rule, kpi_month
 
 
 def _baseline(obj) -> None:
@@ -148,8 +151,15 @@ def _finding_place(plan: ActionPlan, finding: Finding) -> str:
     return str(max(places, default=0) + 1)
 
 
+# A rectification plan answers one Performance Failure, its item 1, as an
+# Ofsted plan's finding 4 is item 4: its actions are 1.1, 1.2, …
+RECTIFICATION_PLACE = "1"
+
+
 def _reference(action: Action) -> str:
     if action.finding_id is None:
+        if action.plan.kind == PlanKind.RECTIFICATION:
+            return f"{RECTIFICATION_PLACE}.{action.number}"
         return action.number
     return f"{_finding_place(action.plan, action.finding)}.{action.number}"
 
@@ -176,6 +186,18 @@ def _status_set(action: Action, status: str, *, user) -> None:
     action.status = status
 
 
+def _action_add(*, plan: ActionPlan, finding: Finding | None, user, status: str, **fields):
+    """A numbered action at the end of the plan: its number checked free, its
+    status set by the one rule (Blue is a sign-off), its history begun."""
+    action = Action(finding=finding, plan=plan, order=plan.actions.count() + 1, **fields)
+    action.reference = _reference(action)
+    _check_reference_free(action)
+    if status != BRAG.NOT_RATED:
+        _status_set(action, status, user=user)
+    _save(action, user=user, reason="Recorded")
+    return action
+
+
 @transaction.atomic
 def action_create(*, finding: Finding, user=None, status: str = BRAG.NOT_RATED, **fields):
     """A numbered action against a finding, in the inspection's action plan."""
@@ -192,13 +214,90 @@ def action_create(*, finding: Finding, user=None, status: str = BRAG.NOT_RATED, 
         )
     else:
         plan = ActionPlan.objects.get(pk=plan)
-    action = Action(finding=finding, plan=plan, order=plan.actions.count() + 1, **fields)
-    action.reference = _reference(action)
-    _check_reference_free(action)
-    if status != BRAG.NOT_RATED:
-        _status_set(action, status, user=user)
-    _save(action, user=user, reason="Recorded")
-    return action
+    return _action_add(plan=plan, finding=finding, user=user, status=status, **fields)
+
+
+@transaction.atomic
+def rectification_action_create(
+    *, plan: ActionPlan, user=None, status: str = BRAG.NOT_RATED, **fields
+) -> Action:
+    """A numbered action of a rectification plan (1.1, 1.2, …)."""
+    return _action_add(plan=plan, finding=None, user=user, status=status, **fields)
+
+
+# --- Contract rectification plans, each against one Performance Failure ----------
+
+NOT_A_FAILURE = (
+    "{code} was not a Performance Failure in {month}: it was rated {status}{rule}. A "
+    "rectification plan answers a Performance Failure (see the monthly report, 4.2.3)."
+)
+FAILURE_RULE_IS = ", and a Performance Failure in {year} is {rule}"
+FAILURE_NOT_HELD = "The app does not hold {month} for {organisation}: it has no failure to rectify."
+DATED_BEFORE_FAILURE = "A plan against the {month} failure cannot be dated before 1 {month}."
+
+
+def _check_failure(plan: ActionPlan) -> None:
+    """The plan's KPI was a Performance Failure in its month, as the report's
+    4.2.3 judges it (the year's rule on the rating engine's statuses)."""
+    month = f"{plan.failure_period:%b %Y}"
+    row, failed = kpi_month(kpi=plan.kpi, period=plan.failure_period, drafts=True)
+    if row is None:
+        message = FAILURE_NOT_HELD.format(month=month, organisation=plan.organisation)
+        raise ValidationError({"failure_period": message}, code="failure_not_held")
+    if not failed:
+        status = rating.STATUS_LABELS.get(row.status, row.status)
+        rule = failure_rule(organisation=plan.organisation, period=plan.failure_period)
+        said = (
+            FAILURE_RULE_IS.format(year=year_label(rule.contract_year), rule=rule.description)
+            if rule
+            else ""
+        )
+        message = NOT_A_FAILURE.format(code=plan.kpi.code, month=month, status=status, rule=said)
+        raise ValidationError({"failure_period": message}, code="not_a_failure")
+
+
+def _check_plan(plan: ActionPlan, *, failure_changed: bool) -> None:
+    if plan.kpi.organisation_id != plan.organisation_id:
+        message = "Choose one of the organisation's KPIs."
+        raise ValidationError({"kpi": message}, code="kpi_elsewhere")
+    if plan.dated < plan.failure_period:
+        raise ValidationError(
+            {"dated": DATED_BEFORE_FAILURE.format(month=f"{plan.failure_period:%b %Y}")},
+            code="dated_before_failure",
+        )
+    if failure_changed:
+        _check_failure(plan)
+
+
+@transaction.atomic
+def rectification_plan_create(*, organisation, kpi, failure_period, user, **fields) -> ActionPlan:
+    """Raise a rectification plan against a KPI's Performance Failure in a month."""
+    plan = ActionPlan(
+        organisation=organisation, kind=PlanKind.RECTIFICATION, kpi=kpi,
+        failure_period=failure_period, **fields,
+    )  # fmt: skip
+    _check_plan(plan, failure_changed=True)
+    _save(plan, user=user, reason="Raised")
+    return plan
+
+
+@transaction.atomic
+def rectification_plan_update(*, plan: ActionPlan, user, reason: str, **fields) -> ActionPlan:
+    """Change the plan; a changed KPI or month must still be a failure (the
+    figures of an unchanged one may have been corrected since it was raised)."""
+    before = (plan.kpi_id, plan.failure_period)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    _check_plan(plan, failure_changed=(plan.kpi_id, plan.failure_period) != before)
+    _save(plan, user=user, reason=reason)
+    return plan
+
+
+@transaction.atomic
+def rectification_plan_delete(*, plan: ActionPlan, user, reason: str) -> None:
+    """Delete the plan with its actions and their updates, one history row each."""
+    _actions_delete(plan.actions.all(), user=user, reason=reason)
+    _delete(plan, user=user, reason=reason)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import views
+from inspections import views, views_rectification
 
 urlpatterns = [
     path("o/<slug:slug>/inspections/", views.inspection_list, name="inspection_list"),
@@ -35,6 +35,31 @@ urlpatterns = [
         "o/<slug:slug>/updates/<int:pk>/delete/",
         views.progress_update_delete,
         name="progress_update_delete",
+    ),
+    path(
+        "o/<slug:slug>/rectification/new/",
+        views_rectification.rectification_plan_create,
+        name="rectification_plan_create",
+    ),
+    path(
+        "o/<slug:slug>/rectification/<int:pk>/",
+        views_rectification.rectification_plan_detail,
+        name="rectification_plan_detail",
+    ),
+    path(
+        "o/<slug:slug>/rectification/<int:pk>/edit/",
+        views_rectification.rectification_plan_edit,
+        name="rectification_plan_edit",
+    ),
+    path(
+        "o/<slug:slug>/rectification/<int:pk>/delete/",
+        views_rectification.rectification_plan_delete,
+        name="rectification_plan_delete",
+    ),
+    path(
+        "o/<slug:slug>/rectification/<int:pk>/actions/new/",
+        views_rectification.rectification_action_create,
+        name="rectification_action_create",
     ),
     path("o/<slug:slug>/leads/", views.lead_list, name="lead_list"),
     path("o/<slug:slug>/leads/new/", views.lead_edit, name="lead_create"),

@@ -19,7 +19,7 @@ from inspections.forms import (
     LeadForm,
     ReasonForm,
 )
-from inspections.models import BRAG, Action, ActionUpdate, Inspection
+from inspections.models import BRAG, Action, ActionUpdate, Inspection, PlanKind
 from inspections.ofsted import JUDGEMENT_AREAS
 from kpis import exports
 from kpis.access import (
@@ -419,7 +419,9 @@ def action_delete(request, slug, pk):
     return _confirm_delete(
         request, action, organisation=organisation, heading=f"Delete action {action.reference}?",
         delete=lambda **kw: services.action_delete(action=action, **kw),
-        done_url=reverse("action_tracker", args=[slug]),
+        done_url=reverse("rectification_plan_detail", args=[slug, action.plan_id])
+        if action.plan.kind == PlanKind.RECTIFICATION
+        else reverse("action_tracker", args=[slug]),
         back_url=reverse("action_detail", args=[slug, pk]),
     )  # fmt: skip
 

@@ -326,6 +326,15 @@ def trend_frame(*, kpi: KPI, drafts: bool = False, today: dt.date | None = None)
     return frame
 
 
+def trend_to(
+    *, kpi: KPI, period: dt.date, drafts: bool, today: dt.date | None = None
+) -> pd.DataFrame:
+    """``trend_frame`` up to a month: what a report's or pack's charts draw
+    of a KPI, on the page and in the Word document."""
+    frame = trend_frame(kpi=kpi, drafts=drafts, today=today)
+    return frame[frame["period"] <= pd.Timestamp(period)]
+
+
 def trend_span(frame: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     """First and last month of a trend frame (None when empty)."""
     if frame.empty:

@@ -21,6 +21,7 @@ from kpis.url_params import contract_year_or_404
 from national import charts as national_charts
 from national import selectors as national_selectors
 from national.forms import NationalMeasureLinkForm
+from schedule6 import selectors as schedule6_selectors
 
 
 @login_required
@@ -133,6 +134,11 @@ def kpi_detail(request, slug, code):
         signals = dict(zip(months, point_signals, strict=True)) if analysis.has_limits else {}
     findings = inspection_selectors.kpi_findings(kpi=kpi)
     targets = list(kpi.targets.all())
+    rows = selectors.trend_rows(kpi=kpi, frame=frame)
+    failures, other_plans = inspection_selectors.failures_with_plans(
+        schedule6_selectors.kpi_failures(organisation=kpi.organisation, rows=rows),
+        inspection_selectors.rectification_plans(kpi=kpi),
+    )
     context = {
         "organisation": kpi.organisation,
         "kpi": kpi,
@@ -142,7 +148,11 @@ def kpi_detail(request, slug, code):
         "assurance": spc.assurance(
             analysis, kpi.polarity, frame["target"].iloc[-1] if len(frame) else None
         ),
-        "rows": selectors.trend_rows(kpi=kpi, frame=frame),
+        "rows": rows,
+        # Performance Failures (4.2.3), newest first, each with its plans.
+        "failures": failures,
+        "other_plans": other_plans,
+        "can_commission": can_commission(request.user, kpi.organisation),
         "signals": signals,
         "comparators": comparators,
         "targets": targets,

@@ -74,7 +74,7 @@ def report_docx(
     _indicators(doc, report, sections["indicators"], off_target)
     _failures(doc, report, sections["failures"])
     _plans(doc, report, sections["action_plans"], [(p, None) for p in report.action_plans])
-    _plans(doc, report, sections["rectification_plans"], rectification)
+    _plans(doc, report, sections["rectification_plans"], rectification, actions_listed=True)
     _audits(doc, report, sections["audits"])
     _surveys(doc, report, sections["surveys"])
     _inspections(doc, report, sections["inspections"])
@@ -244,7 +244,7 @@ def _failures(doc, report: MonthlyReport, section) -> None:
     docx.paragraph(doc, report.failure_note, muted=True, small=True)
 
 
-def _plans(doc, report: MonthlyReport, section, plans) -> None:
+def _plans(doc, report: MonthlyReport, section, plans, *, actions_listed=False) -> None:
     if not _heading(doc, section):
         return
     for progress, frame in plans:
@@ -254,6 +254,23 @@ def _plans(doc, report: MonthlyReport, section, plans) -> None:
             if count:
                 parts += [" ", docx.brag_cell(value, short=True), f" {count}"]
         docx.runs(doc, parts)
+        if actions_listed and progress.rows:
+            # As the page: a rectification plan's every action, BRAG as at the month end.
+            docx.table(
+                doc,
+                [*OVERDUE_HEADERS[:-1], report.status_at_heading],
+                [
+                    [
+                        row.action.reference,
+                        row.action.text,
+                        row.action.lead or "—",
+                        row.action.timescale_text or "—",
+                        docx.brag_cell(row.status),
+                    ]
+                    for row in progress.rows
+                ],
+                widths=[0.8, 5, 2, 1.6, 2.4],
+            )
         if progress.overdue:
             docx.runs(
                 doc,

@@ -24,8 +24,8 @@ from kpis.selectors import (
     not_held_reason,
     return_month,
     status_table,
-    trend_frame,
     trend_span,
+    trend_to,
 )
 
 # Off track: the target missed (Red outside tolerance, Amber within it), or
@@ -88,10 +88,6 @@ class ScrutinyPack:
         return "" if self.questions else self.not_held or NO_QUESTIONS
 
 
-def _up_to(frame: pd.DataFrame, period: dt.date) -> pd.DataFrame:
-    return frame[frame["period"] <= pd.Timestamp(period)]
-
-
 def scrutiny_pack(
     *,
     organisation: Organisation,
@@ -121,7 +117,7 @@ def scrutiny_pack(
     for row in table.rows:
         if row.status not in OFF_TRACK:
             continue
-        frame = _up_to(trend_frame(kpi=row.kpi, drafts=drafts, today=today), table.period)
+        frame = trend_to(kpi=row.kpi, period=table.period, drafts=drafts, today=today)
         off_track.append(
             OffTrack(
                 row=row,

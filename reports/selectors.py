@@ -26,8 +26,9 @@ from inspections.models import (
     InspectionKind,
     PlanKind,
 )
+from inspections.rectification import rectification_chart, rectification_frame
 from inspections.selectors import action_tracker, inspection_timeline, is_overdue, status_at
-from kpis import charts, rating, spc
+from kpis import rating, spc
 from kpis.formatting import band, with_unit
 from kpis.models import Organisation, Polarity
 from kpis.periods import add_months, contract_year, label_period, month_end
@@ -39,7 +40,7 @@ from kpis.selectors import (
     readings,
     return_month,
     status_table,
-    trend_frame,
+    trend_to,
 )
 from schedule6 import selectors as schedule6
 from schedule6.models import FailureRule, SummaryAnalysis, Survey
@@ -83,17 +84,30 @@ NO_KPIS = "The app holds no KPIs for {organisation}."
 NO_TARGETS = (
     "No KPI had a target in force for {month}, so the app cannot identify any performance failure."
 )
+NO_KPI_FAILURE = (
+    "The app holds no KPIs for {organisation}, so it cannot identify any performance failure."
+)
+# Every KPI's row in force is "Target not yet agreed" (Sandwell's 2018/19).
+NOT_AGREED = (
+    "No performance failure can be identified for {month}: the KPIs' targets for {year} "
+    "have not yet been agreed, so no KPI had a target to fail."
+)
 # Every KPI with a target in force has no reading yet and its return is not due.
 ALL_AWAITING = (
-    "The readings for {month} are awaited (the return is due by {due}), so no "
-    "performance failure can be identified yet."
+    "No reading of a KPI with a target in force has been rated for {month} yet (the "
+    "return is due by {due}), so no performance failure can be identified yet."
 )
-NO_FAILURES = "No KPI was rated Red (outside tolerance) or Missing for {month}."
+NO_FAILURES = "No KPI was rated Red (outside tolerance) or Missing against a target for {month}."
 NO_RULE_FAILURES = "No KPI was {rule} for {month}, so no Performance Failure arose."
+# Added where some KPIs with a target are still awaited: they are not judged yet.
+SOME_AWAITING = (
+    "{codes} {have} a target in force but no reading for {month} yet (the return is due by "
+    "{due}), so {them} cannot be judged yet."
+)
 FAILURE_NOTE = (
     "No definition of a Performance Failure has been entered for the contract year "
     "{year}, so the app treats a KPI rated Red (outside the tolerance band) or Missing "
-    "(no reading after the return was due) in the month as one."
+    "(no reading after the return was due) against a target in force in the month as one."
 )
 RULE_NOTE = (
     "A Performance Failure, as the contract defines it for {year}, is {rule}. The "
@@ -281,7 +295,14 @@ class PlanProgress:
         parts = [kind] if kind != plan.title else []
         parts.append(f"dated {label_period(plan.dated)}")
         if self.kpi_code:
-            parts.append(f"for {self.kpi_code}")
+            failure = plan.failure_period
+            parts.append(
+                f"for {self.kpi_code}'s Performance Failure in {label_period(failure)}"
+                if failure
+                else f"for {self.kpi_code}"
+            )
+        if plan.lead:
+            parts.append(f"led by {plan.lead}")
         return ", ".join(parts)
 
     @property
@@ -291,6 +312,8 @@ class PlanProgress:
     @property
     def actions_intro(self) -> str:
         count = len(self.rows)
+        if not count:
+            return "The plan has no action yet."
         return f"{count} action{'' if count == 1 else 's'}:"
 
 
@@ -343,6 +366,8 @@ class MonthlyReport:
     audits: AuditSection | None = None
     surveys: list[Survey] = field(default_factory=list)
     sections: dict[str, Section] = field(default_factory=dict)
+    # KPI id → the rectification plans raised against its failure in the month.
+    failure_plans: dict[int, list[ActionPlan]] = field(default_factory=dict)
 
     @property
     def month(self) -> str:
@@ -401,6 +426,11 @@ class MonthlyReport:
         return _day(self.month_end)
 
     @property
+    def status_at_heading(self) -> str:
+        """A plan's actions are listed with their BRAG as at the month end."""
+        return f"Status at {self.month_end_label}"
+
+    @property
     def no_overdue_sentence(self) -> str:
         return NO_OVERDUE.format(end=self.month_end_label)
 
@@ -449,6 +479,11 @@ class MonthlyReport:
         return self.table.counts()
 
     @property
+    def failures_with_plans(self) -> list[tuple[IndicatorLine, list[ActionPlan]]]:
+        """Each failure with the rectification plans raised against it."""
+        return [(line, self.failure_plans.get(line.row.kpi.pk, [])) for line in self.failures]
+
+    @property
     def directions(self) -> dict[str, int]:
         found = {rating.IMPROVING: 0, rating.WORSENING: 0, rating.STABLE: 0}
         for line in self.indicators:
@@ -474,9 +509,44 @@ class MonthlyReport:
     @property
     def on_target_sentence(self) -> str:
         """What 4.2.1 says when no KPI is Red or Amber."""
+        if all(i.row.target_not_agreed for i in self.indicators):
+            return (
+                f"No KPI's target for {self.month} has been agreed yet, so none is rated off "
+                "target."
+            )
         if all(i.row.status == rating.NO_TARGET for i in self.indicators):
             return f"No KPI had a target in force for {self.month}, so none is rated off target."
+        if not any(i.row.status == rating.GREEN for i in self.indicators):
+            return (
+                f"No KPI has a reading for {self.month} rated against a target yet, so none "
+                "is rated off target."
+            )
         return "No KPI was off target (Red or Amber)."
+
+    @property
+    def awaited(self) -> list[IndicatorLine]:
+        """KPIs with a target in force whose reading is not in yet (not due)."""
+        return [
+            i
+            for i in self.indicators
+            if i.row.status == rating.AWAITING and i.row.target is not None
+        ]
+
+    @property
+    def awaited_sentence(self) -> str:
+        """4.2.3's word on the KPIs it cannot judge yet, beside what it found."""
+        awaited = self.awaited
+        with_target = [i for i in self.indicators if i.row.target is not None]
+        if not awaited or len(awaited) == len(with_target):
+            return ""
+        one = len(awaited) == 1
+        return SOME_AWAITING.format(
+            codes=_and_words([i.row.kpi.code for i in awaited]),
+            have="has" if one else "have",
+            month=self.month,
+            due=_day(self.return_month.due),
+            them="it" if one else "they",
+        )
 
     @property
     def spc_lines(self) -> list[IndicatorLine]:
@@ -643,6 +713,10 @@ def _plans(*, organisation: Organisation, period: dt.date, codes: dict) -> list[
                     overdue=is_overdue(timescale=action.timescale, status=status, today=end),
                 )
             )
+    # A plan with no action yet (a rectification plan just raised) is listed too.
+    for plan in organisation.action_plans.filter(dated__lte=end).exclude(pk__in=list(plans)):
+        plans[plan.pk] = plan
+        by_plan[plan.pk] = []
     progress = []
     for plan_id, rows in by_plan.items():
         counts = dict.fromkeys(BRAG.values, 0)
@@ -678,6 +752,11 @@ def _inspections(*, organisation: Organisation, start: dt.date, period: dt.date)
         for inspection in reversed(inspection_timeline(organisation=organisation))
         if start <= inspection.start_date <= end
     ]
+
+
+def _and_words(words: list[str]) -> str:
+    """``KPI1, KPI2 and KPI3``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def day_label(day: dt.date) -> str:
@@ -722,7 +801,11 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
     counts = report.counts
     no_readings = not any(line.row.value is not None for line in report.indicators)
     with_target = [line for line in report.indicators if line.row.target is not None]
-    if not with_target:
+    if not report.indicators:
+        no_failure = NO_KPI_FAILURE.format(organisation=name)
+    elif not with_target and all(line.row.target_not_agreed for line in report.indicators):
+        no_failure = NOT_AGREED.format(month=month, year=report.contract_year_label)
+    elif not with_target:
         no_failure = NO_TARGETS.format(month=month)
     elif all(line.row.status == rating.AWAITING for line in with_target):
         no_failure = ALL_AWAITING.format(month=month, due=_day(report.return_month.due))
@@ -732,6 +815,8 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
         no_failure = NO_RULE_FAILURES.format(rule=report.failure_rule.description, month=month)
     else:
         no_failure = NO_FAILURES.format(month=month)
+    if no_failure and report.awaited_sentence:
+        no_failure += " " + report.awaited_sentence
     empty = {
         "summary": NO_READINGS.format(organisation=name, month=month) if no_readings else "",
         "indicators": NO_KPIS.format(organisation=name) if not report.indicators else "",
@@ -784,6 +869,8 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
     }
     if report.failure_statement and empty["failures"]:
         summary["failures"] = f"{empty['failures']} {report.failure_statement}"
+    if report.failures and report.awaited_sentence:
+        summary["failures"] += ". " + report.awaited_sentence
     return {
         key: Section(
             key=key,
@@ -817,18 +904,13 @@ def _audit_summary(audits: AuditSection | None) -> str:
 
 
 def _plan_summary(progress: PlanProgress) -> str:
+    if not progress.rows:
+        return f"{progress.plan.title}: no action yet"
     counts = ", ".join(
         f"{n} {BRAG(value).label.split(' —')[0]}" for value, n in progress.counts if n
     )
     actions, overdue = len(progress.rows), len(progress.overdue)
     return f"{progress.plan.title}: {actions} actions ({counts}), {overdue} overdue"
-
-
-def trend_to(*, kpi, period: dt.date, drafts: bool):
-    """The KPI's rated months (``trend_frame``) up to the report's month: what
-    the report's charts draw, on the page and in the Word document."""
-    frame = trend_frame(kpi=kpi, drafts=drafts)
-    return frame[[rating.as_date(p) <= period for p in frame["period"]]]
 
 
 def off_target_frames(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
@@ -842,34 +924,18 @@ def off_target_frames(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
 def rectification_frames(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
     """Each rectification plan with the months, up to the report's, of the KPI
     it rectifies: (progress, frame or None when it has no KPI or no months)."""
-    shown = []
-    for progress in report.rectification_plans:
-        kpi, frame = progress.plan.kpi, None
-        if kpi is not None:
-            frame = trend_to(kpi=kpi, period=report.period, drafts=drafts)
-        shown.append((progress, None if frame is None or frame.empty else frame))
-    return shown
+    return [
+        (progress, rectification_frame(progress.plan, drafts=drafts, until=report.period))
+        for progress in report.rectification_plans
+    ]
 
 
 def rectification_charts(report: MonthlyReport, *, drafts: bool) -> list[tuple]:
-    """Each rectification plan with the trend chart (kpis.charts) of the KPI
-    it rectifies, up to the report's month: (progress, chart or None), the
-    chart a dict of the ``json_script`` id and the figure."""
+    """Each rectification plan with the trend chart of the KPI it rectifies,
+    up to the report's month (``inspections.rectification``)."""
     return [
-        (
-            progress,
-            None
-            if frame is None
-            else {
-                "id": f"rect-figure-{progress.plan.pk}",
-                "figure": charts.figure_json(
-                    charts.trend_figure(
-                        frame, unit=progress.plan.kpi.unit, polarity=progress.plan.kpi.polarity
-                    )
-                ),
-            },
-        )
-        for progress, frame in rectification_frames(report, drafts=drafts)
+        (progress, rectification_chart(progress.plan, drafts=drafts, until=report.period))
+        for progress in report.rectification_plans
     ]
 
 
@@ -914,10 +980,7 @@ def monthly_report(
     inspections_from = dt.date(contract_year(period), 4, 1)
     month = return_month(organisation=organisation, period=period, today=today)
     rule = schedule6.failure_rule(organisation=organisation, period=period)
-    if rule is None:
-        failures = [i for i in indicators if i.row.status in (rating.RED, rating.MISSING)]
-    else:
-        failures = [i for i in indicators if schedule6.is_failure(rule, i.row)]
+    failures = [i for i in indicators if schedule6.is_performance_failure(rule, i.row)]
     report = MonthlyReport(
         organisation=organisation,
         period=period,
@@ -937,4 +1000,8 @@ def monthly_report(
         surveys=schedule6.surveys(organisation=organisation, period=period),
     )
     report.sections = _sections(report)
+    for plan in ActionPlan.objects.filter(
+        organisation=organisation, kind=PlanKind.RECTIFICATION, failure_period=period
+    ).order_by("dated", "pk"):
+        report.failure_plans.setdefault(plan.kpi_id, []).append(plan)
     return report

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kpis import rating
-from kpis.models import Organisation
+from kpis.models import KPI, Organisation
 from kpis.periods import contract_year, label_period
-from kpis.selectors import StatusRow
+from kpis.selectors import StatusRow, not_held_reason, status_table
 from schedule6.models import (
     AuditActivity,
     AuditFinding,
@@ -247,6 +247,44 @@ def is_failure(rule: FailureRule, row: StatusRow) -> bool:
         beyond = beyond_tolerance(row)
         return beyond is not None and beyond > rule.margin
     return row.status in (rating.RED, rating.MISSING) and row.months_off_target >= rule.months
+
+
+def is_performance_failure(rule: FailureRule | None, row: StatusRow) -> bool:
+    """The one test of a Performance Failure for a KPI's month: the year's
+    rule, or without one Red, or Missing against a target in force (what the
+    report then says it uses). A KPI with no target in force has nothing to
+    fail, though its month may be Missing."""
+    if rule is None:
+        return row.status == rating.RED or (row.status == rating.MISSING and row.target is not None)
+    return is_failure(rule, row)
+
+
+def failure_rules(*, organisation: Organisation) -> dict[int, FailureRule]:
+    """Contract year → the organisation's rule for it. One query."""
+    return {rule.contract_year: rule for rule in organisation.failure_rules.all()}
+
+
+def kpi_failures(*, organisation: Organisation, rows: list[StatusRow]) -> list[StatusRow]:
+    """The rows (a KPI's rated months) that are Performance Failures, each
+    judged by the rule of its own contract year, in the order given."""
+    rules = failure_rules(organisation=organisation)
+    return [
+        row for row in rows if is_performance_failure(rules.get(contract_year(row.period)), row)
+    ]
+
+
+def kpi_month(
+    *, kpi: KPI, period: dt.date, drafts: bool, today: dt.date | None = None
+) -> tuple[StatusRow | None, bool]:
+    """A KPI's rated month and whether it is a Performance Failure (its
+    year's rule): (None, False) for a month the app does not hold."""
+    if not_held_reason(organisation=kpi.organisation, period=period):
+        return None, False
+    [row] = status_table(
+        organisation=kpi.organisation, period=period, only=kpi, drafts=drafts, today=today
+    ).rows
+    rule = failure_rule(organisation=kpi.organisation, period=period)
+    return row, is_performance_failure(rule, row)
 
 
 # --- The annual report: a contract year's records -------------------------------

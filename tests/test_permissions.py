@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from inspections import services as inspection_services
-from inspections.models import FindingKind, InspectionKind
+from inspections.models import ActionPlan, FindingKind, InspectionKind, PlanKind
 from kpis import services as kpi_services
 from kpis.models import KPI, Organisation, UploadKind
 from national.services import measure_import
@@ -49,6 +49,12 @@ def world(seeds, commissioner):
         organisation=birmingham, user=None, initials="TT", name="TEST name", role="TEST role"
     )
     kpi = KPI.objects.get(organisation=birmingham, code="KPI2")
+    # A rectification plan with one action (made directly: KPI2 did not fail).
+    plan = ActionPlan.objects.create(
+        organisation=birmingham, kind=PlanKind.RECTIFICATION, kpi=kpi, title="TEST plan",
+        failure_period=dt.date(2018, 10, 1), dated=dt.date(2018, 11, 1),
+    )  # fmt: skip
+    inspection_services.rectification_action_create(plan=plan, number="1", text="TEST step")
     measure_import(slug="rate", name="t.csv", data=MEASURE_FILE.encode(), indicator="rate")
     # The commissioner's own targets file, waiting for its preview and confirmation.
     upload = kpi_services.upload_create(
@@ -57,7 +63,7 @@ def world(seeds, commissioner):
     )  # fmt: skip
     return {
         "inspection": inspection.pk, "finding": finding.pk, "action": action.pk, "kpi": kpi.pk,
-        "targets_upload": upload.pk, "update": update.pk, "lead": lead.pk,
+        "targets_upload": upload.pk, "update": update.pk, "lead": lead.pk, "plan": plan.pk,
     }  # fmt: skip
 
 
@@ -110,6 +116,19 @@ def _requests(world):
         ("lead_create", "get", reverse("lead_create", args=[b]), None),
         ("lead_edit", "get", reverse("lead_edit", args=[b, world["lead"]]), None),
         ("lead_delete", "get", reverse("lead_delete", args=[b, world["lead"]]), None),
+        ("rectification_plan_create", "get",
+         reverse("rectification_plan_create", args=[b]) + "?kpi=KPI2&period=2018-10", None),
+        ("rectification_plan_detail", "get",
+         reverse("rectification_plan_detail", args=[b, world["plan"]]), None),
+        ("rectification_plan_edit", "get",
+         reverse("rectification_plan_edit", args=[b, world["plan"]]), None),
+        ("rectification_plan_delete", "get",
+         reverse("rectification_plan_delete", args=[b, world["plan"]]), None),
+        ("rectification_action_create", "get",
+         reverse("rectification_action_create", args=[b, world["plan"]]), None),
+        ("rectification_action_save", "post",
+         reverse("rectification_action_create", args=[b, world["plan"]]),
+         {"number": "2", "text": "TEST step", "status": "not_rated"}),
         # A sign-off without a proposal still makes the action Blue: last of the actions.
         ("action_sign_off", "post", reverse("action_sign_off", args=[b, world["action"]]),
          {"decision": "sign_off"}),
@@ -210,6 +229,14 @@ EXPECTED = {
     "action_sign_off": {**COMMISSION, "commissioner": 302, "admin_user": 302},
     "progress_update_edit": COMMISSION,
     "progress_update_delete": COMMISSION,
+    # Rectification plans: commissioners raise and number them; everyone who
+    # sees the organisation reads them (officers post updates on the actions).
+    "rectification_plan_create": COMMISSION,
+    "rectification_plan_detail": READ,
+    "rectification_plan_edit": COMMISSION,
+    "rectification_plan_delete": COMMISSION,
+    "rectification_action_create": COMMISSION,
+    "rectification_action_save": {**COMMISSION, "commissioner": 302, "admin_user": 302},
     "lead_list": READ,
     "lead_create": COMMISSION,
     "lead_edit": COMMISSION,

@@ -121,6 +121,12 @@ def band(lower, upper, unit):
 
 
 @register.filter
+def status_label(status):
+    """The status in words (``rating.STATUS_LABELS``), for running text."""
+    return rating.STATUS_LABELS.get(status, status)
+
+
+@register.filter
 def month_label(period):
     return label_period(period) if period else ""
 

@@ -107,7 +107,8 @@ def test_sections_without_data_say_so(client, member, inspections):
     sections = response.context["sections"]
     name = "Sandwell Children's Trust"
     expected = {
-        "failures": selectors.NO_TARGETS.format(month="Dec 2018"),
+        # Sandwell's 2018/19 targets are "not yet agreed" (the seed's words).
+        "failures": selectors.NOT_AGREED.format(month="Dec 2018", year="2018/19"),
         "action_plans": selectors.NO_ACTION_PLANS.format(organisation=name, end="31 Dec 2018"),
         "rectification_plans": selectors.NO_RECTIFICATION_PLANS.format(
             organisation=name, end="31 Dec 2018"
@@ -124,7 +125,7 @@ def test_sections_without_data_say_so(client, member, inspections):
     assert sections["summary"].empty == sections["indicators"].empty == ""
     assert response.context["report"].named_inspections_note in html
     assert selectors.NO_NARRATIVE in html
-    assert "No KPI had a target in force for Dec 2018, so none is rated off target." in html
+    assert "No KPI's target for Dec 2018 has been agreed yet, so none is rated off target." in html
 
 
 def test_it_says_why_there_are_no_spc_signals(client, member, inspections):

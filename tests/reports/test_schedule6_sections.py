@@ -69,8 +69,12 @@ def test_each_pis_commentary_is_in_the_kpi_table(client, member, world):
 def test_failures_say_no_target_was_agreed_and_quote_the_trust(client, member, world):
     response = _get(client, member, "sandwell", "2018-12")
     html = _text(response)
-    assert response.context["sections"]["failures"].empty == selectors.NO_TARGETS.format(
-        month="Dec 2018"
+    assert response.context["sections"]["failures"].empty == selectors.NOT_AGREED.format(
+        month="Dec 2018", year="2018/19"
+    )
+    assert (
+        "No performance failure can be identified for Dec 2018: the KPIs' targets for 2018/19 "
+        "have not yet been agreed, so no KPI had a target to fail." in html
     )
     assert (
         "The Trust reports: “There has been no performance failure within this service period "
