@@ -453,12 +453,12 @@ class Upload(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"{self.name} ({self.organisation}, {self.created_at:%Y-%m-%d %H:%M})"
+
     @property
     def busy(self) -> bool:
         return self.state in UPLOAD_BUSY
-
-    def __str__(self):
-        return f"{self.name} ({self.organisation}, {self.created_at:%Y-%m-%d %H:%M})"
 
 
 class ImportMapping(models.Model):

@@ -270,7 +270,11 @@ def _preview(request, upload: Upload, form: MappingForm | None = None, status: i
 
 
 def _saved(request, upload: Upload, landing):
-    """A saved upload's page: on to what it wrote, saying what was saved."""
+    """A saved upload's page: on to what it wrote, saying what was saved. The
+    page's own poll (js/follow-progress.js, X-Follow) is told only that the
+    work has ended, so the message is said once, on the page it then loads."""
+    if request.headers.get("X-Follow"):
+        return _following(request, upload, check_again="")
     outcome = upload.checked or {}
     if outcome.get("summary"):
         messages.success(request, f"{upload.name}: {outcome['summary']}.")

@@ -103,6 +103,4 @@ def national_load(request):
     loads = selectors.national_loads()
     in_progress = any(load.in_progress for load in loads)
     context = {"loads": loads, "in_progress": in_progress, "steps": demo.STEPS}
-    return render(
-        request, "national/load.html", context | progress_context(busy=in_progress)
-    )
+    return render(request, "national/load.html", context | progress_context(busy=in_progress))

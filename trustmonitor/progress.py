@@ -1,7 +1,9 @@
 """Pages that follow background work (the national load, an upload's check
-and save) refresh themselves while it runs: a ``<meta http-equiv="refresh">``,
-which needs no script (the CSP allows none inline) and works without
-JavaScript. ``templates/includes/refresh.html`` and ``progress.html`` draw it."""
+and save) keep themselves up to date while it runs: static/js/follow-progress.js
+(a static file, as the CSP wants) fetches the page again every few seconds and
+puts the progress in place, then loads the page whole once the work ends;
+without JavaScript a ``<noscript>`` refresh reloads it. The templates draw it
+with ``includes/refresh.html`` (in the head) and ``includes/progress.html``."""
 
 REFRESH_SECONDS = 3
 

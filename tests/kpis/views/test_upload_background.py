@@ -81,8 +81,10 @@ def test_a_queued_upload_waits_for_the_worker_then_shows_its_preview(client, off
     assert (upload.state, upload.table, bytes(upload.data)) == (UploadState.QUEUED, None, CSV)
     page = _page(client, upload).content.decode()
     assert "Waiting for the worker" in page
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert "This page refreshes every 3 seconds until the work ends" in page
+    assert 'id="follow" data-follow-seconds="3"' in page  # js/follow-progress.js updates it
+    assert "js/follow-progress.js" in page
     assert "Save these readings" not in page
 
     assert _work() == ["upload_check_run"]
@@ -137,7 +139,7 @@ def test_the_page_says_what_the_worker_is_doing(client, officer, queue, state, s
     assert says in page
     if state == UploadState.CHECKING:
         assert '<progress id="progress-upload" class="w-100" value="4000" max="10001">' in page
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert writes == []  # the page only reads
 
 
@@ -317,3 +319,17 @@ def test_a_targets_file_is_checked_and_saved_by_the_worker(client, commissioner,
     )
     assert "already saved at" in again.content.decode()
     assert Target.objects.get(valid_from=dt.date(2019, 4, 1)).history.count() == 1
+
+
+def test_the_pages_own_poll_is_told_the_work_ended_without_moving_on(client, officer):
+    """js/follow-progress.js asks with X-Follow: a saved upload answers it
+    "Saved" and no message, so the return it then loads says "saved" once."""
+    upload = _upload(client, officer)
+    client.post(reverse("upload_confirm", args=["birmingham", upload.pk]))
+    url = reverse("upload_preview", args=["birmingham", upload.pk])
+    polled = client.get(url, headers={"X-Follow": "1"})
+    assert polled.status_code == 200
+    assert "Go on to what was saved" in polled.content.decode()
+    assert "data-follow-seconds" not in polled.content.decode()  # the script loads the page
+    landed = client.get(url, follow=True).content.decode()
+    assert landed.count("november.csv: 2 new, 0 changed, 0 unchanged; saved.") == 1
