@@ -10,6 +10,7 @@ value cannot make the reader run anything.
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from kpis.imports.mapping import Column, Mapping, SkippedRow
@@ -34,10 +35,11 @@ _TYPES = {
 }  # fmt: skip
 
 
-def _fields(cls) -> list[str]:
+@cache
+def _fields(cls) -> tuple[str, ...]:
     if dataclasses.is_dataclass(cls):
-        return [f.name for f in dataclasses.fields(cls)]
-    return list(cls._fields)  # a NamedTuple
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return tuple(cls._fields)  # a NamedTuple
 
 
 def to_json(value: Any) -> Any:
@@ -59,6 +61,8 @@ def to_json(value: Any) -> Any:
 
 
 def from_json(value: Any) -> Any:
+    """The value ``to_json`` wrote. Kept types are built with their fields in
+    order (a 10,000-row check is some 30,000 objects: this is the page's cost)."""
     if isinstance(value, list):
         return [from_json(v) for v in value]
     if not isinstance(value, dict):
@@ -70,5 +74,7 @@ def from_json(value: Any) -> Any:
         return dt.date.fromisoformat(inner)
     if key == "~t":
         return tuple(from_json(v) for v in inner)
-    cls = _TYPES[key.removeprefix("~")]  # KeyError: not one of ours
-    return cls(**dict(zip(_fields(cls), (from_json(v) for v in inner), strict=True)))
+    cls = _TYPES[key[1:]]  # KeyError: not one of ours
+    if len(inner) != len(_fields(cls)):
+        raise ValueError(f"{key[1:]} kept with {len(inner)} fields")
+    return cls(*[from_json(v) for v in inner])
