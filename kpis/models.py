@@ -397,14 +397,31 @@ class UploadKind(models.TextChoices):
     TARGETS = "targets", "Targets"
 
 
+class UploadState(models.TextChoices):
+    """Where an upload is in its background work (``kpis.tasks``)."""
+
+    QUEUED = "queued", "Waiting for the worker"
+    READING = "reading", "Reading the file"
+    CHECKING = "checking", "Checking"
+    READY = "ready", "Checked"
+    SAVING = "saving", "Saving"
+    SAVED = "saved", "Saved"
+    FAILED = "failed", "Failed"
+
+
+# The states the upload's page follows, refreshing itself.
+UPLOAD_BUSY = (UploadState.QUEUED, UploadState.READING, UploadState.CHECKING, UploadState.SAVING)
+
+
 class Upload(models.Model):
     """A file of readings or targets waiting for its uploader to confirm the preview.
 
     Kept in the database rather than the session so that the preview and the
     confirmation read the same table whichever server process answers. The
-    file is read once, as it arrives: what is kept is its table
-    (``imports.files.table_to_json``), or why it cannot be read, never the
-    file, so a preview reload or the confirmation never parses it again.
+    worker reads the file once (``data``, dropped as it is read): what is
+    kept is its table (``imports.files.table_to_json``), or why it cannot be
+    read, never the file; then the check's result (``checked``), so a
+    preview reload never parses or compares anything again.
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -421,12 +438,27 @@ class Upload(models.Model):
     mapping = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     saved_at = models.DateTimeField(null=True, blank=True)
+    # The background work: the file as received, until the worker reads it;
+    # the state, the row reached of how many (spreadsheet numbers), why the
+    # task failed; the check's result (``imports.stored``) and, once saved,
+    # what was saved (``summary`` and ``months``).
+    data = models.BinaryField(null=True, blank=True, editable=False)
+    state = models.CharField(max_length=10, choices=UploadState.choices, default=UploadState.QUEUED)
+    step = models.PositiveIntegerField(default=0)
+    steps = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    checked = models.JSONField(null=True, blank=True, editable=False)
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.name} ({self.organisation}, {self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def busy(self) -> bool:
+        return self.state in UPLOAD_BUSY
 
 
 class ImportMapping(models.Model):

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -732,6 +733,35 @@ class UploadLine:
     @property
     def status_label(self) -> str:
         return rating.STATUS_LABELS[self.status]
+
+
+@dataclass
+class UploadCheck:
+    """An upload's check as the worker kept it (``services.upload_check``):
+    the dry run's result or why the file cannot be read, the mapping of a
+    trust's own sheet, the ticks given and, after a refused save, why."""
+
+    result: Any
+    file_error: str
+    mapping: Any
+    accepted: frozenset
+    notice: str
+
+
+def upload_check(upload) -> UploadCheck | None:
+    """The kept check of an upload, read back; None until it has one."""
+    from kpis.imports.stored import from_json
+
+    kept = upload.checked
+    if upload.saved_at is not None or not kept:
+        return None
+    return UploadCheck(
+        result=from_json(kept["result"]),
+        file_error=kept["file_error"],
+        mapping=from_json(kept["mapping"]),
+        accepted=frozenset(kept["accepted"]),
+        notice=kept["notice"],
+    )
 
 
 def upload_lines(*, organisation: Organisation, rows, unusual=()) -> list[UploadLine]:

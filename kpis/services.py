@@ -14,6 +14,7 @@ from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, ROLES, SCRUTINY_MEMBE
 from kpis.imports import files
 from kpis.imports.saving import _import_lock
 from kpis.models import (
+    UPLOAD_BUSY,
     MonthlyReturn,
     Organisation,
     Reading,
@@ -22,11 +23,12 @@ from kpis.models import (
     Target,
     Upload,
     UploadKind,
+    UploadState,
 )
 from kpis.periods import contract_year_label, format_period
 from kpis.selectors import status_table, targets_in_force
 from notifications.tasks import return_submitted_notify
-from trustmonitor.security import log_event
+from trustmonitor.security import log_event, log_import
 
 # Demo-only accounts for a local or demo install; `make run` creates them.
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105
@@ -447,8 +449,9 @@ def uploads_expire(now: dt.datetime | None = None) -> int:
 
 
 def upload_read(
-    upload: Upload, *, dry_run: bool, user, save_comparators: bool = False, accepted=frozenset()
-):
+    upload: Upload, *, dry_run: bool, user, save_comparators: bool = False, accepted=frozenset(),
+    on_row=lambda number: None,
+):  # fmt: skip
     """(result, file error, mapping) of the table an upload kept: the
     mapping of a trust's own sheet also when its columns cannot all be
     placed, so that it can be corrected. The file is never read again."""
@@ -462,7 +465,7 @@ def upload_read(
             organisation=upload.organisation, name=upload.name,
             table=files.table_from_json(upload.table), user=user, dry_run=dry_run,
             chosen=upload.mapping, save_comparators=save_comparators,
-            accept_unusual=accepted,
+            accept_unusual=accepted, on_row=on_row,
         )  # fmt: skip
     except MappingError as error:
         return None, str(error), error.mapping
@@ -475,12 +478,13 @@ def upload_confirm(*, upload: Upload, user, save_comparators: bool = False, acce
     """Save an upload's readings (or targets): (result, file error); nothing
     is saved when either says so, nor while an unusual value is not among
     ``accepted`` (``result.unconfirmed``). Raises UploadAlreadySaved when it
-    was confirmed before.
+    was confirmed before. Run by the worker (``upload_save``).
 
     The upload's row is locked before ``saved_at`` is read, so of several
     confirmations at once one saves and the others wait, then find it saved
     (only one is reported and logged as saved). Once saved, the table is
-    dropped: nothing needs it again, and it may hold personal data.
+    dropped: nothing needs it again, and it may hold personal data; what was
+    saved is kept for the page (``upload_outcome``).
     """
     from kpis.imports.remembered import import_mapping_remember
 
@@ -499,17 +503,34 @@ def upload_confirm(*, upload: Upload, user, save_comparators: bool = False, acce
             return result, file_error
         locked.saved_at = timezone.now()
         locked.table = None
-        locked.save(update_fields=["saved_at", "table"])
+        locked.state = UploadState.SAVED
+        locked.checked = _outcome(locked, result)
+        locked.save(update_fields=["saved_at", "table", "state", "checked"])
         if getattr(result, "mapping", None) is not None:
             # Confirmed: the organisation's next file with these headings is read the same way.
             import_mapping_remember(
                 organisation=locked.organisation, mapping=result.mapping, user=user
             )
     upload.saved_at, upload.table = locked.saved_at, None
+    upload.state, upload.checked = locked.state, locked.checked
     return result, None
 
 
-def upload_read_targets(upload: Upload, *, dry_run: bool, user):
+def _outcome(upload: Upload, result) -> dict:
+    """What a saved upload keeps for its page: the summary said on landing
+    and the months (targets: the dates from) it wrote, ISO dates."""
+    summary = result.summary()
+    if getattr(result, "comparators_saved", False):
+        summary += f"; comparators for {result.mapping.year} saved"
+    if upload.kind == UploadKind.TARGETS:
+        dates = {row.valid_from for row in (*result.new, *result.unchanged)}
+    else:
+        dates = {row.period for row in result.new}
+    dates |= {getattr(row, "valid_from", None) or row.period for row, _ in result.changed}
+    return {"summary": summary, "months": sorted(d.isoformat() for d in dates)}
+
+
+def upload_read_targets(upload: Upload, *, dry_run: bool, user, on_row=lambda number: None):
     """(result, file error) of a targets file, from the table kept at upload
     (``targets_import``)."""
     from kpis.imports import targets  # it imports this module
@@ -519,7 +540,7 @@ def upload_read_targets(upload: Upload, *, dry_run: bool, user):
     try:
         result = targets.targets_import(
             organisation=upload.organisation, name=upload.name,
-            table=files.table_from_json(upload.table), user=user, dry_run=dry_run,
+            table=files.table_from_json(upload.table), user=user, dry_run=dry_run, on_row=on_row,
         )  # fmt: skip
     except files.ImportFileError as error:
         return None, str(error)
@@ -529,13 +550,172 @@ def upload_read_targets(upload: Upload, *, dry_run: bool, user):
 def upload_create(
     *, organisation: Organisation, user, name: str, data: bytes, kind: str = UploadKind.READINGS
 ) -> Upload:
-    """Keep an uploaded file for its preview: the file is read here, once, and
-    what is kept is its table, or why it cannot be read; never the file."""
-    try:
-        table, error = files.table_to_json(files.read_table(name, data)), ""
-    except files.ImportFileError as refused:
-        table, error = None, str(refused)
-    return Upload.objects.create(
-        organisation=organisation, uploaded_by=user, name=name, table=table, file_error=error,
-        kind=kind,
+    """Keep an uploaded file and queue its check (``upload_check``, in the
+    worker): the file is read there, once, and what is kept is its table, or
+    why it cannot be read; never the file."""
+    upload = Upload.objects.create(
+        organisation=organisation, uploaded_by=user, name=name, data=data, kind=kind,
     )  # fmt: skip
+    _upload_check_enqueue(upload)
+    upload.refresh_from_db()  # the immediate backend (tests) has checked it already
+    return upload
+
+
+# --- Uploads in the background (kpis/tasks.py runs these in the worker) ------------
+
+CHECK_FAILED = "The check stopped: {error}"
+SAVE_FAILED = "Saving stopped: {error} Nothing was saved: the save is all or nothing."
+FILE_NOW_HAS_ERRORS = "Nothing was saved: the file now has errors (see below)."
+UNCONFIRMED = (
+    "Nothing was saved: {count} unusual value(s) are not confirmed. Correct the file, or tick "
+    "“{label}” beside each."
+)
+# Progress is written every this many rows (and at the end), not on each.
+PROGRESS_EVERY = 250
+
+
+class UploadBusy(Exception):
+    """The upload is being checked or saved: it cannot be confirmed now."""
+
+    def __init__(self, upload: Upload):
+        super().__init__(f"This upload is {upload.get_state_display().lower()} already.")
+
+
+def _upload_check_enqueue(upload: Upload) -> None:
+    from kpis.tasks import upload_check_run  # the task module imports this one
+
+    upload_check_run.enqueue(upload.pk)
+
+
+def upload_check_again(*, upload: Upload) -> None:
+    """Queue the check again (after a correction of the mapping, or a failed
+    task); the page follows it. An upload saved or being saved is left alone."""
+    changed = (
+        Upload.objects.filter(pk=upload.pk, saved_at=None)
+        .exclude(state__in=UPLOAD_BUSY)
+        .update(state=UploadState.QUEUED, step=0, error="", checked=None, checked_at=None)
+    )
+    if changed:
+        _upload_check_enqueue(upload)
+    upload.refresh_from_db()
+
+
+def _upload_check(upload: Upload, *, on_row, accepted=(), notice: str = "") -> dict:
+    """The dry run of an upload's kept table, as ``Upload.checked`` keeps it."""
+    from kpis.imports.stored import to_json
+
+    if upload.kind == UploadKind.TARGETS:
+        result, file_error = upload_read_targets(
+            upload, dry_run=True, user=upload.uploaded_by, on_row=on_row
+        )
+        mapping = None
+    else:
+        result, file_error, mapping = upload_read(
+            upload, dry_run=True, user=upload.uploaded_by, accepted=frozenset(accepted),
+            on_row=on_row,
+        )  # fmt: skip
+    return {
+        "result": to_json(result),
+        "file_error": file_error or "",
+        "mapping": to_json(mapping),
+        "accepted": sorted(accepted),
+        "notice": notice,
+    }
+
+
+def upload_check(*, upload_id: int) -> None:
+    """The worker's check of an upload: read the file kept with it into its
+    table (dropping the file), then check every row as the preview shows it,
+    writing the row reached as it goes. Nothing here writes a reading or a
+    target. A failure is written on the upload and raised (the worker records
+    it); the table or file stays, so the check can run again."""
+    uploads = Upload.objects.filter(pk=upload_id, saved_at=None)
+    upload = uploads.exclude(state__in=[UploadState.SAVING, UploadState.SAVED]).first()
+    if upload is None:
+        return  # expired and deleted, or saved meanwhile
+    try:
+        if upload.data is not None:
+            uploads.update(state=UploadState.READING)
+            try:
+                table = files.table_to_json(files.read_table(upload.name, bytes(upload.data)))
+                error = ""
+            except files.ImportFileError as refused:
+                table, error = None, str(refused)
+            upload.table, upload.file_error, upload.data = table, error, None
+            uploads.update(table=table, file_error=error, data=None)
+        rows = len(upload.table["rows"]) if upload.table else 0
+        last = rows + 1  # the spreadsheet's number of the last row (header = 1)
+        uploads.update(state=UploadState.CHECKING, step=0, steps=last if rows else 0)
+
+        def on_row(number: int) -> None:
+            if number % PROGRESS_EVERY == 0:
+                uploads.update(step=number)
+
+        checked = _upload_check(upload, on_row=on_row)
+    except Exception as error:
+        uploads.update(state=UploadState.FAILED, error=CHECK_FAILED.format(error=error))
+        raise
+    uploads.update(
+        state=UploadState.READY, step=last if rows else 0, checked=checked,
+        checked_at=timezone.now(),
+    )  # fmt: skip
+
+
+def upload_confirm_start(
+    *, upload: Upload, user, save_comparators: bool = False, accepted=frozenset()
+) -> None:
+    """Queue the save of a checked upload (``upload_save``, in the worker).
+    Raises UploadAlreadySaved when it was saved, UploadBusy while it is being
+    checked or saved: of two confirmations, one queues the save."""
+    from kpis.tasks import upload_save_run  # the task module imports this one
+
+    with transaction.atomic():
+        locked = Upload.objects.select_for_update().get(pk=upload.pk)
+        if locked.saved_at is not None:
+            raise UploadAlreadySaved(locked.saved_at)
+        if locked.state != UploadState.READY:
+            raise UploadBusy(locked)
+        Upload.objects.filter(pk=upload.pk).update(state=UploadState.SAVING, error="")
+        upload_save_run.enqueue(upload.pk, user.pk, save_comparators, sorted(accepted))
+    upload.refresh_from_db()  # the immediate backend (tests) has saved it already
+
+
+def upload_save(
+    *, upload_id: int, user_id: int, save_comparators: bool = False, accepted=()
+) -> None:
+    """The worker's save of a confirmed upload (``upload_confirm``: checked
+    again from the kept table, in one transaction). Saved: logged, and the
+    upload keeps what was saved. Refused (the database moved since the check,
+    or an unusual value not ticked): nothing saved, logged, and the upload is
+    checked again with the reason and the ticks given kept for its page. A
+    failure is written on the upload and raised; nothing was saved."""
+    from kpis.plausibility import CONFIRM_LABEL
+
+    upload = Upload.objects.select_related("organisation").filter(pk=upload_id).first()
+    if upload is None:
+        return
+    user = get_user_model().objects.get(pk=user_id)
+    uploads = Upload.objects.filter(pk=upload_id, saved_at=None)
+    try:
+        result, file_error = upload_confirm(
+            upload=upload, user=user, save_comparators=save_comparators,
+            accepted=frozenset(accepted),
+        )  # fmt: skip
+    except UploadAlreadySaved:
+        return
+    except Exception as error:
+        uploads.update(state=UploadState.FAILED, error=SAVE_FAILED.format(error=error))
+        raise
+    what = "targets" if upload.kind == UploadKind.TARGETS else "readings"
+    who = {"user": user, "organisation": upload.organisation, "file": upload.name}
+    if upload.saved_at is not None:
+        log_import(f"{what}_imported", result, **who, via="upload")
+        return
+    if file_error or result.errors:
+        reason = file_error or f"{len(result.errors)} bad rows"
+        log_event(f"{what}_import_refused", **who, reason=reason, via="upload")
+        notice = FILE_NOW_HAS_ERRORS
+    else:
+        notice = UNCONFIRMED.format(count=len(result.unconfirmed), label=CONFIRM_LABEL)
+    checked = _upload_check(upload, on_row=lambda number: None, accepted=accepted, notice=notice)
+    uploads.update(state=UploadState.READY, checked=checked, checked_at=timezone.now())

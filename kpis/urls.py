@@ -23,6 +23,11 @@ urlpatterns = [
         name="targets_upload_preview",
     ),
     path(
+        "o/<slug:slug>/targets/upload/<int:pk>/check/",
+        views_upload.targets_upload_check,
+        name="targets_upload_check",
+    ),
+    path(
         "o/<slug:slug>/targets/upload/<int:pk>/confirm/",
         views_upload.targets_upload_confirm,
         name="targets_upload_confirm",
@@ -51,6 +56,11 @@ urlpatterns = [
         "o/<slug:slug>/upload/<int:pk>/errors.csv",
         views_upload.upload_errors_csv,
         name="upload_errors_csv",
+    ),
+    path(
+        "o/<slug:slug>/upload/<int:pk>/check/",
+        views_upload.upload_check,
+        name="upload_check",
     ),
     path(
         "o/<slug:slug>/upload/<int:pk>/confirm/",

@@ -2,6 +2,7 @@
 are read, correct that if need be, then confirm; and the blank template.
 A commissioner's file of targets goes the same way: upload, preview, confirm."""
 
+import datetime as dt
 from functools import wraps
 from pathlib import PurePath
 from urllib.parse import urlencode
@@ -26,9 +27,10 @@ from kpis.imports import files
 from kpis.imports.mapping import BLANK, ROLE_CHOICES, Mapping
 from kpis.imports.messages import TOO_BIG
 from kpis.imports.template_file import readings_template
-from kpis.models import Upload, UploadKind
+from kpis.models import Upload, UploadKind, UploadState
 from kpis.periods import PeriodError, contract_year, format_period, parse_period
-from trustmonitor.security import log_event, log_import
+from trustmonitor.progress import progress_context
+from trustmonitor.security import log_event
 
 TARGETS_FILE_HELP = "Columns kpi, valid_from, target, lower, upper (title optional). Up to 5 MB."
 
@@ -204,25 +206,36 @@ class MappingForm(forms.Form):
         return chosen
 
 
-def _import(upload: Upload, *, dry_run: bool, user, accepted=frozenset()):
-    """``services.upload_read``; ``accepted``: the unusual rows the officer
-    ticked as right."""
-    return services.upload_read(upload, dry_run=dry_run, user=user, accepted=accepted)
-
-
 # A page lists this many row errors; all of them are a CSV download away.
 ERRORS_SHOWN = 100
 # And this many new and changed rows each.
 ROWS_SHOWN = 500
 
 
-def _preview(
-    request, upload: Upload, form: MappingForm | None = None, status: int = 200,
-    accepted=frozenset(),
-):  # fmt: skip
-    result, file_error, mapping = _import(
-        upload, dry_run=True, user=request.user, accepted=accepted
-    )
+def _checked(upload: Upload) -> selectors.UploadCheck:
+    """The worker's check of a checked upload; 404 when it has none (yet)."""
+    check = selectors.upload_check(upload)
+    if check is None:
+        raise Http404("This upload has not been checked yet.")
+    return check
+
+
+def _following(request, upload: Upload, *, check_again: str):
+    """The page of an upload being checked or saved, or whose task failed:
+    what the worker is doing, refreshing itself until it ends. It only reads."""
+    busy = upload.busy
+    context = {
+        "organisation": upload.organisation,
+        "upload": upload,
+        "check_again": check_again,
+        "start": "upload_start" if upload.kind == UploadKind.READINGS else "targets_upload_start",
+    }
+    return render(request, "kpis/upload_progress.html", context | progress_context(busy=busy))
+
+
+def _preview(request, upload: Upload, form: MappingForm | None = None, status: int = 200):
+    check = _checked(upload)
+    result, file_error, mapping = check.result, check.file_error, check.mapping
     if mapping is not None and form is None:
         form = MappingForm(mapping=mapping)
     lines = {"new": [], "changed": []}
@@ -250,15 +263,47 @@ def _preview(
         "mapping": mapping,
         "mapping_form": form,
         "skipped": result.skipped if result else (mapping.skipped if mapping else []),
+        "notice": check.notice,
+        "checked_at": upload.checked_at,
     }
     return render(request, "kpis/upload_preview.html", context, status=status)
+
+
+def _saved(request, upload: Upload, landing):
+    """A saved upload's page: on to what it wrote, saying what was saved. The
+    page's own poll (js/follow-progress.js, X-Follow) is told only that the
+    work has ended, so the message is said once, on the page it then loads."""
+    if request.headers.get("X-Follow"):
+        return _following(request, upload, check_again="")
+    outcome = upload.checked or {}
+    if outcome.get("summary"):
+        messages.success(request, f"{upload.name}: {outcome['summary']}.")
+    months = [dt.date.fromisoformat(month) for month in outcome.get("months", [])]
+    return landing(upload.organisation.slug, months)
 
 
 @login_required
 @upload_page
 def upload_preview(request, slug, pk):
-    upload = _get_upload_for_user(request, slug, pk)
+    """The upload's page: its progress while the worker checks or saves it,
+    then the preview; once saved, the return it wrote."""
+    upload = _get_upload_for_user(request, slug, pk, saved=True)
+    if upload.saved_at is not None:
+        return _saved(request, upload, _landing)
+    if upload.state != UploadState.READY:
+        return _following(request, upload, check_again="upload_check")
     return _preview(request, upload)
+
+
+@login_required
+@require_POST
+@upload_page
+def upload_check(request, slug, pk):
+    """Check the upload again (its task failed): nothing is lost, the file or
+    its table is kept until the upload is saved or expires."""
+    upload = _get_upload_for_user(request, slug, pk)
+    services.upload_check_again(upload=upload)
+    return redirect("upload_preview", slug=slug, pk=pk)
 
 
 @login_required
@@ -266,9 +311,10 @@ def upload_preview(request, slug, pk):
 def upload_errors_csv(request, slug, pk):
     """Every row error of the upload's preview, as CSV: the page lists the first few."""
     upload = _get_upload_for_user(request, slug, pk)
-    result, file_error, _ = _import(upload, dry_run=True, user=request.user)
+    check = _checked(upload)
+    result = check.result
     if result is None:
-        raise Http404(file_error)
+        raise Http404(check.file_error)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     rows = [(error.row, error.column, error.message) for error in result.errors]
     exports.write_csv(["row", "column", "error"], rows, response)
@@ -283,7 +329,7 @@ def upload_errors_csv(request, slug, pk):
 def upload_mapping(request, slug, pk):
     """Keep the officer's correction of the mapping for this upload, and preview again."""
     upload = _get_upload_for_user(request, slug, pk)
-    _, _, mapping = _import(upload, dry_run=True, user=request.user)
+    mapping = _checked(upload).mapping
     if mapping is None:
         raise Http404("This file has no mapping to correct.")
     form = MappingForm(request.POST, mapping=mapping)
@@ -291,20 +337,23 @@ def upload_mapping(request, slug, pk):
         return _preview(request, upload, form=form, status=400)
     upload.mapping = form.choices()
     upload.save(update_fields=["mapping"])
+    services.upload_check_again(upload=upload)  # read again with the roles chosen
     return redirect("upload_preview", slug=slug, pk=pk)
 
 
-def _confirmed(request, upload: Upload, result, file_error, *, what: str) -> bool:
-    """After ``services.upload_confirm``: refused (said and logged, nothing
-    saved) or saved (logged). ``what``: readings or targets."""
-    who = {"user": request.user, "organisation": upload.organisation, "file": upload.name}
-    if file_error or result.errors:
-        reason = file_error or f"{len(result.errors)} bad rows"
-        log_event(f"{what}_import_refused", **who, reason=reason, via="upload")
-        messages.error(request, "Nothing was saved: the file now has errors (see below).")
-        return False
-    log_import(f"{what}_imported", result, **who, via="upload")
-    return True
+def _confirm(request, upload: Upload, *, already_saved: str, **options):
+    """Queue the save (``services.upload_confirm_start``) and follow it on
+    the upload's page; a second confirmation saves nothing again."""
+    try:
+        services.upload_confirm_start(upload=upload, user=request.user, **options)
+    except services.UploadAlreadySaved as saved:
+        # Another confirmation (a second click, a second tab) saved it first.
+        messages.info(request, f"{upload.name}: {saved} Nothing was saved again.")
+        return redirect(already_saved)
+    except services.UploadBusy as busy:
+        messages.info(request, f"{upload.name}: {busy} Nothing will be saved twice.")
+    preview = "upload_preview" if upload.kind == UploadKind.READINGS else "targets_upload_preview"
+    return redirect(preview, slug=upload.organisation.slug, pk=upload.pk)
 
 
 @login_required
@@ -312,42 +361,18 @@ def _confirmed(request, upload: Upload, result, file_error, *, what: str) -> boo
 @upload_page
 def upload_confirm(request, slug, pk):
     upload = _get_upload_for_user(request, slug, pk, saved=True)
-    # Checked again on confirmation, from the kept table: the database may have
+    # Checked again by the save, from the kept table: the database may have
     # moved since the preview.
-    save_comparators = request.POST.get("comparators") == "on"
-    accepted = frozenset(request.POST.getlist("unusual"))
-    try:
-        result, file_error = services.upload_confirm(
-            upload=upload, user=request.user, save_comparators=save_comparators,
-            accepted=accepted,
-        )  # fmt: skip
-    except services.UploadAlreadySaved as saved:
-        # Another confirmation (a second click, a second tab) saved it first.
-        messages.info(request, f"{upload.name}: {saved} Nothing was saved again.")
-        return redirect("return_list", slug=slug)
-    if result is not None and not file_error and not result.errors and result.unconfirmed:
-        # Nothing saved: the page again with the ticks given kept, each unticked one asked.
-        messages.error(request, _UNCONFIRMED.format(count=len(result.unconfirmed)))
-        return _preview(request, upload, status=400, accepted=accepted)
-    if not _confirmed(request, upload, result, file_error, what="readings"):
-        return redirect("upload_preview", slug=slug, pk=pk)
-    summary = result.summary()
-    if result.comparators_saved:
-        summary += f"; comparators for {result.mapping.year} saved"
-    messages.success(request, f"{upload.name}: {summary}.")
-    return _landing(slug, result)
+    return _confirm(
+        request, upload, already_saved=reverse("return_list", args=[slug]),
+        save_comparators=request.POST.get("comparators") == "on",
+        accepted=frozenset(request.POST.getlist("unusual")),
+    )  # fmt: skip
 
 
-_UNCONFIRMED = (
-    "Nothing was saved: {count} unusual value(s) are not confirmed. Correct the file, or tick "
-    "“" + plausibility.CONFIRM_LABEL + "” beside each."
-)
-
-
-def _landing(slug, result):
+def _landing(slug, months: list[dt.date]):
     """Where the officer lands: the return of the one month the file wrote,
     else the returns list showing the months it wrote."""
-    months = sorted({row.period for row in result.new} | {r.period for r, _ in result.changed})
     if len(months) == 1:
         return redirect("return_detail", slug=slug, period=format_period(months[0]))
     url = reverse("return_list", args=[slug])
@@ -386,17 +411,32 @@ def targets_upload_start(request, slug):
     )  # fmt: skip
 
 
+def _targets_landing(slug, dates: list[dt.date]):
+    """The targets of the earliest contract year the file wrote."""
+    year = (
+        min(contract_year(date) for date in dates) if dates else contract_year(timezone.localdate())
+    )
+    return redirect("targets_edit", slug=slug, year=year)
+
+
 @upload_page
 @login_required
 def targets_upload_preview(request, slug, pk):
-    upload = _get_upload_for_user(request, slug, pk, kind=UploadKind.TARGETS)
-    result, file_error = services.upload_read_targets(upload, dry_run=True, user=request.user)
+    upload = _get_upload_for_user(request, slug, pk, kind=UploadKind.TARGETS, saved=True)
+    if upload.saved_at is not None:
+        return _saved(request, upload, _targets_landing)
+    if upload.state != UploadState.READY:
+        return _following(request, upload, check_again="targets_upload_check")
+    check = _checked(upload)
+    result = check.result
     context = {
         "organisation": upload.organisation,
         "upload": upload,
         "result": result,
         "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
-        "file_error": file_error,
+        "file_error": check.file_error,
+        "notice": check.notice,
+        "checked_at": upload.checked_at,
         "year": contract_year(timezone.localdate()),
     }
     return render(request, "kpis/targets_upload_preview.html", context)
@@ -405,17 +445,17 @@ def targets_upload_preview(request, slug, pk):
 @upload_page
 @login_required
 @require_POST
+def targets_upload_check(request, slug, pk):
+    upload = _get_upload_for_user(request, slug, pk, kind=UploadKind.TARGETS)
+    services.upload_check_again(upload=upload)
+    return redirect("targets_upload_preview", slug=slug, pk=pk)
+
+
+@upload_page
+@login_required
+@require_POST
 def targets_upload_confirm(request, slug, pk):
     upload = _get_upload_for_user(request, slug, pk, kind=UploadKind.TARGETS, saved=True)
-    # Checked again, from the kept table: the targets may have moved since the preview.
-    try:
-        result, file_error = services.upload_confirm(upload=upload, user=request.user)
-    except services.UploadAlreadySaved as saved:
-        messages.info(request, f"{upload.name}: {saved} Nothing was saved again.")
-        return redirect("targets_edit", slug=slug, year=contract_year(timezone.localdate()))
-    if not _confirmed(request, upload, result, file_error, what="targets"):
-        return redirect("targets_upload_preview", slug=slug, pk=pk)
-    messages.success(request, f"{upload.name}: {result.summary()}.")
-    rows = result.new + [row for row, _ in result.changed] + result.unchanged
-    year = min(contract_year(row.valid_from) for row in rows)
-    return redirect("targets_edit", slug=slug, year=year)
+    year = contract_year(timezone.localdate())
+    already_saved = reverse("targets_edit", kwargs={"slug": slug, "year": year})
+    return _confirm(request, upload, already_saved=already_saved)

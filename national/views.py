@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kpis.access import get_kpi_for_commissioner, get_measure_for_user, require_national_loader
 from national import demo, exports, selectors, services
 from national.forms import MeasureYearForm, NationalMeasureLinkForm
+from trustmonitor.progress import progress_context
 from trustmonitor.security import log_event
 
 
@@ -100,12 +101,6 @@ def national_load(request):
         messages.success(request, "The load is queued: this page follows its progress.")
         return redirect("national_load")
     loads = selectors.national_loads()
-    return render(
-        request,
-        "national/load.html",
-        {
-            "loads": loads,
-            "in_progress": any(load.in_progress for load in loads),
-            "steps": demo.STEPS,
-        },
-    )
+    in_progress = any(load.in_progress for load in loads)
+    context = {"loads": loads, "in_progress": in_progress, "steps": demo.STEPS}
+    return render(request, "national/load.html", context | progress_context(busy=in_progress))

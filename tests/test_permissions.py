@@ -29,8 +29,11 @@ ROLES = ["anonymous", "member", "officer", "sandwell_officer", "commissioner", "
 TARGETS_FILE = b"kpi,valid_from,target,lower,upper\nKPI2,2019-04-01,20,16,23\n"
 
 
+READINGS_FILE = b"kpi,period,value\nKPI1,2018-11,86\n"
+
+
 @pytest.fixture
-def world(seeds, commissioner):
+def world(seeds, commissioner, officer):
     birmingham = seeds["birmingham"]
     # A live record from Oct 2018 (no end), so Nov 2018 is a month it reports.
     Organisation.objects.filter(pk=birmingham.pk).update(held_until=None)
@@ -61,9 +64,14 @@ def world(seeds, commissioner):
         organisation=birmingham, user=commissioner, name="targets.csv", data=TARGETS_FILE,
         kind=UploadKind.TARGETS,
     )  # fmt: skip
+    # The officer's own readings file, checked by the worker (the immediate backend here).
+    readings = kpi_services.upload_create(
+        organisation=birmingham, user=officer, name="readings.csv", data=READINGS_FILE
+    )
     return {
         "inspection": inspection.pk, "finding": finding.pk, "action": action.pk, "kpi": kpi.pk,
         "targets_upload": upload.pk, "update": update.pk, "lead": lead.pk, "plan": plan.pk,
+        "upload": readings.pk,
     }  # fmt: skip
 
 
@@ -92,6 +100,8 @@ def _requests(world):
         ("targets_upload_start", "get", reverse("targets_upload_start", args=[b]), None),
         ("targets_upload_preview", "get",
          reverse("targets_upload_preview", args=[b, world["targets_upload"]]), None),
+        ("targets_upload_check", "post",
+         reverse("targets_upload_check", args=[b, world["targets_upload"]]), {}),
         ("targets_upload_confirm", "post",
          reverse("targets_upload_confirm", args=[b, world["targets_upload"]]), {}),
         ("inspection_list", "get", reverse("inspection_list", args=[b]), None),
@@ -136,6 +146,11 @@ def _requests(world):
         ("upload_start", "get", reverse("upload_start", args=[b]), None),
         ("upload_template_csv", "get", reverse("upload_template_csv", args=[b]), None),
         ("upload_template_xlsx", "get", reverse("upload_template_xlsx", args=[b]), None),
+        ("upload_preview", "get", reverse("upload_preview", args=[b, world["upload"]]), None),
+        ("upload_errors_csv", "get",
+         reverse("upload_errors_csv", args=[b, world["upload"]]), None),
+        ("upload_check", "post", reverse("upload_check", args=[b, world["upload"]]), {}),
+        ("upload_confirm", "post", reverse("upload_confirm", args=[b, world["upload"]]), {}),
         ("compliance", "get", reverse("compliance", args=[b, 2018]), None),
         ("monthly_report", "get", reverse("monthly_report", args=[b, "2018-10"]), None),
         ("monthly_report_xlsx", "get", reverse("monthly_report", args=[b, "2018-10"]) + "?format=xlsx", None),
@@ -208,6 +223,7 @@ EXPECTED = {
     "targets_upload_start": COMMISSION,
     # Only the commissioner who uploaded the file previews and confirms it.
     "targets_upload_preview": {**COMMISSION, "admin_user": 404},
+    "targets_upload_check": {**COMMISSION, "commissioner": 302, "admin_user": 404},
     "targets_upload_confirm": {**COMMISSION, "commissioner": 302, "admin_user": 404},
     "inspection_list": READ,
     "inspection_list_csv": READ,
@@ -244,6 +260,13 @@ EXPECTED = {
     "upload_start": {**READ, "member": 403},
     "upload_template_csv": {**READ, "member": 403},
     "upload_template_xlsx": {**READ, "member": 403},
+    # Only the officer who uploaded the file follows, checks again and confirms it.
+    "upload_preview": {**READ, "member": 403, "commissioner": 404, "admin_user": 404},
+    "upload_errors_csv": {**READ, "member": 403, "commissioner": 404, "admin_user": 404},
+    "upload_check": {**READ, "member": 403, "officer": 302, "commissioner": 404,
+                     "admin_user": 404},
+    "upload_confirm": {**READ, "member": 403, "officer": 302, "commissioner": 404,
+                       "admin_user": 404},
     "compliance": READ,
     "monthly_report": READ,
     "monthly_report_xlsx": READ,

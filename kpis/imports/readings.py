@@ -103,13 +103,17 @@ def _layout(table: _Table, organisation: Organisation, chosen: list[dict] | None
 
 
 def _parse_readings(
-    table: _Table, organisation: Organisation, today: dt.date, chosen: list[dict] | None = None
+    table: _Table,
+    organisation: Organisation,
+    today: dt.date,
+    chosen: list[dict] | None = None,
+    on_row: Callable[[int], None] = lambda number: None,
 ) -> _ParsedReadings:
     layout = _layout(table, organisation, chosen)
     kpis = _KPIs(organisation)
     current = month_start(today)
     if layout.mapping is not None:
-        return _parse_mapped(table, layout.mapping, kpis, current)
+        return _parse_mapped(table, layout.mapping, kpis, current, on_row)
     rows: list[tuple[ReadingRow, KPI]] = []
     errors: list[RowError] = _unreadable_rows(table)
     first_row: dict[tuple[int, dt.date], int] = {}  # long layout: (KPI, month) → row
@@ -118,6 +122,7 @@ def _parse_readings(
     ignored = {layout.columns.get("title")}
 
     for number, cells in table.rows:
+        on_row(number)
         if all(_is_blank(c) for i, c in enumerate(cells) if i not in ignored):
             continue
         if _is_stray_header(cells, kpi_index):
@@ -184,7 +189,11 @@ def _future(period: dt.date, current: dt.date) -> None:
 
 
 def _parse_mapped(
-    table: _Table, mapping: Mapping, kpis: _KPIs, current: dt.date
+    table: _Table,
+    mapping: Mapping,
+    kpis: _KPIs,
+    current: dt.date,
+    on_row: Callable[[int], None] = lambda number: None,
 ) -> _ParsedReadings:
     """A trust's own sheet: each row below the headings is a KPI, by code,
     number or title, with a reading in each month column that is not blank,
@@ -200,6 +209,7 @@ def _parse_mapped(
     kpi_row: dict[int, int] = {}
     year = mapping.year
     for number, cells in table.rows:
+        on_row(number)
         if number <= mapping.heading_row or number in passed:
             continue
         if all(_is_blank(c) for i, c in enumerate(cells) if i in read):
@@ -405,6 +415,7 @@ def readings_import(
     chosen: list[dict] | None = None,
     save_comparators: bool = False,
     accept_unusual: bool | Collection[str] = False,
+    on_row: Callable[[int], None] = lambda number: None,
 ) -> ImportResult:
     """Read a CSV or XLSX file of readings and, if every row is good and
     this is not a dry run, save it in one transaction, with history.
@@ -418,13 +429,14 @@ def readings_import(
     remembered for its headings; the comparators it offers are saved too
     when ``save_comparators``. ``table``, a file's table read before
     (``files.read_table``, as an upload keeps it), is used instead of ``data``.
+    ``on_row(number)`` is called as each row is checked (the upload's progress).
     """
     if table is None:
         table = _read_table(name, data)
     long_file = len(table.rows) > LONG_FILE_ROWS and progress is not None
     if long_file:
         progress(f"Reading {len(table.rows):,} rows…")
-    parsed = _parse_readings(table, organisation, today or timezone.localdate(), chosen)
+    parsed = _parse_readings(table, organisation, today or timezone.localdate(), chosen, on_row)
     if not parsed.rows and not parsed.errors and not parsed.comparators:
         raise ImportFileError(NO_ROWS)
     result = ImportResult(

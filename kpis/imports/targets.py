@@ -35,7 +35,7 @@ from kpis.models import KPI, Organisation, Target
 
 
 def _parse_targets(
-    table: _Table, organisation: Organisation
+    table: _Table, organisation: Organisation, on_row: Callable[[int], None]
 ) -> tuple[list[tuple[TargetRow, KPI]], list[RowError]]:
     columns = _targets_layout(table).columns
     kpis = _KPIs(organisation)
@@ -44,6 +44,7 @@ def _parse_targets(
     first_row: dict[tuple[int, dt.date], int] = {}
     ignored = {columns.get("title")}
     for number, cells in table.rows:
+        on_row(number)
         if all(_is_blank(c) for i, c in enumerate(cells) if i not in ignored):
             continue
         if _is_stray_header(cells, columns["kpi"]):
@@ -100,14 +101,16 @@ def targets_import(
     table: _Table | None = None,
     user=None,
     dry_run: bool = False,
+    on_row: Callable[[int], None] = lambda number: None,
 ) -> ImportResult:
     """Read a CSV or XLSX file of targets (kpi, valid_from, target, lower,
     upper), or the ``table`` an upload kept of one, and, if every row is good
     and this is not a dry run, save it in one transaction, with history. A
-    row for a month marked "not yet agreed" agrees the target."""
+    row for a month marked "not yet agreed" agrees the target. ``on_row(number)``
+    is called as each row is checked (the upload's progress)."""
     if table is None:
         table = _read_table(name, data)
-    rows, errors = _parse_targets(table, organisation)
+    rows, errors = _parse_targets(table, organisation, on_row)
     if not rows and not errors:
         raise ImportFileError(NO_TARGET_ROWS)
     result = ImportResult(errors=_sorted_errors(errors), dry_run=dry_run)

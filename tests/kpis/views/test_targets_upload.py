@@ -47,11 +47,10 @@ def test_a_commissioner_previews_then_confirms_a_targets_file(client, commission
         commissioner,
         "import targets-2019.csv",
     )
-    # Confirmed once: the upload is spent.
-    assert (
-        client.get(reverse("targets_upload_preview", args=["birmingham", upload.pk])).status_code
-        == 404
-    )
+    # Confirmed once: the upload's page leads on to the targets it wrote.
+    again = client.get(reverse("targets_upload_preview", args=["birmingham", upload.pk]))
+    assert again.url == reverse("targets_edit", args=["birmingham", 2018])
+    assert target.history.count() == 1
 
 
 def test_every_bad_row_is_named_and_nothing_is_saved(client, commissioner):

@@ -49,8 +49,11 @@ def test_a_red_row_with_commentary_has_no_warning(client, unreturned_seeds, offi
 
 def test_one_month_saved_lands_on_its_return(client, unreturned_seeds, officer):
     upload, _ = _upload(client, officer, b"kpi,period,value\nKPI1,2018-11,86\n", "birmingham")
-    response = client.post(reverse("upload_confirm", args=["birmingham", upload.pk]))
-    assert response.url == reverse("return_detail", args=["birmingham", "2018-11"])
+    response = client.post(reverse("upload_confirm", args=["birmingham", upload.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "return_detail", args=["birmingham", "2018-11"]
+    )
+    assert "r.csv: 1 new, 0 changed, 0 unchanged; saved." in response.content.decode()
 
 
 def test_several_months_land_on_the_returns_list_showing_them(client, seeds, sandwell_officer):
@@ -73,12 +76,16 @@ def test_a_fraction_is_questioned_and_needs_its_tick(client, seeds, sandwell_off
     assert "Did you mean 90%?" in _row(html, "PI1")
     assert 'name="unusual" value="2-2019-01"' in html
     url = reverse("upload_confirm", args=["sandwell", upload.pk])
-    refused = client.post(url)
-    assert refused.status_code == 400
+    refused = client.post(url, follow=True)
+    # Back on the upload's page, which says why and asks again.
+    assert refused.redirect_chain == [
+        (reverse("upload_preview", args=["sandwell", upload.pk]), 302)
+    ]
     assert "Nothing was saved: 1 unusual value(s) are not confirmed." in refused.content.decode()
+    assert 'name="unusual" value="2-2019-01"' in refused.content.decode()
     assert not Reading.objects.filter(kpi__organisation__slug="sandwell", period=JAN_19).exists()
-    saved = client.post(url, {"unusual": "2-2019-01"})
-    assert saved.url == reverse("return_detail", args=["sandwell", "2019-01"])
+    saved = client.post(url, {"unusual": "2-2019-01"}, follow=True)
+    assert saved.redirect_chain[-1][0] == reverse("return_detail", args=["sandwell", "2019-01"])
     assert Reading.objects.get(kpi__code="PI1", period=JAN_19).value == Decimal("0.9")
 
 
@@ -89,10 +96,11 @@ def test_an_unusual_row_not_ticked_keeps_the_others_ticks(client, seeds, sandwel
         response.content.decode()
     )
     refused = client.post(
-        reverse("upload_confirm", args=["sandwell", upload.pk]), {"unusual": "2-2019-01"}
-    )
+        reverse("upload_confirm", args=["sandwell", upload.pk]), {"unusual": "2-2019-01"},
+        follow=True,
+    )  # fmt: skip
     html = refused.content.decode()
-    assert refused.status_code == 400
+    assert "Nothing was saved: 1 unusual value(s) are not confirmed." in html
     assert 'value="2-2019-01" id="unusual-2-2019-01" checked' in html
     assert 'value="3-2019-01" id="unusual-3-2019-01">' in html
     assert not Reading.objects.filter(period=JAN_19).exists()

@@ -46,7 +46,7 @@ def test_a_queued_load_is_followed_and_not_started_twice(client, admin_user):
     page = client.get(URL).content.decode()
     assert "Waiting for the worker" in page
     assert 'value="0" max="9"' in page
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert "A load is already queued or running." in page
 
 
