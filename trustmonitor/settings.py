@@ -17,6 +17,12 @@ from ops.logs import log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# openpyxl parses with lxml whenever lxml is installed (python-docx brings it),
+# and then skips defusedxml: keep it on defusedxml, so that a workbook declaring
+# entities is refused as unsafe (kpis.imports.files), whatever else is installed.
+# Read when openpyxl is first imported, which is after the settings.
+os.environ["OPENPYXL_LXML"] = "False"
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
