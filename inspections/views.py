@@ -120,15 +120,18 @@ def action_tracker(request, slug):
     export = request.GET.get("format")
     if export in {"csv", "xlsx"}:
         return _tracker_export(organisation, rows, export)
+    counts = selectors.brag_counts(
+        selectors.action_tracker(organisation=organisation)
+        if any(v for k, v in filters.items() if k != "sort")
+        else rows
+    )
     context = {
         "organisation": organisation,
         "rows": rows,
         "filters": filters,
-        "counts": selectors.brag_counts(
-            selectors.action_tracker(organisation=organisation)
-            if any(v for k, v in filters.items() if k != "sort")
-            else rows
-        ),
+        "counts": counts,
+        "total": sum(counts.values()),
+        "filter_words": selectors.tracker_filter_words(organisation=organisation, filters=filters),
         "key": selectors.lead_key(organisation=organisation, rows=rows),
         "sorts": selectors.TRACKER_SORTS.items(),
         "brag": BRAG.choices,
