@@ -62,6 +62,20 @@ class ReasonForm(forms.Form):
         return reason
 
 
+class SignOffForm(forms.Form):
+    """A commissioner's decision on a proposal of complete. One form for both
+    buttons, so a note typed before "Sign off" is kept, not dropped; turning
+    the proposal down needs one (the view checks)."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+        label="Note for the history",
+        help_text="Kept with your name and the time. Needed to turn the proposal down.",
+    )
+
+
 _INTERIM = [(g.value, g.label) for g in Grade if g not in FOUR_POINT_SCALE]
 
 

@@ -132,6 +132,23 @@ TRACKER_SORTS = {
 }
 
 
+def tracker_filter_words(*, organisation: Organisation, filters: dict) -> str:
+    """The tracker's filters in words, for the page and its print: a printed
+    tracker must say it is not the whole plan, e.g. "lead GT; overdue only"."""
+    words = []
+    if filters.get("status"):
+        words.append(f"status {BRAG(filters['status']).label}")
+    if filters.get("lead"):
+        words.append(f"lead {filters['lead']}")
+    if filters.get("finding"):
+        finding = organisation.findings.filter(pk=filters["finding"]).first()
+        if finding:
+            words.append(f"finding “{finding.text[:60]}”")
+    if filters.get("overdue"):
+        words.append("overdue only")
+    return "; ".join(words)
+
+
 def lead_parts(entry: str) -> list[str]:
     """The leads of an action as the plan prints them, ``LH / JoR`` → LH, JoR.
 

@@ -338,7 +338,7 @@ def action_update_post(*, action: Action, author, dated, text: str, status: str)
         _save(action, user=author, reason="Proposed complete", clean=False)
     elif status and status != action.status:
         _status_set(action, status, user=author)
-        _save(action, user=author, reason=f"Update of {dated:%d %b %Y}", clean=False)
+        _save(action, user=author, reason=f"Update of {dated:%-d %b %Y}", clean=False)
     return update
 
 

@@ -18,6 +18,7 @@ from inspections.forms import (
     JudgementFormSet,
     LeadForm,
     ReasonForm,
+    SignOffForm,
 )
 from inspections.models import BRAG, Action, ActionUpdate, Inspection, PlanKind
 from inspections.ofsted import JUDGEMENT_AREAS
@@ -119,15 +120,18 @@ def action_tracker(request, slug):
     export = request.GET.get("format")
     if export in {"csv", "xlsx"}:
         return _tracker_export(organisation, rows, export)
+    counts = selectors.brag_counts(
+        selectors.action_tracker(organisation=organisation)
+        if any(v for k, v in filters.items() if k != "sort")
+        else rows
+    )
     context = {
         "organisation": organisation,
         "rows": rows,
         "filters": filters,
-        "counts": selectors.brag_counts(
-            selectors.action_tracker(organisation=organisation)
-            if any(v for k, v in filters.items() if k != "sort")
-            else rows
-        ),
+        "counts": counts,
+        "total": sum(counts.values()),
+        "filter_words": selectors.tracker_filter_words(organisation=organisation, filters=filters),
         "key": selectors.lead_key(organisation=organisation, rows=rows),
         "sorts": selectors.TRACKER_SORTS.items(),
         "brag": BRAG.choices,
@@ -381,7 +385,7 @@ def action_detail(request, slug, pk):
         "updates": action.updates.select_related("author").order_by("dated", "created_at"),
         "can_edit": can_commission(request.user, organisation),
         "can_post": can_enter_returns(request.user, organisation),
-        "reason_form": ReasonForm(),
+        "sign_off_form": SignOffForm(),
     }
     return render(request, "inspections/action_detail.html", context)
 
@@ -432,17 +436,17 @@ def action_sign_off(request, slug, pk):
     """A commissioner signs a proposal of complete off (Blue) or turns it down."""
     organisation = get_organisation_for_commissioner(request, slug)
     action = get_owned_or_404(request, _actions(organisation), organisation, pk=pk)
+    form = SignOffForm(request.POST)
+    note = form.cleaned_data["reason"].strip() if form.is_valid() else ""
     if request.POST.get("decision") == "decline":
-        reason = ReasonForm(request.POST)
-        if not reason.is_valid():
+        if not note:
             messages.error(request, "Say why the action is not complete, for the history.")
             return redirect("action_detail", slug=slug, pk=pk)
-        services.completion_decline(
-            action=action, user=request.user, reason=reason.cleaned_data["reason"]
-        )
+        services.completion_decline(action=action, user=request.user, reason=note)
         messages.success(request, f"Action {action.reference} is not signed off; its status stays.")
     else:
-        services.action_sign_off(action=action, user=request.user)
+        reason = f"Signed off as complete: {note}" if note else "Signed off as complete"
+        services.action_sign_off(action=action, user=request.user, reason=reason)
         messages.success(request, f"Action {action.reference} signed off as complete (Blue).")
     return redirect("action_detail", slug=slug, pk=pk)
 

@@ -156,3 +156,19 @@ def test_the_xlsx_has_a_title_numbers_dates_and_an_autofilter(client, member, co
     assert [[c.value for c in row] for row in key.iter_rows(min_row=2)] == [
         ["GT", "TEST Person", "TEST role"], ["LH", "not in the key of leads", None],
     ]  # fmt: skip
+
+
+def test_a_filtered_tracker_says_it_is_part_of_the_plan_also_in_print(client, member, visit):
+    """The counts are of every action; the rows are the filter's. The sentence
+    is not d-print-none, so a printed tracker says so too."""
+    response = _tracker(client, member, status="blue", overdue="1")
+    total = sum(response.context["counts"].values())
+    shown = len(response.context["rows"])
+    html = response.content.decode()
+    start = html.index('class="small link-row tracker-count"')
+    line = html[start : html.index("<span", start)]
+    assert (
+        f"{shown} of the {total} actions (the counts above are all {total}), "
+        "filtered by status Blue — complete; overdue only"
+    ) in line
+    assert "d-print-none" not in html[html.rindex("<p", 0, start) : start]

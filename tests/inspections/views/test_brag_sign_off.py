@@ -142,3 +142,22 @@ def test_a_loaded_actions_first_change_keeps_its_state_as_loaded(client, officer
     history = selectors.brag_history(action=action)
     assert [(c.when, c.status, c.user) for c in history][0] == ("As loaded", BRAG.NOT_RATED, None)
     assert [(c.status, c.user) for c in history][1:] == [(BRAG.AMBER, officer)]
+
+
+def test_a_note_typed_before_signing_off_is_kept_in_the_history(
+    client, officer, commissioner, visit
+):
+    """One form for both buttons: the note is never dropped on a sign-off."""
+    action = visit["late"]
+    _post_update(client, officer, action, "red", "2023-08-01")
+    _post_update(client, officer, action, "blue", "2023-09-01")
+    client.force_login(commissioner)
+    client.post(
+        reverse("action_sign_off", args=[B, action.pk]),
+        {"decision": "sign_off", "reason": "TEST evidence seen"},
+    )
+    history = selectors.brag_history(action=action)
+    assert history[-1].status == BRAG.BLUE
+    assert history[-1].reason == "Signed off as complete: TEST evidence seen"
+    # The day of the month as people write it: "1 Aug", not "01 Aug".
+    assert history[-2].reason == "Update of 1 Aug 2023"

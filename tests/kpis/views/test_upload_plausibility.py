@@ -111,3 +111,12 @@ def test_birminghams_one_reading_is_too_few_to_question(client, unreturned_seeds
         client, officer, b"kpi,period,value\nKPI1,2018-11,0.9\n", "birmingham"
     )
     assert "unusual" not in response.content.decode()
+
+
+def test_a_kpi_whose_target_is_not_yet_agreed_says_so(client, seeds, sandwell_officer):
+    """Sandwell's 2018/19 PIs had no target agreed: the row says so, not "()"."""
+    _, response = _upload(
+        client, sandwell_officer, b"kpi,period,value\nPI3,2019-01,80\n", "sandwell"
+    )
+    row = _row(response.content.decode(), "PI3")
+    assert "Target not yet agreed" in row and "()" not in row
