@@ -25,6 +25,7 @@ from kpis.models import (
 )
 from kpis.periods import format_period
 from kpis.selectors import status_table, targets_in_force
+from kpis.status_cache import status_version_bump
 from notifications.tasks import return_submitted_notify
 from trustmonitor.security import log_event
 
@@ -130,6 +131,8 @@ def held_span_extend(*, organisation: Organisation, periods) -> None:
         changes["held_from"] = min(periods)
     if changes:
         Organisation.objects.filter(pk=organisation.pk).update(**changes)
+        # update() sends no signal: the cached pages move on by hand.
+        status_version_bump(organisation_id=organisation.pk)
         for name, value in changes.items():
             setattr(organisation, name, value)
 
@@ -156,7 +159,8 @@ def _bump_version(
         raise ReturnConflict(RETURN_CONFLICT)
     monthly_return.refresh_from_db()
     # update() sends no signals; saving the claimed row once more records it
-    # in the history, with who and why.
+    # in the history, with who and why, and its post_save moves on the
+    # status cache's version (kpis.status_cache).
     monthly_return._history_user = user
     monthly_return._change_reason = reason
     monthly_return.save()
