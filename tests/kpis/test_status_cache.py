@@ -271,4 +271,3 @@ def test_the_day_is_in_the_key(client, officer, monkeypatch):
 def test_pages_still_answer_when_the_cache_is_down(client, member):
     assert _status(client, member) == "amber"
     assert _home_counts(client, member)[0] == OCT
-
