@@ -93,6 +93,8 @@ class Member(HttpUser):
             cookie.secure = False
 
     def _get(self, path, name):
+        # The session is renewed once a minute with a new (Secure) cookie.
+        self._plain_cookies()
         with self.client.get(path, name=name, catch_response=True) as response:
             if response.status_code != 200 or "/accounts/login/" in response.url:
                 response.failure(f"{response.status_code} at {response.url}")

@@ -183,6 +183,11 @@ def monthly_return_save(
     """Save a draft return's readings: ``entries`` maps a KPI to its cleaned
     value, numerator, denominator and commentary (value None clears it)."""
     _require_state(monthly_return, ReturnState.DRAFT)
+    if any(entry["value"] is not None for entry in entries.values()):
+        # First: the organisation's row before the return's and the status
+        # version's, the order the imports and the targets form take them
+        # in, so two writers never wait on each other in a circle.
+        held_span_extend(organisation=monthly_return.organisation, periods=[monthly_return.period])
     _bump_version(monthly_return, version, user=user, reason="readings saved")
     existing = {
         r.kpi_id: r
@@ -216,8 +221,6 @@ def monthly_return_save(
         reading._history_user = user
         reading._change_reason = "return form"
         reading.save()
-    if any(entry["value"] is not None for entry in entries.values()):
-        held_span_extend(organisation=monthly_return.organisation, periods=[monthly_return.period])
     return monthly_return
 
 
