@@ -15,7 +15,7 @@ worst caches new data under a key nobody asks for again. A GET only reads
 the database: writing the cache is not writing the database.
 
 The key also carries the day (Awaiting turns Missing when a return falls
-due) and ``SCHEMA`` (the shape of what is kept, so a deploy never reads an
+due), the SPC run length and ``SCHEMA`` (the shape of what is kept, so a deploy never reads an
 older release's entries).
 """
 
@@ -29,7 +29,7 @@ from django.db.models.signals import post_delete, post_save
 from django.template.loader import get_template
 from django.utils import timezone
 
-from kpis import selectors
+from kpis import selectors, spc
 from kpis.models import KPI, Comparator, MonthlyReturn, Organisation, Reading, StatusVersion, Target
 
 logger = logging.getLogger("trustmonitor.cache")
@@ -96,7 +96,11 @@ def status_versions(*, organisation_ids=None) -> dict[int, int]:
 def _key(kind: str, organisation_id: int, versions: dict, *parts) -> str:
     version = f"{versions.get(ALL_ORGANISATIONS, 0)}.{versions.get(organisation_id, 0)}"
     day = timezone.localdate().isoformat()
-    return ":".join(map(str, ("status", SCHEMA, kind, organisation_id, version, day, *parts)))
+    # The SPC run length is a setting: a server set otherwise has its own entries.
+    rules = f"run{spc.run_length()}"
+    return ":".join(
+        map(str, ("status", SCHEMA, kind, organisation_id, version, day, rules, *parts))
+    )
 
 
 def _get_many(keys) -> dict:
