@@ -30,7 +30,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 # Two workers: the machines here have 2 cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help venv run serve test-deps pg test lint format bench mutate clean
+.PHONY: help venv run serve test-deps pg redis test lint format bench mutate clean
 
 help:
 	@echo "make run     set up the demo (venv, migrate, fixtures, demo accounts, static) and serve it on http://$(RUN_ADDR)/ with the background worker and the daily scheduler"
@@ -124,9 +124,24 @@ pg:
 	echo "error: PostgreSQL is not accepting connections on $(PG_HOST):$(PG_PORT) after 30 s." >&2; \
 	exit 1
 
+# The two-server test (tests/kpis/test_status_cache_servers.py) needs Redis on
+# 127.0.0.1:6379: started here if it is not running, with nothing saved to disk.
+redis:
+	@set -euo pipefail; \
+	if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then exit 0; fi; \
+	command -v redis-server >/dev/null || { echo "error: redis-server is missing (apt-get install redis-server)." >&2; exit 1; }; \
+	echo "Starting Redis on 127.0.0.1:6379"; \
+	redis-server --bind 127.0.0.1 --port 6379 --save "" --appendonly no --daemonize yes >/dev/null; \
+	for _ in $$(seq 30); do \
+	  if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then exit 0; fi; \
+	  sleep 1; \
+	done; \
+	echo "error: Redis is not answering on 127.0.0.1:6379 after 30 s." >&2; \
+	exit 1
+
 # --- checks ---------------------------------------------------------------------
 
-test: test-deps pg
+test: test-deps pg redis
 	$(RUFF) check .
 	$(RUFF) format --check .
 	$(VENV)/bin/bandit -c pyproject.toml -r kpis inspections reports trustmonitor ops national notifications schedule6 -ll -q

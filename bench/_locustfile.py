@@ -19,6 +19,7 @@ from locust import HttpUser, between, events, task
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 PASSWORD = os.environ["LOAD_PASSWORD"]
 ORGANISATIONS = int(os.environ.get("LOAD_ORGANISATIONS", "150"))
+KPIS = int(os.environ.get("LOAD_KPIS", "40"))
 PERIOD = os.environ.get("LOAD_PERIOD", "2026-10")
 # Seconds of browsing measured once every user has logged in.
 MEASURE = float(os.environ.get("LOAD_MEASURE_SECONDS", "60"))
@@ -31,7 +32,7 @@ THINK_MIN, THINK_MAX = (float(s) for s in os.environ.get("LOAD_THINK", "2-10").s
 
 
 def _all_logged_in(environment) -> None:
-    """Log-ins hash a password each (PBKDF2, about a second of CPU): they
+    """Log-ins hash a password each (Argon2id, about 0.1 s of CPU): they
     are timed apart. When the last user is in, write their figures, clear the
     statistics, and browse for MEASURE seconds more."""
     stats = environment.stats
@@ -92,6 +93,8 @@ class Member(HttpUser):
             cookie.secure = False
 
     def _get(self, path, name):
+        # The session is renewed once a minute with a new (Secure) cookie.
+        self._plain_cookies()
         with self.client.get(path, name=name, catch_response=True) as response:
             if response.status_code != 200 or "/accounts/login/" in response.url:
                 response.failure(f"{response.status_code} at {response.url}")
@@ -102,9 +105,14 @@ class Member(HttpUser):
 
     @task(3)
     def kpi_detail(self):
-        code = f"SYN{random.randint(1, 40)}"  # noqa: S311 - not for security
+        code = f"SYN{random.randint(1, KPIS)}"  # noqa: S311 - not for security
         view = random.choice(["", "?view=spc"])  # noqa: S311
         self._get(f"/o/{self.slug}/kpi/{code}/{view}", "kpi detail")
+
+    @task(1)
+    def home(self):
+        # Every organisation's card: 150 or 500 of them, from the status cache.
+        self._get("/", "home")
 
     @task(1)
     def report(self):

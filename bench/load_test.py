@@ -3,10 +3,11 @@
 Starts gunicorn (gunicorn.conf.py, DEBUG off) on 127.0.0.1:8025 against the
 national database, makes sure the 50 user accounts exist (synthetic-load-01…,
 scrutiny members), runs locust headless for 60 s (50 users, each logging in
-once, then dashboard / KPI page / report / returns with 2–10 s think time,
+once, then dashboard / KPI page / home / report / returns with 2–10 s think time,
 or --think 0-1 for a stress test),
 prints p50/p95/max per page and the error count, and stops gunicorn. The
-log-ins (a PBKDF2 hash each) are timed apart: the 60 s of browsing are
+log-ins (an Argon2id hash each), over 10 s, are timed apart and held to the
+same aim as the pages: the 60 s of browsing are
 measured from when the last user is in.
 Needs the bench-only tools: .venv/bin/pip install -r bench/requirements.txt
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/trustmonitor_national \
@@ -35,11 +36,14 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 
 from bench.synthetic import existing_organisations  # noqa: E402
 from kpis.access import SCRUTINY_MEMBER  # noqa: E402
+from kpis.models import KPI  # noqa: E402
 
 BIN = _common.ROOT / ".venv" / "bin"
 # A bench account on a scratch database, never a real one.
 PASSWORD = "synthetic-load-test-password"  # noqa: S105
 AIM_P95_MS = 500
+# 50 users logging in within 10 s.
+LOGIN_SPREAD = 10
 
 
 def load_users(count: int) -> None:
@@ -83,6 +87,8 @@ def run_locust(port: int, users: int, run_time: str, think: str, prefix: Path) -
     env = {
         **os.environ,
         "LOAD_ORGANISATIONS": str(existing_organisations().count()),
+        # SYN1… of the first organisation: 40 in the 150-organisation set, 15 in the 500.
+        "LOAD_KPIS": str(KPI.objects.filter(organisation=existing_organisations().first()).count()),
         "LOAD_USERS": str(users),
         "LOAD_PASSWORD": PASSWORD,
         "LOAD_MEASURE_SECONDS": str(int(run_time.rstrip("s"))),
@@ -91,7 +97,8 @@ def run_locust(port: int, users: int, run_time: str, think: str, prefix: Path) -
     }
     command = [
         str(BIN / "locust"), "-f", str(Path(__file__).with_name("_locustfile.py")),
-        "--headless", "--users", str(users), "--spawn-rate", str(users),
+        # The users log in over LOGIN_SPREAD seconds: a burst before a meeting.
+        "--headless", "--users", str(users), "--spawn-rate", f"{users / LOGIN_SPREAD:g}",
         # A cap: the locustfile stops run_time after the last log-in.
         "--run-time", f"{int(run_time.rstrip('s')) + 240}s", "--host", f"http://127.0.0.1:{port}",
         "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
@@ -101,9 +108,13 @@ def run_locust(port: int, users: int, run_time: str, think: str, prefix: Path) -
 
 def report(prefix: Path) -> bool:
     login = Path(f"{prefix}_login.txt")
+    login_ok = False
     if login.exists():
-        print("\nlogging in (timed apart: name, requests, errors, p50, p95, max ms):")
-        print(login.read_text().rstrip())
+        print(f"\nlogging in over {LOGIN_SPREAD} s (name, requests, errors, p50, p95, max ms):")
+        lines = [line.split() for line in login.read_text().splitlines() if line.strip()]
+        print("\n".join(" ".join(line) for line in lines))
+        # The log-in itself (the hash) is held to the same aim as the pages.
+        login_ok = all(int(line[-4]) == 0 and float(line[-2]) < AIM_P95_MS for line in lines)
     rows = list(csv.DictReader(Path(f"{prefix}_stats.csv").open()))
     print("\nbrowsing, from when every user was logged in:")
     print(f"\n{'page':<16} {'requests':>8} {'errors':>6} {'p50':>6} {'p95':>6} {'max':>7}  ms")
@@ -118,9 +129,9 @@ def report(prefix: Path) -> bool:
         if row["Name"] == "Aggregated":
             ok = int(row["Failure Count"]) == 0 and float(row["95%"]) < AIM_P95_MS
             rate = float(row["Requests/s"])
-    print(f"throughput {rate:.1f} requests/s; aim: p95 < {AIM_P95_MS} ms and no errors: "
-          f"{'met' if ok else 'NOT met'}")  # fmt: skip
-    return ok
+    print(f"throughput {rate:.1f} requests/s; aim: p95 < {AIM_P95_MS} ms and no errors, "
+          f"log-in included: {'met' if ok and login_ok else 'NOT met'}")  # fmt: skip
+    return ok and login_ok
 
 
 def main() -> None:

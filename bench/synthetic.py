@@ -107,6 +107,7 @@ def delete_national(progress=print) -> int:
     Returns the number of organisations removed.
     """
     from kpis.models import KPI, Comparator, MonthlyReturn, Reading, Target
+    from kpis.status_cache import status_version_bump
 
     organisations = existing_organisations()
     count = organisations.count()
@@ -120,6 +121,7 @@ def delete_national(progress=print) -> int:
         MonthlyReturn.objects.db
     )
     organisations.delete()
+    status_version_bump(organisation_id=None)  # the raw deletes sent no signals
     return count
 
 
@@ -137,6 +139,7 @@ def write_national(
     from django.db import connection, transaction
 
     from kpis.models import KPI, Comparator, ComparatorKind, Organisation, Target
+    from kpis.status_cache import status_version_bump
 
     if existing_organisations().exists():
         raise SyntheticDataExists(
@@ -208,6 +211,8 @@ def write_national(
         counts["readings"] = write(kpi_ids, data, kpis_each, progress)
         counts["returns"] = _returns(orgs, data.periods)
         progress(f"{counts['returns']:,} monthly returns")
+        # Bulk writes send no signals: the cached ratings move on by hand.
+        status_version_bump(organisation_id=None)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE kpis_reading, kpis_target, kpis_comparator, kpis_kpi")

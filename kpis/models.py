@@ -489,3 +489,22 @@ class ImportMapping(models.Model):
 
     def __str__(self):
         return f"{self.organisation} headings {self.signature[:8]} ({self.confirmed_at:%Y-%m-%d})"
+
+
+class StatusVersion(models.Model):
+    """How many times an organisation's ratings may have changed: the version
+    in every key of the shared status cache (``kpis.status_cache``).
+
+    Bumped in the same transaction as each write that can change a rating
+    (readings, targets, returns, KPIs, comparators), so an app server that
+    reads the new version reads the new data too, whichever server wrote it.
+    ``key`` is the organisation's id, or 0 for every organisation at once
+    (loaddata). No foreign key: the row outlives a deleted organisation, so a
+    new one given the same id never meets the old one's cached ratings.
+    """
+
+    key = models.PositiveBigIntegerField(primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"status version {self.key}: {self.version}"

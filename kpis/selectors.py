@@ -353,22 +353,28 @@ def comparators(*, kpi: KPI) -> list[Comparator]:
 
 
 def organisation_summaries(
-    *, drafts_of: set[int] = frozenset(), today: dt.date | None = None
+    *, drafts_of: set[int] = frozenset(), today: dt.date | None = None, organisations=None
 ) -> list[dict]:
-    """Each organisation with its RAG counts for its latest month with data.
+    """Each organisation (or each of ``organisations``) with its RAG counts
+    for its latest month with data.
 
     Five queries however many organisations: only the latest month's
     readings are fetched, and each is rated against the target in force.
     ``drafts_of``: the organisations whose drafts the reader sees
     (``access.draft_organisations``); the others show published months only.
+    Pages read it through ``status_cache.organisation_summaries``.
     """
-    organisations = list(Organisation.objects.all())
-    seen = Reading.objects.filter(Q(kpi__organisation__in=drafts_of) | reading_published())
+    if organisations is None:
+        organisations, scope = list(Organisation.objects.all()), {}
+    else:
+        organisations = list(organisations)
+        scope = {"kpi__organisation__in": [o.pk for o in organisations]}
+    seen = Reading.objects.filter(Q(kpi__organisation__in=drafts_of) | reading_published(), **scope)
     # Each KPI's latest month by one probe of the (kpi, period) index, rather
     # than a scan of every reading (720,000 at national scale) to group by
     # organisation; the organisation's latest month is the latest of these.
     kpis = list(
-        KPI.objects.annotate(
+        KPI.objects.filter(**{k.removeprefix("kpi__"): v for k, v in scope.items()}).annotate(
             latest_reading=Subquery(
                 seen.filter(kpi=OuterRef("pk")).order_by("-period").values("period")[:1]
             )
@@ -384,7 +390,7 @@ def organisation_summaries(
     ).values_list("kpi__organisation", *_reading_fields()):
         if reading[1] == latest[organisation_id]:
             readings_by_org[organisation_id].append(reading)
-    for organisation_id, *target in Target.objects.values_list(
+    for organisation_id, *target in Target.objects.filter(**scope).values_list(
         "kpi__organisation", *_target_fields()
     ):
         targets_by_org[organisation_id].append(target)
@@ -412,7 +418,10 @@ def organisation_summaries(
         status_by_kpi.update(zip(at_period["kpi"], at_period["status"], strict=True))
 
     publication = _publication_marks(
-        MonthlyReturn.objects.filter(period__in=set(latest.values()) or [dt.date.min])
+        MonthlyReturn.objects.filter(
+            period__in=set(latest.values()) or [dt.date.min],
+            **{k.removeprefix("kpi__"): v for k, v in scope.items()},
+        )
     )
     summaries = []
     for organisation in organisations:

@@ -27,6 +27,7 @@ from kpis.models import (
 )
 from kpis.periods import contract_year_label, format_period
 from kpis.selectors import status_table, targets_in_force
+from kpis.status_cache import status_version_bump
 from notifications.tasks import return_submitted_notify
 from trustmonitor.security import log_event, log_import
 
@@ -132,6 +133,8 @@ def held_span_extend(*, organisation: Organisation, periods) -> None:
         changes["held_from"] = min(periods)
     if changes:
         Organisation.objects.filter(pk=organisation.pk).update(**changes)
+        # update() sends no signal: the cached pages move on by hand.
+        status_version_bump(organisation_id=organisation.pk)
         for name, value in changes.items():
             setattr(organisation, name, value)
 
@@ -158,7 +161,8 @@ def _bump_version(
         raise ReturnConflict(RETURN_CONFLICT)
     monthly_return.refresh_from_db()
     # update() sends no signals; saving the claimed row once more records it
-    # in the history, with who and why.
+    # in the history, with who and why, and its post_save moves on the
+    # status cache's version (kpis.status_cache).
     monthly_return._history_user = user
     monthly_return._change_reason = reason
     monthly_return.save()
@@ -181,6 +185,11 @@ def monthly_return_save(
     """Save a draft return's readings: ``entries`` maps a KPI to its cleaned
     value, numerator, denominator and commentary (value None clears it)."""
     _require_state(monthly_return, ReturnState.DRAFT)
+    if any(entry["value"] is not None for entry in entries.values()):
+        # First: the organisation's row before the return's and the status
+        # version's, the order the imports and the targets form take them
+        # in, so two writers never wait on each other in a circle.
+        held_span_extend(organisation=monthly_return.organisation, periods=[monthly_return.period])
     _bump_version(monthly_return, version, user=user, reason="readings saved")
     existing = {
         r.kpi_id: r
@@ -214,8 +223,6 @@ def monthly_return_save(
         reading._history_user = user
         reading._change_reason = "return form"
         reading.save()
-    if any(entry["value"] is not None for entry in entries.values()):
-        held_span_extend(organisation=monthly_return.organisation, periods=[monthly_return.period])
     return monthly_return
 
 

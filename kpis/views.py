@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from inspections import selectors as inspection_selectors
-from kpis import charts, exports, selectors, spc
+from kpis import charts, exports, selectors, spc, status_cache
 from kpis.access import (
     can_commission,
     commissioned_organisations,
@@ -26,12 +26,10 @@ from schedule6 import selectors as schedule6_selectors
 
 @login_required
 def home(request):
-    visible = set(visible_organisations(request.user).values_list("pk", flat=True))
-    summaries = [
-        s
-        for s in selectors.organisation_summaries(drafts_of=draft_organisations(request.user))
-        if s["organisation"].pk in visible
-    ]
+    summaries = status_cache.organisation_summaries(
+        organisations=visible_organisations(request.user),
+        drafts_of=draft_organisations(request.user),
+    )
     commissioned = commissioned_organisations(request.user)
     context = {
         "summaries": summaries,
@@ -50,7 +48,7 @@ def dashboard(request, slug):
     drafts = sees_drafts(request.user, organisation)
     form = DashboardFilterForm(request.GET or None, organisation=organisation, drafts=drafts)
     filters = form.cleaned_data if form.is_valid() else form.defaults()
-    table = selectors.status_table(
+    table = status_cache.status_table(
         organisation=organisation, period=filters["period"], drafts=drafts
     )
     rows = selectors.filter_rows(
@@ -88,7 +86,7 @@ def dashboard_csv(request, slug):
     drafts = sees_drafts(request.user, organisation)
     form = DashboardFilterForm(request.GET or None, organisation=organisation, drafts=drafts)
     period = form.cleaned_data["period"] if form.is_valid() else None
-    table = selectors.status_table(organisation=organisation, period=period, drafts=drafts)
+    table = status_cache.status_table(organisation=organisation, period=period, drafts=drafts)
     if table.period is None:
         # No month to export (no KPIs, or none this reader may see): the
         # dashboard offers no download then either.

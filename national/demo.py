@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kpis.models import KPI
+from kpis.status_cache import status_version_bump
 from national.ees import StatisticsFileError
 from national.models import LoadState, Measure, NationalLoad
 from national.neighbour_files import NeighbourFileError
@@ -103,6 +104,8 @@ def national_demo_load(*, progress: Callable[[int, str], None] = lambda step, li
         linked += KPI.objects.filter(organisation__slug=organisation, code=code).update(
             national_measure=Measure.objects.get(slug=slug)
         )
+    # update() sends no signals; the dashboards' cached KPIs carry the link.
+    status_version_bump(organisation_id=None)
     progress(step + 1, f"{linked} KPIs linked to a national measure.")
 
 

@@ -166,3 +166,14 @@ def database_restore(*, path: Path) -> None:
         _check_kind(path, SQLITE_MAGIC, "SQLite")
         connection.close()
         _sqlite_copy(path, name)
+    _status_cache_new_epoch()
+
+
+def _status_cache_new_epoch() -> None:
+    """The restored database's status versions may be ones the shared cache
+    also holds from the database it replaces: start them apart."""
+    from kpis.models import StatusVersion
+    from kpis.status_cache import status_versions_new_epoch
+
+    if StatusVersion._meta.db_table in connection.introspection.table_names():
+        status_versions_new_epoch()

@@ -5,12 +5,22 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import call_command
 
 from inspections import services as inspection_services
 from inspections.models import BRAG, FindingKind, InspectionKind
 from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, SCRUTINY_MEMBER
 from kpis.models import KPI, MonthlyReturn, Organisation, ReturnState, Target
+
+
+@pytest.fixture(autouse=True)
+def _empty_status_cache():
+    """Each test starts with an empty cache: the database is rolled back
+    between tests (ids and versions come round again), the cache is not."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -168,6 +168,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
+# The shared cache (kpis.status_cache: each organisation's ratings for a
+# month): Redis when CACHE_URL (or REDIS_URL, as hosting platforms name it)
+# is set, e.g. redis://127.0.0.1:6379/0, so every app server behind the proxy
+# shares one; otherwise each process keeps its own in memory (make run, one
+# laptop). Either way no page can read a stale rating: every key carries a
+# version that the database holds and every write moves on (docs/deploy.md).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"CACHE_URL={CACHE_URL!r} is not a Redis URL (redis://HOST:PORT/DB, rediss:// or unix://)"
+    )
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # Several deployments may share one Redis: each keeps to its own keys.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "trustmonitor"),
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trustmonitor"}
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

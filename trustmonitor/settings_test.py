@@ -11,3 +11,6 @@ STORAGES = {
 # (tests/notifications/test_worker_smtp.py) runs the real worker.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 SITE_URL = "http://testserver"
+# Each test process keeps its own cache whatever CACHE_URL says; the tests
+# that need Redis (tests/kpis/test_status_cache_servers.py) name it themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

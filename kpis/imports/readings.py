@@ -55,6 +55,7 @@ from kpis.imports.saving import _change_reason, _import_lock, _validate
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading, ReturnState, Source
 from kpis.periods import format_period, month_start
 from kpis.services import held_span_extend
+from kpis.status_cache import status_version_bump
 
 # Above this many rows the commands print progress.
 LONG_FILE_ROWS = 1_000
@@ -485,6 +486,9 @@ def readings_import(
         if save_comparators:
             _comparators_save(new_comparators, changed_comparators, user=user, reason=reason)
             result.comparators_saved = True
+        # Bulk writes send no signals: the cached ratings move on here, in
+        # the import's transaction.
+        status_version_bump(organisation_id=organisation.pk)
         result.saved = True
     return result
 

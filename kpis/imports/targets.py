@@ -30,6 +30,7 @@ from kpis.imports.rows import (
 )
 from kpis.imports.saving import _change_reason, _import_lock, _validate
 from kpis.models import KPI, Organisation, Target
+from kpis.status_cache import status_version_bump
 
 # --- Targets -----------------------------------------------------------------
 
@@ -154,5 +155,7 @@ def targets_import(
         saving.bulk_update_with_history(
             to_update, ["agreed", "value", "lower", "upper"], user=user, reason=reason
         )
+        # Bulk writes send no signals: the cached ratings move on here.
+        status_version_bump(organisation_id=organisation.pk)
         result.saved = True
     return result
