@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpis', '0015_targets_not_agreed'),
+        ('kpis', '0016_queue_upload_progress'),
     ]
 
     operations = [
