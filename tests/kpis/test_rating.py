@@ -699,6 +699,13 @@ def test_it_uses_only_the_three_months_before_for_the_three_month_mean():
     assert rated["direction_3m"].iloc[-1] == STABLE
 
 
+def test_it_leaves_a_month_without_a_reading_out_of_the_three_month_mean():
+    # 10, no return, 30: the mean is 20 (two readings), not 13.3 (a blank read as 0).
+    rated = _rated(_monthly("2018-06", ["10", None, "30", "20"]))
+
+    assert rated["direction_3m"].iloc[-1] == STABLE
+
+
 def test_it_gives_no_three_month_direction_for_the_first_month():
     rated = _rated([("2018-10", "85")])
 
