@@ -100,7 +100,7 @@ ALSO_COPY = ["conftest.py", "templates", "fixtures", "static", "data", "manage.p
 
 SKIP = shutil.ignore_patterns(
     ".git", ".venv", "mutants", "__pycache__", ".hypothesis", ".ruff_cache", "node_modules",
-    "staticfiles", "db.sqlite3", "bench", "tools",
+    "staticfiles", "db.sqlite3", "tools",
 )  # fmt: skip
 
 
