@@ -33,7 +33,15 @@ MODULES = {
         "kpis/periods.py",
         ["tests/kpis/test_periods.py", "tests/security/test_hostile_periods.py"],
     ),
-    "spc": ("kpis/spc.py", ["tests/kpis/test_spc.py", "tests/kpis/test_spc_exactness.py"]),
+    "spc": (
+        "kpis/spc.py",
+        [
+            "tests/kpis/test_spc.py",
+            "tests/kpis/test_spc_exactness.py",
+            # limits_place and process_limits: the plausibility rule's
+            "tests/kpis/test_plausibility.py",
+        ],
+    ),
     "questions": ("kpis/questions.py", ["tests/kpis/test_questions.py"]),
     "plausibility": ("kpis/plausibility.py", ["tests/kpis/test_plausibility.py"]),
     "access": (
