@@ -145,17 +145,15 @@ def get_measure_for_user(request: HttpRequest, slug: str):
 
 def get_kpi_for_commissioner(request: HttpRequest, slug: str, code: str) -> KPI:
     """A KPI of an organisation the user commissions: 404 if unseen, 403 if read-only."""
-    organisation = get_organisation_for_commissioner(request, slug)
-    try:
-        return organisation.kpis.select_related("organisation", "national_measure").get(
-            code__iexact=code
-        )
-    except KPI.DoesNotExist:
-        raise Http404(f"No KPI {code} for {organisation.name}") from None
+    return _kpi_of(get_organisation_for_commissioner(request, slug), code)
 
 
 def get_kpi_for_user(request: HttpRequest, slug: str, code: str) -> KPI:
-    organisation = get_organisation_for_user(request, slug)
+    return _kpi_of(get_organisation_for_user(request, slug), code)
+
+
+def _kpi_of(organisation: Organisation, code: str) -> KPI:
+    """The organisation's KPI by code (any case), or 404."""
     try:
         return organisation.kpis.select_related("organisation", "national_measure").get(
             code__iexact=code

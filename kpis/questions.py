@@ -182,7 +182,7 @@ def questions(
                 "What is the recovery plan, and when will it be back within tolerance?",
                 f"{rating.STATUS_LABELS[row.status]} this month at "
                 f"{with_unit(row.value, unit) or 'no reading'} against a target of "
-                f"{with_unit(row.target, unit)} (tolerance {plain(row.lower)}–{plain(row.upper)}).",
+                f"{with_unit(row.target, unit)} (tolerance {band(row.lower, row.upper, unit)}).",
             ))  # fmt: skip
         elif row.status == rating.RED and not breach_after_change:
             found.append(_red_this_month(row))
@@ -219,7 +219,7 @@ def questions(
                 f"{with_unit(before, unit)} to {with_unit(row.target, unit)}. "
                 "Was the new target realistic, and what support does the service need?",
                 f"{with_unit(row.value, unit)} against tolerance "
-                f"{plain(row.lower)}–{with_unit(row.upper, unit)}.",
+                f"{band(row.lower, row.upper, unit)}.",
             ))  # fmt: skip
         actions = overdue_red_actions.get(kpi.pk, [])
         if actions:

@@ -129,7 +129,7 @@ def month_index(periods) -> np.ndarray:
     >>> month_index([dt.date(2018, 10, 1), pd.Timestamp("2018-11-01")]).tolist()
     [24225, 24226]
     """
-    stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(periods), errors="raise"))
+    stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(periods)))
     return (stamps.year * 12 + stamps.month - 1).to_numpy(dtype="int64")
 
 
@@ -216,7 +216,8 @@ def build_series(
         by="kpi",
         direction="backward",
     )
-    grid = grid.sort_values(["kpi", "month"], kind="stable").reset_index(drop=True)
+    # (pandas ignores a sort ``kind`` for several keys; each key pair is unique.)
+    grid = grid.sort_values(["kpi", "month"]).reset_index(drop=True)
     grid["period"] = _period_from_index(grid["month"].to_numpy())
     return grid
 
@@ -300,7 +301,7 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
     [1, 0, 1, 2, 3]
     """
     positions = np.arange(len(flags))
-    last_false = np.maximum.accumulate(np.where(flags, -1, positions)) if len(flags) else positions
+    last_false = np.maximum.accumulate(np.where(flags, -1, positions))
     return positions - last_false
 
 

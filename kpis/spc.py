@@ -335,7 +335,7 @@ def analyse_units(
         if count < MIN_POINTS:
             analysis.reason = TOO_FEW.format(minimum=MIN_POINTS, count=count)
             return analysis
-        spread = SIGMA_FACTOR * range_decimal / (count - 1)
+        spread = _spread(range_decimal, count)
         two_sigma = 2 * SIGMA_FACTOR * range_decimal / (3 * (count - 1))
         analysis.mean_moving_range = range_decimal / (count - 1)
         analysis.upper_limit = analysis.mean + spread
@@ -533,8 +533,8 @@ def limits_place(units: list[int], unit: int) -> int | None:
     """Where one more value sits against the process limits of ``units``
     (readings in date order, exact integers of one scale): +1 above the
     upper limit, -1 below the lower, 0 within or exactly on one; None
-    below ``MIN_POINTS`` readings. The same integer comparison as
-    ``_Lines.place`` on Python integers, so it never overflows.
+    below ``MIN_POINTS`` readings. ``_Lines``' comparison, on Python
+    integers, so it never overflows.
 
     >>> limits_place([int(v * 100) for v in WORKED_EXAMPLE], 8798)  # on the limit, 87.98
     0
@@ -544,11 +544,8 @@ def limits_place(units: list[int], unit: int) -> int | None:
     count = len(units)
     if count < MIN_POINTS:
         return None
-    total = sum(units)
-    range_total = sum(abs(b - a) for a, b in itertools.pairwise(units))
-    offset = 300 * (count - 1) * (count * unit - total)
-    bound = 3 * _SIGMA_HUNDREDTHS * count * range_total
-    return (offset > bound) - (offset < -bound)
+    lines = _Lines(count=count, total=sum(units), range_total=_range_total(units), digits=0)
+    return int(lines.place(lines.offsets(unit), 3))
 
 
 def process_limits(units: list[int], *, digits: int) -> tuple[Decimal, Decimal]:
@@ -561,8 +558,19 @@ def process_limits(units: list[int], *, digits: int) -> tuple[Decimal, Decimal]:
     count = len(units)
     with localcontext(_EXACT):
         total = Decimal(sum(units)).scaleb(-digits)
-        ranges = Decimal(sum(abs(b - a) for a, b in itertools.pairwise(units))).scaleb(-digits)
+        ranges = Decimal(_range_total(units)).scaleb(-digits)
     with localcontext(prec=28):
         mean = total / count
-        spread = SIGMA_FACTOR * ranges / (count - 1)
+        spread = _spread(ranges, count)
         return mean - spread, mean + spread
+
+
+def _range_total(units: list[int]) -> int:
+    """The sum of the moving ranges (Python integers: no overflow)."""
+    return sum(abs(b - a) for a, b in itertools.pairwise(units))
+
+
+def _spread(range_total: Decimal, count: int) -> Decimal:
+    """From the mean to a process limit: 2.66 × the mean moving range
+    (in the caller's decimal context)."""
+    return SIGMA_FACTOR * range_total / (count - 1)

@@ -8,6 +8,7 @@ those that call the mutated function). Usage:
     .venv/bin/python tools/mutate.py rating periods   # some of them
     MUTATE_CHILDREN=1 .venv/bin/python tools/mutate.py access
     MUTATE_KEEP=1 .venv/bin/python tools/mutate.py periods   # resume a run cut short
+    MUTATE_TESTS="tests/kpis/test_rating.py" .venv/bin/python tools/mutate.py rating  # other tests
 
 Each module runs in its own scratch copy of the project (``MUTATE_DIR``,
 default /tmp/trustmonitor-mutate/<module>), with a ``setup.cfg`` [mutmut]
@@ -32,8 +33,17 @@ MODULES = {
         "kpis/periods.py",
         ["tests/kpis/test_periods.py", "tests/security/test_hostile_periods.py"],
     ),
-    "spc": ("kpis/spc.py", ["tests/kpis/test_spc.py", "tests/kpis/test_spc_exactness.py"]),
+    "spc": (
+        "kpis/spc.py",
+        [
+            "tests/kpis/test_spc.py",
+            "tests/kpis/test_spc_exactness.py",
+            # limits_place and process_limits: the plausibility rule's
+            "tests/kpis/test_plausibility.py",
+        ],
+    ),
     "questions": ("kpis/questions.py", ["tests/kpis/test_questions.py"]),
+    "plausibility": ("kpis/plausibility.py", ["tests/kpis/test_plausibility.py"]),
     "access": (
         "kpis/access.py",
         [
@@ -81,14 +91,7 @@ source_paths =
 only_mutate =
     {module}
 also_copy =
-    conftest.py
-    trustmonitor
-    ops
-    templates
-    fixtures
-    static
-    data
-    manage.py
+{also_copy}
 pytest_add_cli_args =
     -p
     no:randomly
@@ -99,14 +102,20 @@ pytest_add_cli_args_test_selection =
 """
 
 
+SOURCE_PATHS = {"kpis", "inspections", "reports", "national"}
+# Besides the packages (found in the copy, so a new app is never left out).
+ALSO_COPY = ["conftest.py", "templates", "fixtures", "static", "data", "manage.py"]
+
 SKIP = shutil.ignore_patterns(
     ".git", ".venv", "mutants", "__pycache__", ".hypothesis", ".ruff_cache", "node_modules",
-    "staticfiles", "db.sqlite3", "bench", "tools",
+    "staticfiles", "db.sqlite3", "tools",
 )  # fmt: skip
 
 
 def mutate(name: str, children: str) -> None:
     module, tests = MODULES[name]
+    if os.environ.get("MUTATE_TESTS"):  # a narrower selection, e.g. one test file
+        tests = os.environ["MUTATE_TESTS"].split()
     print(f"=== {name}: {module} against {' '.join(tests)}", flush=True)
     work = Path(os.environ.get("MUTATE_DIR", "/tmp/trustmonitor-mutate")) / name  # noqa: S108
     if os.environ.get("MUTATE_KEEP") and (work / "mutants").is_dir():
@@ -114,8 +123,16 @@ def mutate(name: str, children: str) -> None:
     else:
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(ROOT, work, ignore=SKIP, symlinks=True)
+    packages = sorted(
+        p.parent.name for p in work.glob("*/__init__.py") if p.parent.name not in SOURCE_PATHS
+    )
     (work / "setup.cfg").write_text(
-        CONFIG.format(module=module, tests="\n".join(f"    {t}" for t in tests)), encoding="utf-8"
+        CONFIG.format(
+            module=module,
+            tests=_lines(tests),
+            also_copy=_lines([*packages, *ALSO_COPY]),
+        ),
+        encoding="utf-8",
     )
     mutmut = [str(Path(sys.executable).parent / "mutmut")]
     subprocess.run([*mutmut, "run", "--max-children", children], cwd=work, check=False)  # noqa: S603
@@ -135,6 +152,10 @@ def mutate(name: str, children: str) -> None:
     for line in results.splitlines():
         if line.strip().endswith(("survived", "timeout", "suspicious")):
             print("   ", line.strip())
+
+
+def _lines(items) -> str:
+    return "\n".join(f"    {item}" for item in items)
 
 
 def main(argv: list[str]) -> None:

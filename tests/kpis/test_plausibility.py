@@ -39,6 +39,7 @@ def test_a_fraction_for_a_percent_kpi_asks_did_you_mean():
         ("0.9", "9", False),
         ("1.0001", "50", False),  # above 1: not a fraction (nor over the median)
         ("0", "50", False),  # 0 % is 0 as a fraction too
+        ("0.0001", "50", True),  # the smallest value above 0 is a fraction
     ],
 )
 def test_the_fraction_rule_at_its_limits(value, lowest, is_unusual):
@@ -61,6 +62,23 @@ def test_ten_times_the_median(value, is_unusual):
     assert (found is not None) is is_unusual
     if found:
         assert "more than ten times the median of its readings (21)" in str(found)
+
+
+def test_the_median_rule_names_the_median_in_the_kpis_unit():
+    found = unusual(kpi=PERCENT, value=D("250"), history=[D("17"), D("21"), D("25")])
+    assert str(found) == (
+        "250 is unusual for PI1: it is more than ten times the median of its readings (21%)."
+    )
+
+
+def test_a_median_of_zero_says_nothing_about_a_value():
+    assert unusual(kpi=COUNT, value=D("5"), history=[D("0"), D("0"), D("0")]) is None
+
+
+def test_a_median_just_above_zero_still_counts():
+    history = [D("0"), D("0"), D("0.0001"), D("0.0001")]  # median 0.00005
+    assert unusual(kpi=COUNT, value=D("0.0005"), history=history) is None
+    assert unusual(kpi=COUNT, value=D("0.0006"), history=history) is not None
 
 
 def test_the_median_of_an_even_count_is_exact():
@@ -91,6 +109,26 @@ def test_exactly_on_a_process_limit_is_usual():
     assert unusual(kpi=PERCENT, value=D("72.02"), history=history) is None
     assert "above" in str(unusual(kpi=PERCENT, value=D("87.9801"), history=history))
     assert "below" in str(unusual(kpi=PERCENT, value=D("72.0199"), history=history))
+
+
+def test_it_says_which_side_of_which_process_limits_a_value_lies():
+    history = [D(v) for v in "77 80 83 80 77 80 83 80 77 80 83 80 77 80 83".split()]
+    assert str(unusual(kpi=PERCENT, value=D("87.9801"), history=history)) == (
+        "87.9801 is unusual for PI1: it is above the process limits of its 15 readings "
+        "(72.02–87.98)."
+    )
+    assert str(unusual(kpi=PERCENT, value=D("72.0199"), history=history)) == (
+        "72.0199 is unusual for PI1: it is below the process limits of its 15 readings "
+        "(72.02–87.98)."
+    )
+
+
+def test_it_gives_every_reason_a_value_is_unusual():
+    history = [D(v) for v in "77 80 83 80 77 80 83 80 77 80 83 80 77 80 83".split()]
+    assert str(unusual(kpi=PERCENT, value=D("0.9"), history=history)) == (
+        "0.9 is unusual for PI1: it looks like a fraction; its readings run 77–83%; "
+        "it is below the process limits of its 15 readings (72.02–87.98). Did you mean 90%?"
+    )
 
 
 def test_with_fewer_than_fifteen_readings_there_are_no_process_limits():

@@ -409,6 +409,31 @@ def test_it_makes_no_rows_for_months_before_the_first_reading():
     assert _column(rated, "status") == [GREEN, MISSING, MISSING]
 
 
+def test_a_kpi_with_no_reading_yet_gets_one_row_for_the_month_asked_for():
+    """A KPI added this month is on the dashboard, Awaiting, not left off."""
+    inputs = _inputs([("2018-09", "85"), ("2018-10", "86")])
+    inputs["kpis"] = pd.DataFrame({"kpi": ["KPI1", "KPI9"], "polarity": [HIGHER, LOWER]})
+
+    rated = rate_series(
+        build_series(**inputs, until=dt.date(2018, 10, 1)), today=dt.date(2018, 11, 5)
+    )
+
+    assert _column(rated, "kpi") == ["KPI1", "KPI1", "KPI9"]
+    assert _column(rated, "period")[-1] == dt.date(2018, 10, 1)
+    assert _column(rated, "status") == [GREEN, GREEN, AWAITING]
+
+
+def test_without_a_month_asked_for_a_kpi_with_no_readings_has_no_rows():
+    """The series end at each KPI's latest reading; a KPI with none has none."""
+    inputs = _inputs([("2018-09", "85"), ("2018-10", "86")])
+    inputs["kpis"] = pd.DataFrame({"kpi": ["KPI1", "KPI9"], "polarity": [HIGHER, LOWER]})
+
+    rated = rate_series(build_series(**inputs), today=dt.date(2018, 11, 5))
+
+    assert _column(rated, "kpi") == ["KPI1", "KPI1"]
+    assert _column(rated, "status") == [GREEN, GREEN]
+
+
 def test_it_fills_a_gap_between_readings_with_a_row():
     rated = _rated([("2018-09", "85"), ("2018-11", "85")], today=dt.date(2019, 6, 1))
 
@@ -461,6 +486,12 @@ def test_three_month_direction_uses_only_the_months_there_are():
     rated = _rated(_monthly("2018-04", ["86", "87"]))
     assert _column(rated, "direction_3m")[1] == _column(rated, "direction")[1]
     assert _column(rated, "direction_3m")[1] is not None
+
+
+def test_a_period_reads_as_the_same_date_from_a_timestamp_or_a_date():
+    # Series carry Timestamps; charts and tests also hand in plain dates.
+    assert as_date(pd.Timestamp("2018-10-01")) == dt.date(2018, 10, 1)
+    assert as_date(dt.date(2018, 10, 1)) == dt.date(2018, 10, 1)
 
 
 def test_it_names_the_latest_month_whose_return_is_overdue():
@@ -692,9 +723,23 @@ def test_it_reads_three_month_direction_within_band_as_distance_from_target():
     assert rated["direction_3m"].iloc[-1] == WORSENING
 
 
+def test_it_reads_within_band_nearer_the_target_than_the_three_month_mean_as_improving():
+    # Target 85: previous mean 80 (distance 5), current 84 (distance 1).
+    rated = _rated(_monthly("2018-06", ["80", "80", "80", "84"]), polarity=WITHIN)
+
+    assert rated["direction_3m"].iloc[-1] == IMPROVING
+
+
 def test_it_uses_only_the_three_months_before_for_the_three_month_mean():
     # The 100 four months back is outside the window: mean of 10, 20, 30 is 20.
     rated = _rated(_monthly("2018-05", ["100", "10", "20", "30", "20"]))
+
+    assert rated["direction_3m"].iloc[-1] == STABLE
+
+
+def test_it_leaves_a_month_without_a_reading_out_of_the_three_month_mean():
+    # 10, no return, 30: the mean is 20 (two readings), not 13.3 (a blank read as 0).
+    rated = _rated(_monthly("2018-06", ["10", None, "30", "20"]))
 
     assert rated["direction_3m"].iloc[-1] == STABLE
 

@@ -296,6 +296,20 @@ def test_it_takes_the_variation_from_the_latest_reading_in_a_flagged_run(polarit
     assert variation(a, polarity) == expected
 
 
+# Alternating either side of the mean, then a jump beyond the upper limit.
+LATEST_ALONE_FLAGGED = "-2 2 -2 2 -2 2 -2 2 -2 2 -2 2 -2 2 20"
+
+
+@pytest.mark.parametrize(
+    ("polarity", "expected"), [("higher", IMPROVING), ("lower", CONCERNING), ("within", NEITHER)]
+)
+def test_a_jump_in_the_latest_month_alone_sets_the_icon(polarity, expected):
+    a = analyse(_series(LATEST_ALONE_FLAGGED))
+
+    assert flagged_points(a) == [(15, HIGH, (1,))]
+    assert variation(a, polarity) == expected
+
+
 @pytest.mark.parametrize("polarity", ["higher", "lower", "within"])
 def test_it_shows_common_cause_when_only_earlier_readings_are_flagged(polarity):
     a = analyse(_series(SHIFT_6))
@@ -390,3 +404,10 @@ def test_it_shows_every_rule_in_the_worked_example():
 
     assert len(WORKED_EXAMPLE) == 24
     assert rules == {1, 2, 3, 4}
+
+
+def test_a_line_is_shown_to_two_places_rounded_half_up():
+    # Half up, as the help page's worked example reads (not to the even 72.02).
+    assert rounded(Decimal("72.025")) == "72.03"
+    assert rounded(Decimal("72.015")) == "72.02"
+    assert rounded(None) == ""

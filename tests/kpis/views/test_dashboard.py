@@ -83,8 +83,10 @@ def test_it_requires_login(client, seeds):
 
 def test_it_checks_ownership(client, sandwell_officer, officer):
     assert _dashboard(client, sandwell_officer).status_code == 404
-    assert _dashboard(client, sandwell_officer, "sandwell").status_code == 200
-    assert _dashboard(client, officer).status_code == 200
+    own = _dashboard(client, sandwell_officer, "sandwell").content.decode()
+    assert '<h1 class="h3 mb-1">Sandwell Children&#x27;s Trust</h1>' in own
+    birmingham = _dashboard(client, officer).content.decode()
+    assert '<h1 class="h3 mb-1">Birmingham Children&#x27;s Trust</h1>' in birmingham
 
 
 def test_it_is_404_for_an_unknown_organisation(client, member):
