@@ -123,18 +123,27 @@ def _choose(conditions, choices, default) -> np.ndarray:
     return np.array([*choices, default], dtype=object)[codes]
 
 
+# numpy counts months from January 1970.
+_EPOCH_MONTH = 1970 * 12
+
+
 def month_index(periods) -> np.ndarray:
     """Months since year 0 (``year * 12 + month - 1``) for dates or timestamps.
 
     >>> month_index([dt.date(2018, 10, 1), pd.Timestamp("2018-11-01")]).tolist()
     [24225, 24226]
     """
+    array = periods.to_numpy() if isinstance(periods, pd.Series) else np.asarray(periods)
+    if array.dtype.kind == "M":
+        return array.astype("datetime64[M]").astype("int64") + _EPOCH_MONTH
+    if all(isinstance(p, dt.date) for p in array):
+        # Dates as the database gives them: plain arithmetic, far cheaper
+        # than pandas' parsing for the one or few thousand dates of a page.
+        return np.fromiter(
+            (p.year * 12 + p.month - 1 for p in array), dtype="int64", count=len(array)
+        )
     stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(periods), errors="raise"))
     return (stamps.year * 12 + stamps.month - 1).to_numpy(dtype="int64")
-
-
-# numpy counts months from January 1970.
-_EPOCH_MONTH = 1970 * 12
 
 
 def _period_from_index(index: np.ndarray) -> pd.Series:
