@@ -45,6 +45,17 @@ COMPARATOR_DASH = {"statistical_neighbours": "dash", "england": "dot", "region":
 EDGE = dt.timedelta(days=15)
 
 
+# The figures are built from values this module makes itself, so plotly.py's
+# validation of every property (most of a KPI page's time) is skipped; the
+# JSON Plotly.js reads is the same.
+def _scatter(**properties) -> go.Scatter:
+    return go.Scatter(**properties, _validate=False)
+
+
+def _figure() -> go.Figure:
+    return go.Figure(_validate=False)
+
+
 def plotly_text(text) -> str:
     """User-written text (an inspection's title, a comparator's label, an
     area's name) as Plotly shows it, never as markup: Plotly reads a subset of
@@ -163,7 +174,7 @@ def _zone(bounds: list, bottom: list, top: list, style: dict) -> go.Scatter:
             xs += [*top_x, *reversed(low_x), None]
             ys += [*top_y, *reversed(low_y), None]
             run = []
-    return go.Scatter(
+    return _scatter(
         x=xs[:-1], y=ys[:-1], mode="lines", line={"width": 0}, fill="toself", hoverinfo="skip",
         **style,
     )  # fmt: skip
@@ -224,7 +235,7 @@ def trend_figure(
     periods = [as_date(p) for p in frame["period"]]
     span = x_span(periods)
     y_range = _y_range(frame, comparators)
-    figure = go.Figure()
+    figure = _figure()
 
     if frame["target"].map(_number).notna().any():
         # Month i's slot runs from half a month before its point to half a
@@ -238,7 +249,7 @@ def trend_figure(
         for i, edge in enumerate(band_edges(frame, polarity)):
             edge_x, edge_y = _steps(edge, bounds)
             figure.add_trace(
-                go.Scatter(
+                _scatter(
                     x=edge_x, y=edge_y, mode="lines", name="Edge of tolerance", line=BAND_EDGE,
                     legendgroup="edge", showlegend=i == 0,
                     hovertemplate="Edge of tolerance %{y}<extra></extra>",
@@ -246,7 +257,7 @@ def trend_figure(
             )  # fmt: skip
         target_x, target_y = _steps([_number(v) for v in frame["target"]], bounds)
         figure.add_trace(
-            go.Scatter(
+            _scatter(
                 x=target_x,
                 y=target_y,
                 mode="lines",
@@ -258,7 +269,7 @@ def trend_figure(
 
     read = frame[frame["value"].map(_number).notna()]
     figure.add_trace(
-        go.Scatter(
+        _scatter(
             x=[as_date(p) for p in read["period"]],
             y=[_number(v) for v in read["value"]],
             mode="lines",
@@ -273,7 +284,7 @@ def trend_figure(
         if points.empty:
             continue
         figure.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[as_date(p) for p in points["period"]],
                 y=[_number(v) for v in points["value"]],
                 mode="markers",
@@ -294,7 +305,7 @@ def trend_figure(
     if span:
         for comparator in comparators:
             figure.add_trace(
-                go.Scatter(
+                _scatter(
                     x=list(span),
                     y=[_number(comparator["value"])] * 2,
                     mode="lines",
@@ -331,7 +342,7 @@ def trend_figure(
                 bgcolor="rgba(255, 255, 255, 0.85)",
             )
         figure.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[event["date"] for event in drawn],
                 y=[1] * len(drawn),
                 yaxis="y2",
@@ -416,9 +427,9 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
     run the width of the x-axis, so one reading still shows its mean."""
     values = [float(v) for v in analysis.values]
     span = x_span(periods)
-    figure = go.Figure()
+    figure = _figure()
     figure.add_trace(
-        go.Scatter(x=periods, y=values, mode="lines", name="Readings",
+        _scatter(x=periods, y=values, mode="lines", name="Readings",
                    line={"color": "#6f777b", "width": 1.5}, hoverinfo="skip", showlegend=False)
     )  # fmt: skip
     lines = [("Mean", analysis.mean, "solid")]
@@ -433,7 +444,7 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
         if level is None:
             continue
         figure.add_trace(
-            go.Scatter(x=list(span), y=[float(level)] * 2, mode="lines", name=name,
+            _scatter(x=list(span), y=[float(level)] * 2, mode="lines", name=name,
                        line={"color": "#0b0c0c" if name == "Mean" else "#505a5f", "dash": dash,
                              "width": 1.5 if name == "Mean" else 1},
                        hovertemplate=f"{name} %{{y:.2f}}<extra></extra>")
@@ -445,7 +456,7 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
         # Below 15 readings there are no signals, so no "common cause" either.
         name = style["name"] if analysis.has_limits else "Readings"
         figure.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[periods[i] for i in points], y=[values[i] for i in points], mode="markers",
                 name=name,
                 marker={"color": style["color"], "symbol": style["symbol"], "size": 10,
