@@ -136,12 +136,15 @@ def month_index(periods) -> np.ndarray:
     array = periods.to_numpy() if isinstance(periods, pd.Series) else np.asarray(periods)
     if array.dtype.kind == "M":
         return array.astype("datetime64[M]").astype("int64") + _EPOCH_MONTH
-    if all(isinstance(p, dt.date) for p in array):
+    if len(array) and isinstance(array[0], dt.date):
         # Dates as the database gives them: plain arithmetic, far cheaper
         # than pandas' parsing for the one or few thousand dates of a page.
-        return np.fromiter(
-            (p.year * 12 + p.month - 1 for p in array), dtype="int64", count=len(array)
-        )
+        try:
+            return np.fromiter(
+                (p.year * 12 + p.month - 1 for p in array), dtype="int64", count=len(array)
+            )
+        except AttributeError:  # not dates after all: pandas parses them
+            pass
     stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(periods), errors="raise"))
     return (stamps.year * 12 + stamps.month - 1).to_numpy(dtype="int64")
 
