@@ -52,10 +52,6 @@ def _scatter(**properties) -> go.Scatter:
     return go.Scatter(**properties, _validate=False)
 
 
-def _figure() -> go.Figure:
-    return go.Figure(_validate=False)
-
-
 def plotly_text(text) -> str:
     """User-written text (an inspection's title, a comparator's label, an
     area's name) as Plotly shows it, never as markup: Plotly reads a subset of
@@ -235,7 +231,7 @@ def trend_figure(
     periods = [as_date(p) for p in frame["period"]]
     span = x_span(periods)
     y_range = _y_range(frame, comparators)
-    figure = _figure()
+    traces = []
 
     if frame["target"].map(_number).notna().any():
         # Month i's slot runs from half a month before its point to half a
@@ -243,12 +239,12 @@ def trend_figure(
         # points and a single reading still shows its zones.
         bounds = [p - EDGE for p in periods] + [span[1]]
         zones = zone_edges(frame, polarity, y_range)
-        figure.add_trace(_zone(bounds, *zones["green"], GREEN_ZONE))
+        traces.append(_zone(bounds, *zones["green"], GREEN_ZONE))
         if polarity != rating.WITHIN:
-            figure.add_trace(_zone(bounds, *zones["amber"], AMBER_ZONE))
+            traces.append(_zone(bounds, *zones["amber"], AMBER_ZONE))
         for i, edge in enumerate(band_edges(frame, polarity)):
             edge_x, edge_y = _steps(edge, bounds)
-            figure.add_trace(
+            traces.append(
                 _scatter(
                     x=edge_x, y=edge_y, mode="lines", name="Edge of tolerance", line=BAND_EDGE,
                     legendgroup="edge", showlegend=i == 0,
@@ -256,7 +252,7 @@ def trend_figure(
                 )
             )  # fmt: skip
         target_x, target_y = _steps([_number(v) for v in frame["target"]], bounds)
-        figure.add_trace(
+        traces.append(
             _scatter(
                 x=target_x,
                 y=target_y,
@@ -268,7 +264,7 @@ def trend_figure(
         )
 
     read = frame[frame["value"].map(_number).notna()]
-    figure.add_trace(
+    traces.append(
         _scatter(
             x=[as_date(p) for p in read["period"]],
             y=[_number(v) for v in read["value"]],
@@ -283,7 +279,7 @@ def trend_figure(
         points = read[read["status"] == status]
         if points.empty:
             continue
-        figure.add_trace(
+        traces.append(
             _scatter(
                 x=[as_date(p) for p in points["period"]],
                 y=[_number(v) for v in points["value"]],
@@ -304,7 +300,7 @@ def trend_figure(
 
     if span:
         for comparator in comparators:
-            figure.add_trace(
+            traces.append(
                 _scatter(
                     x=list(span),
                     y=[_number(comparator["value"])] * 2,
@@ -327,6 +323,21 @@ def trend_figure(
         # marker at the top of the plot that gives the full name on hover
         # (shapes have no hover of their own). The markers sit on a hidden
         # 0–1 axis so they stay at the top whatever the data.
+        traces.append(
+            _scatter(
+                x=[event["date"] for event in drawn],
+                y=[1] * len(drawn),
+                yaxis="y2",
+                mode="markers",
+                name="Inspections",
+                marker={"symbol": "triangle-down", "size": 12, "color": "#0b0c0c"},
+                customdata=[[plotly_text(event["label"])] for event in drawn],
+                hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<extra></extra>",
+            )
+        )
+    # One figure from every trace: adding them one by one copies each again.
+    figure = go.Figure(data=traces, _validate=False)
+    if drawn:
         for event in drawn:
             figure.add_vline(x=_epoch_ms(event["date"]), line={"color": "#0b0c0c", "dash": "dot"})
             figure.add_annotation(
@@ -341,18 +352,6 @@ def trend_figure(
                 font={"size": 11, "color": "#0b0c0c"},
                 bgcolor="rgba(255, 255, 255, 0.85)",
             )
-        figure.add_trace(
-            _scatter(
-                x=[event["date"] for event in drawn],
-                y=[1] * len(drawn),
-                yaxis="y2",
-                mode="markers",
-                name="Inspections",
-                marker={"symbol": "triangle-down", "size": 12, "color": "#0b0c0c"},
-                customdata=[[plotly_text(event["label"])] for event in drawn],
-                hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<extra></extra>",
-            )
-        )
         figure.update_layout(
             yaxis2={"overlaying": "y", "range": [0, 1.02], "visible": False, "fixedrange": True}
         )
@@ -448,8 +447,8 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
     run the width of the x-axis, so one reading still shows its mean."""
     values = [float(v) for v in analysis.values]
     span = x_span(periods)
-    figure = _figure()
-    figure.add_trace(
+    traces = []
+    traces.append(
         _scatter(x=periods, y=values, mode="lines", name="Readings",
                    line={"color": "#6f777b", "width": 1.5}, hoverinfo="skip", showlegend=False)
     )  # fmt: skip
@@ -464,7 +463,7 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
     for name, level, dash in lines:
         if level is None:
             continue
-        figure.add_trace(
+        traces.append(
             _scatter(x=list(span), y=[float(level)] * 2, mode="lines", name=name,
                        line={"color": "#0b0c0c" if name == "Mean" else "#505a5f", "dash": dash,
                              "width": 1.5 if name == "Mean" else 1},
@@ -476,7 +475,7 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
             continue
         # Below 15 readings there are no signals, so no "common cause" either.
         name = style["name"] if analysis.has_limits else "Readings"
-        figure.add_trace(
+        traces.append(
             _scatter(
                 x=[periods[i] for i in points], y=[values[i] for i in points], mode="markers",
                 name=name,
@@ -486,5 +485,6 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
                 hovertemplate="%{x|%b %Y}: %{customdata[0]}<extra>" + name + "</extra>",
             )
         )  # fmt: skip
+    figure = go.Figure(data=traces, _validate=False)
     figure.update_layout(**_LAYOUT, yaxis=_y_axis(unit), xaxis=_x_axis(periods))
     return figure
