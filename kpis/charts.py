@@ -408,7 +408,10 @@ def figure_json(figure: go.Figure) -> dict:
     """The figure as plain JSON data, for ``json_script``: what
     ``json.loads(figure.to_json())`` gives, without plotly's encoder, which
     tries nine encodings on each date and Decimal in turn."""
-    return _plain(figure.to_plotly_json())
+    # What ``to_dict`` would deep-copy first: ``_plain`` builds new
+    # containers anyway. (Our figures hold no numpy arrays, which ``to_dict``
+    # would send as base64; ``_plain`` would send them as lists.)
+    return _plain({"data": figure._data, "layout": figure._layout})
 
 
 def _plain(value):
