@@ -127,6 +127,9 @@ def _choose(conditions, choices, default) -> np.ndarray:
 _EPOCH_MONTH = 1970 * 12
 
 
+_ARITHMETIC_DATES = 20_000
+
+
 def month_index(periods) -> np.ndarray:
     """Months since year 0 (``year * 12 + month - 1``) for dates or timestamps.
 
@@ -136,9 +139,10 @@ def month_index(periods) -> np.ndarray:
     array = periods.to_numpy() if isinstance(periods, pd.Series) else np.asarray(periods)
     if array.dtype.kind == "M":
         return array.astype("datetime64[M]").astype("int64") + _EPOCH_MONTH
-    if len(array) and isinstance(array[0], dt.date):
+    if 0 < len(array) <= _ARITHMETIC_DATES and isinstance(array[0], dt.date):
         # Dates as the database gives them: plain arithmetic, far cheaper
-        # than pandas' parsing for the one or few thousand dates of a page.
+        # than pandas' parsing for the one or few thousand dates of a page
+        # (pandas is the faster for a national set).
         try:
             return np.fromiter(
                 (p.year * 12 + p.month - 1 for p in array), dtype="int64", count=len(array)
@@ -240,7 +244,7 @@ def build_series(
     target_columns = {c: targets[c].to_numpy() for c in targets.columns if c not in _KEYS}
     for name in ("target", "lower", "upper"):
         target_columns[f"{name}_units"] = _scaled(targets[name])
-    # merge_asof's rule: the latest valid_from not after the month, same KPI
+    # The target in force: the latest valid_from not after the month, same KPI
     # (of two in one month, the later row).
     order = np.lexsort((target_month, target_code))
     order = order[known[order]]
