@@ -18,7 +18,16 @@ see the same load:
 - ``kpi_status --format json`` for every SYNTHETIC organisation against
   the floor's rows for each, as JSON.
 
-Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/trustmonitor_national \
+Also, the same way: the KPI page (trend and SPC views) of the first KPI and
+the monthly report for the latest month, against floors of the same kind
+(one query for the KPI, or the dashboard's query and one for the month's
+commentary; plain Python; a minimal template), each checked equal first:
+every month's status, direction and 12-month count, the SPC icons, lines
+and each reading's signal of 120 KPIs; every report's indicators, their
+commentary, SPC summary and the failures.
+
+Run: ``make bench``, or
+     DATABASE_URL=postgres://postgres@127.0.0.1:5432/trustmonitor_national \
      .venv/bin/python bench/floor.py [requests]
 """
 
@@ -92,7 +101,9 @@ MINIMAL = Engine().from_string(
 RUN = 6  # the SPC run length (settings.SPC_RUN_LENGTH's default)
 
 
-def _month(date: dt.date) -> int:
+def _month(date: dt.date | str) -> int:
+    if isinstance(date, str):  # SQLite gives a UNION's dates as text
+        date = dt.date.fromisoformat(date[:10])
     return date.year * 12 + date.month - 1
 
 
