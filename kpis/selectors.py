@@ -6,7 +6,7 @@ number of KPIs or months) and hands the rows to ``kpis.rating``.
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -125,23 +125,39 @@ def _none_if_nan(value):
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
-def _row(kpi: KPI, record: dict) -> StatusRow:
+def _row(kpi: KPI, record: dict, **extra) -> StatusRow:
     return StatusRow(
         kpi=kpi,
-        period=rating.as_date(record["period"]),
+        period=from_month_index(record["month"]),
         value=_none_if_nan(record["value"]),
         target=_none_if_nan(record["target"]),
         lower=_none_if_nan(record["lower"]),
         upper=_none_if_nan(record["upper"]),
         status=record["status"],
-        direction=_none_if_nan(record["direction"]),
-        direction_3m=_none_if_nan(record["direction_3m"]),
-        met_12m=int(record["met_12m"]),
-        rated_12m=int(record["rated_12m"]),
-        months_off_target=int(record["months_off_target"]),
-        months_worsening=int(record["months_worsening"]),
+        direction=record["direction"],
+        direction_3m=record["direction_3m"],
+        met_12m=record["met_12m"],
+        rated_12m=record["rated_12m"],
+        months_off_target=record["months_off_target"],
+        months_worsening=record["months_worsening"],
         target_not_agreed=_not_agreed(record.get("agreed")),
+        **extra,
     )
+
+
+_ROW_COLUMNS = (
+    "kpi", "month", "value", "target", "lower", "upper", "status", "direction", "direction_3m",
+    "met_12m", "rated_12m", "months_off_target", "months_worsening", "agreed",
+)  # fmt: skip
+
+
+def _records(frame: pd.DataFrame, positions: np.ndarray) -> list[dict]:
+    """The rows of a rated frame at ``positions`` as dicts of Python values,
+    column by column (much cheaper than ``DataFrame.to_dict`` per row)."""
+    columns = {c: frame[c].to_numpy()[positions].tolist() for c in _ROW_COLUMNS if c in frame}
+    return [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
 
 
 def _not_agreed(agreed) -> bool:
@@ -222,25 +238,27 @@ def status_table(
             until=period,
             today=today,
         )
-    at_period = frame[frame["period"] == pd.Timestamp(period)]
-    by_kpi = {record["kpi"]: record for record in at_period.to_dict("records")}
+    at_period = np.flatnonzero(frame["month"].to_numpy() == rating.month_index([period])[0])
+    by_kpi = {record["kpi"]: record for record in _records(frame, at_period)}
     benchmarks = _neighbour_benchmarks(organisation=organisation, period=period)
     by_kpi_units = _readings_by_kpi(frame)
     runs = _worsening_runs(frame, at_period)
     rows = []
     for kpi in kpis:
-        row = _row(kpi, by_kpi[kpi.pk])
+        record = by_kpi[kpi.pk]
         benchmark = benchmarks.get(kpi.pk)
         units, latest = by_kpi_units.get(kpi.pk, (_NO_UNITS, None))
         analysis = spc.analyse_units(units, digits=rating.SCALE_DIGITS)
+        value = _none_if_nan(record["value"])
         rows.append(
-            replace(
-                row,
-                **spc_icons(analysis, kpi, row.target),
+            _row(
+                kpi,
+                record,
+                **spc_icons(analysis, kpi, _none_if_nan(record["target"])),
                 latest_reading=latest,
                 worsening=runs.get(kpi.pk, ()),
                 comparison=questions.compare(
-                    row.value, benchmark.value, kpi.polarity,
+                    value, benchmark.value, kpi.polarity,
                     f"statistical neighbours ({benchmark.year})",
                 ) if benchmark else None,
             )
@@ -248,24 +266,22 @@ def status_table(
     return StatusTable(organisation=organisation, period=period, rows=rows)
 
 
-def _worsening_runs(frame: pd.DataFrame, at_period: pd.DataFrame) -> dict[int, tuple]:
+def _worsening_runs(frame: pd.DataFrame, at_period: np.ndarray) -> dict[int, tuple]:
     """KPI id → the (month, value) readings of its worsening run ending at
-    the month shown, oldest first; only KPIs that worsened that month.
+    the month shown, oldest first; only KPIs that worsened that month
+    (``at_period``: the positions of the month's rows).
 
     A run of n months spans n + 1 consecutive rows of the KPI, each with a
     reading (a month without one has no direction), so they are the n rows
     before the month's row in the frame, which is sorted by KPI and month.
     """
+    lengths = frame["months_worsening"].to_numpy()
+    kpis, months, values = frame["kpi"].to_numpy(), frame["month"].to_numpy(), frame["value"]
     runs = {}
-    worsening = at_period[at_period["months_worsening"] > 0]
-    for label, kpi, length in zip(
-        worsening.index, worsening["kpi"], worsening["months_worsening"], strict=True
-    ):
-        start = frame.index.get_loc(label) - int(length)
-        run = frame.iloc[start : start + int(length) + 1]
-        runs[int(kpi)] = tuple(
-            (rating.as_date(period), value)
-            for period, value in zip(run["period"], run["value"], strict=True)
+    for position in at_period[lengths[at_period] > 0].tolist():
+        start = position - int(lengths[position])
+        runs[int(kpis[position])] = tuple(
+            (from_month_index(int(months[i])), values.iat[i]) for i in range(start, position + 1)
         )
     return runs
 
@@ -345,7 +361,7 @@ def trend_span(frame: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
 
 def trend_rows(*, kpi: KPI, frame: pd.DataFrame) -> list[StatusRow]:
     """The rated months of ``trend_frame`` as rows, newest first."""
-    return [_row(kpi, record) for record in reversed(frame.to_dict("records"))]
+    return [_row(kpi, record) for record in reversed(_records(frame, np.arange(len(frame))))]
 
 
 def comparators(*, kpi: KPI) -> list[Comparator]:

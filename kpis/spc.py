@@ -37,6 +37,7 @@ from decimal import (
     Overflow,
     localcontext,
 )
+from functools import cached_property
 
 import numpy as np
 from django.conf import settings
@@ -242,15 +243,48 @@ class Analysis:
     upper_two_sigma: Decimal | None = None
     lower_two_sigma: Decimal | None = None
     mean_moving_range: Decimal | None = None
-    # Per point: the set of rules (1–4) that flag it high, and low.
-    high: list[set[int]] = field(default_factory=list)
-    low: list[set[int]] = field(default_factory=list)
     reason: str = ""
+    # Rule (1–4) → (high, low) masks over the points; the per-point sets
+    # below are made from them on first use (the dashboard reads only the
+    # latest point's).
+    _flags: dict = field(default_factory=dict, repr=False, compare=False)
     _units: np.ndarray = field(default=None, repr=False, compare=False)
     _lines: _Lines | None = field(default=None, repr=False, compare=False)
     _values: list[Decimal] | None = field(default=None, repr=False, compare=False)
     # The readings are _units × 10^-_digits, with or without limits.
     _digits: int = field(default=0, repr=False, compare=False)
+
+    @cached_property
+    def high(self) -> list[set[int]]:
+        """Per point: the set of rules (1–4) that flag it high."""
+        return self._sets(0)
+
+    @cached_property
+    def low(self) -> list[set[int]]:
+        """Per point: the set of rules (1–4) that flag it low."""
+        return self._sets(1)
+
+    def _sets(self, side: int) -> list[set[int]]:
+        sets = [set() for _ in range(self.count)]
+        for rule, masks in self._flags.items():
+            for i in np.flatnonzero(masks[side]):
+                sets[i].add(rule)
+        return sets
+
+    def latest_rules(self) -> tuple[set[int], set[int]]:
+        """The rules flagging the latest reading high, and low."""
+        if not self.count:
+            return set(), set()
+        return tuple(
+            {rule for rule, masks in self._flags.items() if masks[side][-1]} for side in (0, 1)
+        )
+
+    def __eq__(self, other):
+        if not isinstance(other, Analysis):
+            return NotImplemented
+        fields = ("mean", "upper_limit", "lower_limit", "upper_two_sigma", "lower_two_sigma",
+                  "mean_moving_range", "high", "low", "reason")  # fmt: skip
+        return all(getattr(self, f) == getattr(other, f) for f in fields)
 
     @property
     def has_limits(self) -> bool:
@@ -326,8 +360,6 @@ def analyse_units(
     with localcontext(prec=28):
         analysis = Analysis(
             mean=total_decimal / count if count else None,
-            high=[set() for _ in range(count)],
-            low=[set() for _ in range(count)],
             _units=units,
             _values=values,
             _digits=digits,
@@ -356,11 +388,7 @@ def analyse_units(
         3: _trends(moves, run),
         4: _by_side(_two_of_three(mean_side, sigma_side, limit_side), mean_side),
     }
-    for rule, (high, low) in flags.items():
-        for i in np.flatnonzero(high):
-            analysis.high[i].add(rule)
-        for i in np.flatnonzero(low):
-            analysis.low[i].add(rule)
+    analysis._flags = flags
     return analysis
 
 
@@ -442,16 +470,17 @@ def point_signals(a: Analysis, polarity: str) -> list[str | None]:
     >>> signals[5], signals[9], signals[20], signals[23]
     ('improvement', 'improvement', 'concern', None)
     """
-    out = []
-    for high, low in zip(a.high, a.low, strict=True):
-        if not high and not low:
-            out.append(None)
-        elif polarity == "within":
-            out.append(SIGNAL_NEITHER)
-        else:
-            found = {meaning(side, polarity) for side, rules in ((HIGH, high), (LOW, low)) if rules}
-            out.append(IMPROVEMENT if IMPROVEMENT in found else CONCERN)
-    return out
+    return [_signal(high, low, polarity) for high, low in zip(a.high, a.low, strict=True)]
+
+
+def _signal(high: set, low: set, polarity: str) -> str | None:
+    """One point's signal from the rules flagging it high and low."""
+    if not high and not low:
+        return None
+    if polarity == "within":
+        return SIGNAL_NEITHER
+    found = {meaning(side, polarity) for side, rules in ((HIGH, high), (LOW, low)) if rules}
+    return IMPROVEMENT if IMPROVEMENT in found else CONCERN
 
 
 def flagged_points(a: Analysis) -> list[tuple[int, str, tuple[int, ...]]]:
@@ -490,7 +519,7 @@ def variation(a: Analysis, polarity: str) -> str | None:
     """
     if not a.has_limits:
         return None
-    latest = point_signals(a, polarity)[-1]
+    latest = _signal(*a.latest_rules(), polarity)
     return {
         None: COMMON_CAUSE,
         IMPROVEMENT: IMPROVING,

@@ -107,20 +107,6 @@ def kpi_detail(request, slug, code):
     events = inspection_selectors.inspection_events(
         organisation=kpi.organisation, kpi=kpi, near=selectors.trend_span(frame)
     )
-    figure = charts.trend_figure(
-        frame,
-        events=events,
-        unit=kpi.unit,
-        polarity=kpi.polarity,
-        comparators=[
-            {
-                "label": f"{c.label or c.get_kind_display()} ({c.year})",
-                "kind": c.kind,
-                "value": c.value,
-            }
-            for c in comparators
-        ],
-    )
     view = "spc" if request.GET.get("view") == "spc" else "trend"
     analysis = selectors.spc_analysis(frame)
     signals = {}
@@ -130,6 +116,21 @@ def kpi_detail(request, slug, code):
         figure = charts.spc_figure(months, analysis, point_signals, unit=kpi.unit)
         # The chart's signals in words, for the readings table beside it.
         signals = dict(zip(months, point_signals, strict=True)) if analysis.has_limits else {}
+    else:  # the trend view, or no readings to chart yet
+        figure = charts.trend_figure(
+            frame,
+            events=events,
+            unit=kpi.unit,
+            polarity=kpi.polarity,
+            comparators=[
+                {
+                    "label": f"{c.label or c.get_kind_display()} ({c.year})",
+                    "kind": c.kind,
+                    "value": c.value,
+                }
+                for c in comparators
+            ],
+        )
     findings = inspection_selectors.kpi_findings(kpi=kpi)
     targets = list(kpi.targets.all())
     rows = selectors.trend_rows(kpi=kpi, frame=frame)

@@ -656,7 +656,8 @@ def kpi_spc(
     """
     signals = ()
     if analysis.has_limits:
-        rules = analysis.high[-1] | analysis.low[-1]
+        high, low = analysis.latest_rules()
+        rules = high | low
         signals = tuple(_rule_label(rule) for rule in sorted(rules))
     return SpcSummary(
         readings=analysis.count,

@@ -8,7 +8,8 @@ trend chart draws ``series.trend_series``, as the committee paper's PNG does.
 
 import datetime as dt
 import html
-import json
+import math
+from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -48,6 +49,13 @@ AMBER_ZONE = {
 BAND_EDGE = {"color": "#505a5f", "width": 1.5, "dash": "longdash"}
 TARGET_COLOUR = "#1d70b8"
 COMPARATOR_DASH = {"statistical_neighbours": "dash", "england": "dot", "region": "dashdot"}
+
+
+# The figures are built from values this module makes itself, so plotly.py's
+# validation of every property (most of a KPI page's time) is skipped; the
+# JSON Plotly.js reads is the same.
+def _scatter(**properties) -> go.Scatter:
+    return go.Scatter(**properties, _validate=False)
 
 
 def plotly_text(text) -> str:
@@ -91,7 +99,7 @@ def _joined(shapes: list[tuple[list, list]]) -> tuple[list, list]:
 
 def _zone(shapes: list, style: dict) -> go.Scatter:
     xs, ys = _joined(shapes)
-    return go.Scatter(
+    return _scatter(
         x=xs, y=ys, mode="lines", line={"width": 0}, fill="toself", hoverinfo="skip", **style
     )
 
@@ -115,23 +123,23 @@ def trend_figure(
     """
     series = trend_series(frame, polarity=polarity, comparators=comparators)
     periods, span = series.periods, series.span
-    figure = go.Figure()
+    traces = []
 
     if series.has_target:
-        figure.add_trace(_zone(series.green, GREEN_ZONE))
+        traces.append(_zone(series.green, GREEN_ZONE))
         if polarity != rating.WITHIN:
-            figure.add_trace(_zone(series.amber, AMBER_ZONE))
+            traces.append(_zone(series.amber, AMBER_ZONE))
         for i, (edge_x, edge_y) in enumerate(series.edges):
-            figure.add_trace(
-                go.Scatter(
+            traces.append(
+                _scatter(
                     x=edge_x, y=edge_y, mode="lines", name="Edge of tolerance", line=BAND_EDGE,
                     legendgroup="edge", showlegend=i == 0,
                     hovertemplate="Edge of tolerance %{y}<extra></extra>",
                 )
             )  # fmt: skip
         target_x, target_y = series.target
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 x=target_x,
                 y=target_y,
                 mode="lines",
@@ -141,8 +149,8 @@ def trend_figure(
             )
         )
 
-    figure.add_trace(
-        go.Scatter(
+    traces.append(
+        _scatter(
             x=series.trend[0],
             y=series.trend[1],
             mode="lines",
@@ -154,8 +162,8 @@ def trend_figure(
     )
     for status, points in series.points.items():
         style = STATUS_STYLE[status]
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 x=[p.period for p in points],
                 y=[p.y for p in points],
                 mode="markers",
@@ -175,8 +183,8 @@ def trend_figure(
 
     if span:
         for comparator in comparators:
-            figure.add_trace(
-                go.Scatter(
+            traces.append(
+                _scatter(
                     x=list(span),
                     y=[number(comparator["value"])] * 2,
                     mode="lines",
@@ -198,6 +206,21 @@ def trend_figure(
         # marker at the top of the plot that gives the full name on hover
         # (shapes have no hover of their own). The markers sit on a hidden
         # 0–1 axis so they stay at the top whatever the data.
+        traces.append(
+            _scatter(
+                x=[event["date"] for event in drawn],
+                y=[1] * len(drawn),
+                yaxis="y2",
+                mode="markers",
+                name="Inspections",
+                marker={"symbol": "triangle-down", "size": 12, "color": "#0b0c0c"},
+                customdata=[[plotly_text(event["label"])] for event in drawn],
+                hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<extra></extra>",
+            )
+        )
+    # One figure from every trace: adding them one by one copies each again.
+    figure = go.Figure(data=traces, _validate=False)
+    if drawn:
         for event in drawn:
             figure.add_vline(x=_epoch_ms(event["date"]), line={"color": "#0b0c0c", "dash": "dot"})
             figure.add_annotation(
@@ -212,18 +235,6 @@ def trend_figure(
                 font={"size": 11, "color": "#0b0c0c"},
                 bgcolor="rgba(255, 255, 255, 0.85)",
             )
-        figure.add_trace(
-            go.Scatter(
-                x=[event["date"] for event in drawn],
-                y=[1] * len(drawn),
-                yaxis="y2",
-                mode="markers",
-                name="Inspections",
-                marker={"symbol": "triangle-down", "size": 12, "color": "#0b0c0c"},
-                customdata=[[plotly_text(event["label"])] for event in drawn],
-                hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<extra></extra>",
-            )
-        )
         figure.update_layout(
             yaxis2={"overlaying": "y", "range": [0, 1.02], "visible": False, "fixedrange": True}
         )
@@ -273,8 +284,32 @@ def _epoch_ms(day: dt.date) -> float:
 
 
 def figure_json(figure: go.Figure) -> dict:
-    """The figure as plain JSON data, for ``json_script``."""
-    return json.loads(figure.to_json())
+    """The figure as plain JSON data, for ``json_script``: what
+    ``json.loads(figure.to_json())`` gives, without plotly's encoder, which
+    tries nine encodings on each date and Decimal in turn."""
+    # What ``to_dict`` would deep-copy first: ``_plain`` builds new
+    # containers anyway. (Our figures hold no numpy arrays, which ``to_dict``
+    # would send as base64; ``_plain`` would send them as lists.)
+    return _plain({"data": figure._data, "layout": figure._layout})
+
+
+def _plain(value):
+    """JSON data as plotly's encoder makes it: dates in ISO form, Decimals and
+    numpy numbers as numbers, NaN and infinities as null, tuples as lists."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float | Decimal):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, dt.date):  # datetimes and Timestamps too
+        return value.isoformat()
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return _plain(value.tolist())
+    raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
 # NHS "Making Data Count" colours: improvement blue, concern orange, else
@@ -294,9 +329,9 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
     run the width of the x-axis, so one reading still shows its mean."""
     values = [float(v) for v in analysis.values]
     span = x_span(periods)
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(x=periods, y=values, mode="lines", name="Readings",
+    traces = []
+    traces.append(
+        _scatter(x=periods, y=values, mode="lines", name="Readings",
                    line={"color": "#6f777b", "width": 1.5}, hoverinfo="skip", showlegend=False)
     )  # fmt: skip
     lines = [("Mean", analysis.mean, "solid")]
@@ -310,8 +345,8 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
     for name, level, dash in lines:
         if level is None:
             continue
-        figure.add_trace(
-            go.Scatter(x=list(span), y=[float(level)] * 2, mode="lines", name=name,
+        traces.append(
+            _scatter(x=list(span), y=[float(level)] * 2, mode="lines", name=name,
                        line={"color": "#0b0c0c" if name == "Mean" else "#505a5f", "dash": dash,
                              "width": 1.5 if name == "Mean" else 1},
                        hovertemplate=f"{name} %{{y:.2f}}<extra></extra>")
@@ -322,8 +357,8 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
             continue
         # Below 15 readings there are no signals, so no "common cause" either.
         name = style["name"] if analysis.has_limits else "Readings"
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 x=[periods[i] for i in points], y=[values[i] for i in points], mode="markers",
                 name=name,
                 marker={"color": style["color"], "symbol": style["symbol"], "size": 10,
@@ -332,5 +367,6 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
                 hovertemplate="%{x|%b %Y}: %{customdata[0]}<extra>" + name + "</extra>",
             )
         )  # fmt: skip
+    figure = go.Figure(data=traces, _validate=False)
     figure.update_layout(**_LAYOUT, yaxis=_y_axis(unit), xaxis=_x_axis(periods))
     return figure
