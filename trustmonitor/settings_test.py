@@ -11,3 +11,7 @@ STORAGES = {
 # (tests/notifications/test_worker_smtp.py) runs the real worker.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 SITE_URL = "http://testserver"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # The flush after each transactional test deletes rather than truncates
+    # (trustmonitor/postgresql_tests/base.py says why).
+    DATABASES["default"]["ENGINE"] = "trustmonitor.postgresql_tests"  # noqa: F405
