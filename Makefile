@@ -22,19 +22,25 @@ DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
 PG_HOST := 127.0.0.1
 PG_PORT := 5432
 PG_USER := postgres
-PG_DB := trustmonitor
+# PG_DB=… names another database (pytest makes test_<PG_DB>_gw0, _gw1), so
+# two `make test` runs on one machine do not clash.
+PG_DB ?= trustmonitor
 PG_URL := postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_DB)
 PG_VERSION ?= $(or $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1),15)
 
 RUN_ADDR ?= 127.0.0.1:8000
-# Two workers: the machines here have 2 cores.
-PYTEST_ARGS ?= -n 2
+# Two workers a half: the machines here have 2 cores, and each half waits
+# on Chromium and PostgreSQL part of the time. The 25 slowest tests are
+# listed in each half's log.
+PYTEST_ARGS ?= -n 2 --durations=25
+# Where each half's log is kept (sqlite.log, postgresql.log).
+TEST_LOGS ?= test-logs
 
 .PHONY: help venv run serve test-deps pg redis test lint format bench mutate clean
 
 help:
 	@echo "make run     set up the demo (venv, migrate, fixtures, demo accounts, static) and serve it on http://$(RUN_ADDR)/ with the background worker and the daily scheduler"
-	@echo "make test    lint, migration check, deploy check, tests on SQLite then on PostgreSQL"
+	@echo "make test    lint, migration check, deploy check, tests on SQLite and on PostgreSQL (together; PG_DB=… for another database)"
 	@echo "make serve   production: migrate, collectstatic, then gunicorn (needs DEBUG=false, SECRET_KEY, ALLOWED_HOSTS; docs/deploy.md)"
 	@echo "make mutate  mutation testing of the domain modules (slow, not in CI; MUTATE_MODULES=\"rating periods\"; docs/testing.md)"
 	@echo "other targets: venv test-deps pg lint format bench clean"
@@ -149,13 +155,11 @@ test: test-deps pg redis
 	DEBUG=false ALLOWED_HOSTS=example.org \
 	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
-	@echo "--- pytest on SQLite"
-	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
-	@echo "--- pytest on PostgreSQL ($(PG_URL))"
 	@psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d postgres -tAc \
 	  "SELECT 1 FROM pg_database WHERE datname = '$(PG_DB)'" | grep -q 1 \
 	  || createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) $(PG_DB)
-	DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS)
+	@echo "--- pytest on SQLite and on PostgreSQL ($(PG_URL)) together; logs in $(TEST_LOGS)/"
+	tools/test_both.sh $(PYTEST) $(PG_URL) $(TEST_LOGS) $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(RUFF) check .
@@ -185,4 +189,4 @@ mutate: $(DEV_STAMP)
 	$(PY) tools/mutate.py $(MUTATE_MODULES)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles $(TEST_LOGS)

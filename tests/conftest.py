@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.core.management import call_command
 
 from inspections import services as inspection_services
 from inspections.models import BRAG, FindingKind, InspectionKind
 from kpis.access import COMMISSIONER, PERFORMANCE_OFFICER, SCRUTINY_MEMBER
 from kpis.models import KPI, MonthlyReturn, Organisation, ReturnState, Target
+from tests.fast_fixtures import load_fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +26,8 @@ def _empty_status_cache():
 @pytest.fixture
 def seeds(db):
     # As `make run` loads them: the seed months are accepted returns, so
-    # members read them (the publication rule).
-    call_command("loaddata", "birmingham", "sandwell", "seed_returns", verbosity=0)
+    # members read them (the publication rule). Loaded as loaddata does, faster.
+    load_fixtures("birmingham", "sandwell", "seed_returns")
     return {o.slug: o for o in Organisation.objects.all()}
 
 
@@ -35,7 +35,7 @@ def seeds(db):
 def inspected_seeds(seeds):
     """The seeds with the inspections, findings and action plans the seed
     letters and plans give (fixtures/inspections_*.json), as `make run` loads them."""
-    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    load_fixtures("inspections_letters", "inspections_plans")
     return seeds
 
 

@@ -4,7 +4,8 @@ import os
 import shutil
 
 import pytest
-from django.core.management import call_command
+
+from tests.fast_fixtures import load_fixtures
 
 # Playwright's sync API runs an event loop in this thread; the live server and
 # the ORM calls of the test itself are ordinary synchronous Django.
@@ -60,5 +61,5 @@ def log_in(page, live_server):
 @pytest.fixture
 def cast(seeds, member, officer, commissioner, sandwell_officer, admin_user):
     """Every role, with the inspections and their action plans loaded."""
-    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    load_fixtures("inspections_letters", "inspections_plans")
     return {"member": member, "officer": officer, "commissioner": commissioner}
