@@ -8,6 +8,8 @@ inserted with one INSERT per model, raw as `loaddata` saves them (so
 `entered_at` and `created_at` keep the fixture's values, no `save()` runs and
 no history is written). Many-to-many lists go through `set_base(raw=True)` as
 `loaddata` sends them, so a finding's KPIs write the same history rows.
+Raw saves send post_save, whose receiver in kpis.status_cache moves on the
+every-organisation version; one bump here does what loaddata's many do.
 `tests/test_fast_fixtures.py` checks that every table ends up as `loaddata`
 leaves it.
 """
@@ -19,6 +21,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from kpis.status_cache import status_version_bump
 
 
 def _path(label: str) -> Path:
@@ -81,3 +85,4 @@ def load_fixtures(*labels: str, using: str = DEFAULT_DB_ALIAS) -> None:
             with connection.cursor() as cursor:
                 for sql in sequence_sql:
                     cursor.execute(sql)
+        status_version_bump(organisation_id=None)

@@ -107,4 +107,4 @@ def test_the_worker_checks_then_saves_an_upload(tmp_path):
     assert (seen["data"], seen["table"]) == (None, None)  # neither the file nor its table kept
     assert "kpis.tasks.upload_check_run state=SUCCESSFUL" in worker_log
     assert "kpis.tasks.upload_save_run state=SUCCESSFUL" in worker_log
-    assert worker.returncode == 0
+    assert worker.returncode == 0, worker_log
