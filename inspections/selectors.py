@@ -23,6 +23,7 @@ from inspections.models import (
     PlanKind,
 )
 from inspections.ofsted import FOUR_POINT_SCALE, JUDGEMENT_AREAS, Grade
+from kpis.formatting import and_list
 from kpis.models import KPI, Organisation
 from kpis.periods import add_months, month_end
 from national.models import Neighbour
@@ -458,10 +459,6 @@ NO_NEIGHBOUR_MODEL = (
 NOT_IN_MODEL = "The statistical-neighbour model {model!r} does not list {la_name}."
 
 
-def _and(phrases: list[str]) -> str:
-    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-
-
 def neighbour_summary(neighbours: list[NeighbourJudgement], *, la_name: str) -> str:
     """One sentence counting the neighbours by overall effectiveness, best first.
 
@@ -482,7 +479,7 @@ def neighbour_summary(neighbours: list[NeighbourJudgement], *, la_name: str) -> 
         f"at {their} latest ILACS inspection",
         *(f"{count} {label}" for count, label in rest),
     ]
-    sentence = opening + _and(phrases)
+    sentence = opening + and_list(phrases)
     if unjudged := total - len(judged):
         has = "has" if unjudged == 1 else "have"
         sentence += f"; {unjudged} {has} no ILACS judgement in Ofsted's file"

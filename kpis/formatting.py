@@ -36,3 +36,12 @@ def band(lower: Decimal | None, upper: Decimal | None, unit: str) -> str:
     if lower is None or upper is None:
         return ""
     return f"{plain(lower)}–{with_unit(upper, unit)}"
+
+
+def and_list(words: list[str]) -> str:
+    """``KPI1, KPI2 and KPI3``, as the app's sentences list things.
+
+    >>> and_list(["KPI1"]), and_list(["KPI1", "KPI2", "KPI3"])
+    ('KPI1', 'KPI1, KPI2 and KPI3')
+    """
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

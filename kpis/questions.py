@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from inspections.models import FindingKind
 from kpis import rating, spc
-from kpis.formatting import band, plain, with_unit
+from kpis.formatting import and_list, band, plain, with_unit
 from kpis.models import Polarity
 
 OFF_TARGET_MONTHS = 3
@@ -91,7 +91,7 @@ def polarity_rule(polarity: str, target, unit: str) -> str:
 def _month_list(readings, unit: str) -> str:
     """``69.9% in Sep 2018, 69.6% in Oct 2018 and 44.3% in Dec 2018``."""
     parts = [f"{with_unit(value, unit)} in {period:%b %Y}" for period, value in readings]
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return and_list(parts)
 
 
 def movement(row) -> str:

@@ -29,7 +29,7 @@ from inspections.models import (
 from inspections.rectification import rectification_chart, rectification_frame
 from inspections.selectors import action_tracker, inspection_timeline, is_overdue, status_at
 from kpis import rating, spc
-from kpis.formatting import band, with_unit
+from kpis.formatting import and_list, band, with_unit
 from kpis.models import Organisation, Polarity
 from kpis.periods import add_months, contract_year, label_period, month_end
 from kpis.selectors import (
@@ -327,7 +327,9 @@ class InspectionLine:
     def dates_text(self) -> str:
         """``3 Dec 2018 – 14 Dec 2018``, or the one day."""
         start, end = self.inspection.start_date, self.inspection.end_date
-        return f"{_day(start)} – {_day(end)}" if end and end != start else _day(start)
+        return (
+            f"{day_label(start)} – {day_label(end)}" if end and end != start else day_label(start)
+        )
 
     @property
     def setting_text(self) -> str:
@@ -389,7 +391,7 @@ class MonthlyReport:
 
     def produced_note(self, today: dt.date) -> str:
         return PRODUCED.format(
-            day=_day(today), organisation=self.organisation.name, month=self.month
+            day=day_label(today), organisation=self.organisation.name, month=self.month
         )
 
     @property
@@ -423,7 +425,7 @@ class MonthlyReport:
 
     @property
     def month_end_label(self) -> str:
-        return _day(self.month_end)
+        return day_label(self.month_end)
 
     @property
     def status_at_heading(self) -> str:
@@ -541,10 +543,10 @@ class MonthlyReport:
             return ""
         one = len(awaited) == 1
         return SOME_AWAITING.format(
-            codes=_and_words([i.row.kpi.code for i in awaited]),
+            codes=and_list([i.row.kpi.code for i in awaited]),
             have="has" if one else "have",
             month=self.month,
-            due=_day(self.return_month.due),
+            due=day_label(self.return_month.due),
             them="it" if one else "they",
         )
 
@@ -573,11 +575,11 @@ class MonthlyReport:
 
     @property
     def inspections_span(self) -> str:
-        return f"{_day(self.inspections_from)} – {_day(self.month_end)}"
+        return f"{day_label(self.inspections_from)} – {day_label(self.month_end)}"
 
     @property
     def status_note(self) -> str:
-        note = STATUS_AT_NOTE.format(end=_day(self.month_end))
+        note = STATUS_AT_NOTE.format(end=day_label(self.month_end))
         now = sum(
             1
             for plans in (self.action_plans, self.rectification_plans)
@@ -633,8 +635,8 @@ class MonthlyReport:
         return NO_NAMED.format(
             kinds=words,
             organisation=self.organisation.name,
-            start=_day(self.inspections_from),
-            end=_day(self.month_end),
+            start=day_label(self.inspections_from),
+            end=day_label(self.month_end),
         )
 
 
@@ -755,22 +757,14 @@ def _inspections(*, organisation: Organisation, start: dt.date, period: dt.date)
     ]
 
 
-def _and_words(words: list[str]) -> str:
-    """``KPI1, KPI2 and KPI3``."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def day_label(day: dt.date) -> str:
     """``3 Dec 2018``, as the report writes a day."""
     return f"{day.day} {day:%b %Y}"
 
 
-_day = day_label
-
-
 def _return_summary(month: ReturnMonth, month_label: str) -> str:
     """The return's state and whether it came in on time, in one sentence."""
-    due = f"due by {_day(month.due)}"
+    due = f"due by {day_label(month.due)}"
     held = f"The app holds {month.readings} of {month.kpis} readings for {month_label}"
     monthly_return = month.monthly_return
     if monthly_return is not None and monthly_return.published_in:
@@ -787,10 +781,12 @@ def _return_summary(month: ReturnMonth, month_label: str) -> str:
         return f"The return for {month_label} {state} ({due}: {lateness}). {held}."
     submitted = timezone.localtime(monthly_return.submitted_at).date()
     timing = "late" if month.late else "on time"
-    sentence = f"The return for {month_label} was submitted on {_day(submitted)}, {timing} ({due})"
+    sentence = (
+        f"The return for {month_label} was submitted on {day_label(submitted)}, {timing} ({due})"
+    )
     if monthly_return.state == "accepted" and monthly_return.accepted_at:
         accepted = timezone.localtime(monthly_return.accepted_at).date()
-        sentence += f", and accepted on {_day(accepted)}"
+        sentence += f", and accepted on {day_label(accepted)}"
     elif monthly_return.state == "draft":
         sentence += ", and has since been reopened"
     return f"{sentence}. {held}."
@@ -798,7 +794,7 @@ def _return_summary(month: ReturnMonth, month_label: str) -> str:
 
 def _sections(report: MonthlyReport) -> dict[str, Section]:
     month, name = report.month, report.organisation.name
-    end = _day(report.month_end)
+    end = day_label(report.month_end)
     counts = report.counts
     no_readings = not any(line.row.value is not None for line in report.indicators)
     with_target = [line for line in report.indicators if line.row.target is not None]
@@ -809,7 +805,7 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
     elif not with_target:
         no_failure = NO_TARGETS.format(month=month)
     elif all(line.row.status == rating.AWAITING for line in with_target):
-        no_failure = ALL_AWAITING.format(month=month, due=_day(report.return_month.due))
+        no_failure = ALL_AWAITING.format(month=month, due=day_label(report.return_month.due))
     elif report.failures:
         no_failure = ""
     elif report.failure_rule is not None:
@@ -834,7 +830,9 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
         "surveys": "" if report.surveys else NO_SURVEYS.format(organisation=name, month=month),
         "inspections": ""
         if report.inspections
-        else NO_INSPECTIONS.format(organisation=name, start=_day(report.inspections_from), end=end),
+        else NO_INSPECTIONS.format(
+            organisation=name, start=day_label(report.inspections_from), end=end
+        ),
     }
     if report.not_held:
         empty.update(summary=report.not_held, indicators=report.not_held, failures=report.not_held)
@@ -855,7 +853,7 @@ def _sections(report: MonthlyReport) -> dict[str, Section]:
         "action_plans": "; ".join(_plan_summary(p) for p in report.action_plans),
         "rectification_plans": "; ".join(_plan_summary(p) for p in report.rectification_plans),
         "inspections": "; ".join(
-            f"{line.inspection.title} ({_day(line.inspection.start_date)})"
+            f"{line.inspection.title} ({day_label(line.inspection.start_date)})"
             for line in report.inspections
         ),
         "audits": _audit_summary(report.audits),

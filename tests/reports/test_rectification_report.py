@@ -69,7 +69,7 @@ def test_every_reading_awaited_does_not_say_no_target(client, commissioner, seed
     assert {i.row.status for i in report.indicators} == {"awaiting"}
     assert all(i.row.target is not None for i in report.indicators)
     sentence = selectors.ALL_AWAITING.format(
-        month=report.month, due=selectors._day(report.return_month.due)
+        month=report.month, due=selectors.day_label(report.return_month.due)
     )
     assert sentence in html
     assert "No KPI had a target in force" not in html
