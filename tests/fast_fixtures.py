@@ -14,6 +14,7 @@ every-organisation version; one bump here does what loaddata's many do.
 leaves it.
 """
 
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -86,3 +87,15 @@ def load_fixtures(*labels: str, using: str = DEFAULT_DB_ALIAS) -> None:
                 for sql in sequence_sql:
                     cursor.execute(sql)
         status_version_bump(organisation_id=None)
+
+
+@contextmanager
+def kept_for_module(django_db_blocker):
+    """Data that a module of tests reads, made once for the module: inside a
+    transaction rolled back after its last test. Each test's `db` (a Django
+    TestCase's atomics) runs inside it as savepoints, so what a test writes is
+    still undone when it ends. Not for tests that need `transactional_db` or
+    the live server (their flush would empty the module's data)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -16,6 +16,10 @@ pytestmark = pytest.mark.django_db
 
 SEEDS = ("birmingham", "sandwell", "seed_returns")
 INSPECTED = (*SEEDS, "inspections_letters", "inspections_plans")
+# What the report and annual-report tests load on top.
+DOCUMENTS = (
+    *INSPECTED, "schedule6_sandwell", "birmingham_annual_report", "birmingham_annual_review",
+)  # fmt: skip
 
 
 def _is_history(model) -> bool:
@@ -49,7 +53,9 @@ def every_row() -> dict[str, list]:
     return tables
 
 
-@pytest.mark.parametrize("labels", [SEEDS, INSPECTED], ids=["seeds", "inspected_seeds"])
+@pytest.mark.parametrize(
+    "labels", [SEEDS, INSPECTED, DOCUMENTS], ids=["seeds", "inspected_seeds", "documents"]
+)
 def test_it_leaves_every_table_as_loaddata_does(labels):
     point = transaction.savepoint_create()
     call_command("loaddata", *labels, verbosity=0)

@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from inspections.models import Action, Finding, Inspection
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading
 from tests.browser.test_member_reads_ilacs import import_ilacs_demo
+from tests.fast_fixtures import load_fixtures
 from tests.kpis.imports.appendix import appendix_csv, printed_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -151,7 +152,7 @@ def _with_schedule6(path):
     """Sandwell's Schedule 6 content (seeds/003) loaded: every report section filled."""
 
     def visit(page, url):
-        call_command("loaddata", "schedule6_sandwell", verbosity=0)
+        load_fixtures("schedule6_sandwell")
         page.goto(f"{url}{path}")
 
     return visit
@@ -171,13 +172,13 @@ def _with_ilacs(page, url):
 
 def _with_reported_counts(page, url):
     """Birmingham's annual report loaded: the compliance page's reported and why columns."""
-    call_command("loaddata", "birmingham_annual_report", verbosity=0)
+    load_fixtures("birmingham_annual_report")
     page.goto(f"{url}/o/birmingham/compliance/2018/")
 
 
 def _annual_report(page, url):
     """Birmingham's 2018/19 annual report with its reported counts and words (seed 004)."""
-    call_command("loaddata", "birmingham_annual_report", "birmingham_annual_review", verbosity=0)
+    load_fixtures("birmingham_annual_report", "birmingham_annual_review")
     page.goto(f"{url}/o/birmingham/annual-report/2018/")
 
 

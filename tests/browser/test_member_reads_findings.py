@@ -1,5 +1,6 @@
 import pytest
-from django.core.management import call_command
+
+from tests.fast_fixtures import load_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -7,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_member_reads_findings_beside_a_kpi_and_follows_a_listed_inspection(
     page, live_server, log_in, member
 ):
-    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    load_fixtures("inspections_letters", "inspections_plans")
     log_in("member")
     page.goto(f"{live_server.url}/o/birmingham/kpi/KPI9/")
 

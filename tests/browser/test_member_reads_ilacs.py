@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from inspections import services
+from tests.fast_fixtures import load_fixtures
 from tests.inspections.test_outcomes_file import OFSTED_FILE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +31,7 @@ def _rows(section):
 def test_a_member_reads_ilacs_beside_the_neighbours_sorts_and_downloads(
     page, live_server, log_in, member
 ):
-    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    load_fixtures("inspections_letters", "inspections_plans")
     import_ilacs_demo()
     log_in("member")
     page.goto(f"{live_server.url}/o/birmingham/inspections/")

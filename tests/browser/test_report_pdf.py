@@ -1,9 +1,9 @@
 import pytest
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from kpis.models import Reading
 from reports.selectors import HEADINGS
+from tests.fast_fixtures import load_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_member_opens_the_monthly_report_and_prints_it_to_pdf(
     page, live_server, log_in, member, tmp_path
 ):
-    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    load_fixtures("inspections_letters", "inspections_plans")
     Reading.objects.filter(
         kpi__organisation__slug="birmingham", kpi__code="KPI2", period="2018-10-01"
     ).update(commentary="Re-referrals rose after a review of closed cases.")

@@ -27,14 +27,23 @@ from inspections.models import (
     InspectionKind,
     Judgement,
 )
+from tests.fast_fixtures import kept_for_module
 from tests.seed_files import seed_file
 
 BIRMINGHAM = 1
 
 
+@pytest.fixture(scope="module")
+def _loaded_once(django_db_setup, django_db_blocker):
+    # Once for the module (the tests only read it): loaddata itself, as `make run` loads it.
+    with kept_for_module(django_db_blocker):
+        call_command("loaddata", "birmingham", "sandwell", "inspections_plans", verbosity=0)
+        yield
+
+
 @pytest.fixture
-def loaded(db):
-    call_command("loaddata", "birmingham", "sandwell", "inspections_plans", verbosity=0)
+def loaded(_loaded_once, db):
+    pass
 
 
 def _finding(first_words):

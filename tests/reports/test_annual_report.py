@@ -6,13 +6,13 @@ import io
 
 import docx as python_docx
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from inspections.models import BRAG, Action, ActionPlan, PlanKind
 from kpis.models import KPI, Target
 from reports import annual
 from schedule6.models import AnnualReview
+from tests.fast_fixtures import load_fixtures
 from tests.seed_files import seed_file
 
 SEED = "004_686d8300e932638e.txt"
@@ -20,7 +20,7 @@ SEED = "004_686d8300e932638e.txt"
 
 @pytest.fixture
 def birmingham_report(inspected_seeds):
-    call_command("loaddata", "birmingham_annual_report", "birmingham_annual_review", verbosity=0)
+    load_fixtures("birmingham_annual_report", "birmingham_annual_review")
     return inspected_seeds
 
 
@@ -154,7 +154,7 @@ def test_next_years_targets_say_whether_they_are_agreed(client, member, birmingh
 
 
 def test_sandwell_2018_19_targets_are_not_agreed_and_its_audits_are_shown(client, member, seeds):
-    call_command("loaddata", "inspections_letters", "schedule6_sandwell", verbosity=0)
+    load_fixtures("inspections_letters", "schedule6_sandwell")
     response = _get(client, member, slug="sandwell")
     report = response.context["report"]
     # No PI had a target agreed in 2018/19: nothing rated, nothing counted.

@@ -4,7 +4,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -12,6 +11,7 @@ from openpyxl import load_workbook
 from inspections.models import ActionPlan, PlanKind
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading, ReturnState
 from reports import selectors
+from tests.fast_fixtures import load_fixtures
 from tests.publication import accept_months
 
 SECTION_NUMBERS = [f"4.2.{n}" for n in range(1, 9)]
@@ -19,7 +19,7 @@ SECTION_NUMBERS = [f"4.2.{n}" for n in range(1, 9)]
 
 @pytest.fixture
 def inspections(seeds):
-    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    load_fixtures("inspections_letters", "inspections_plans")
     return seeds
 
 

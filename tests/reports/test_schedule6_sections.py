@@ -8,22 +8,20 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from inspections.models import BRAG, Action, ActionUpdate
 from kpis.models import KPI, Organisation, Reading
 from reports import selectors
 from schedule6.models import FailureRule, FailureRuleKind
+from tests.fast_fixtures import load_fixtures
 
 HOLDS_NOTHING = re.compile(r"holds no|does not record|does not yet record", re.I)
 
 
 @pytest.fixture
 def world(seeds):
-    call_command(
-        "loaddata", "inspections_letters", "inspections_plans", "schedule6_sandwell", verbosity=0
-    )
+    load_fixtures("inspections_letters", "inspections_plans", "schedule6_sandwell")
     return seeds
 
 

@@ -9,11 +9,11 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from kpis.exports import neutralise
 from kpis.models import KPI, Reading, Upload
+from tests.fast_fixtures import load_fixtures
 
 pytestmark = pytest.mark.usefixtures("unreturned_seeds")
 
@@ -88,7 +88,7 @@ def test_a_commentary_held_from_before_exports_cleanly(client, member, officer, 
     Reading.objects.filter(kpi=_kpi("KPI1"), period="2018-10-01").update(
         commentary="＝1+1\x1b[31m\x07"  # (PostgreSQL holds no NUL)
     )
-    call_command("loaddata", "seed_returns", verbosity=0)  # members read Oct 2018
+    load_fixtures("seed_returns")  # members read Oct 2018
     client.force_login(member)
     report_csv = client.get("/o/birmingham/report/2018-10/?format=csv").content.decode()
     assert "\x1b" not in report_csv

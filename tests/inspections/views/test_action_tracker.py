@@ -2,11 +2,11 @@ import csv
 import datetime as dt
 import io
 
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from inspections import services
+from tests.fast_fixtures import load_fixtures
 
 
 def _tracker(client, user, slug="birmingham", **params):
@@ -79,7 +79,7 @@ def test_it_checks_ownership(client, sandwell_officer, visit):
 
 
 def _plan(seeds):
-    call_command("loaddata", "inspections_plans", verbosity=0)
+    load_fixtures("inspections_plans")
 
 
 def test_the_tracker_prints_each_actions_full_number(client, member, seeds):

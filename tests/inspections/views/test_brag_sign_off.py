@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
 from django.urls import reverse
 
 from inspections import selectors, services
 from inspections.models import BRAG, Action, ActionUpdate
+from tests.fast_fixtures import load_fixtures
 
 B = "birmingham"
 
@@ -135,7 +135,7 @@ def test_statuses_the_plan_printed_come_first(client, officer, visit):
 def test_a_loaded_actions_first_change_keeps_its_state_as_loaded(client, officer, seeds):
     """Fixtures load without history: the first change records the state as
     loaded first, so the BRAG history starts from the plan's status."""
-    call_command("loaddata", "inspections_plans", verbosity=0)
+    load_fixtures("inspections_plans")
     action = Action.objects.get(reference="12.10")
     assert not action.history.exists()
     _post_update(client, officer, action, "amber")

@@ -1,6 +1,7 @@
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
+
+from tests.fast_fixtures import load_fixtures
 
 
 @pytest.mark.parametrize(
@@ -28,7 +29,7 @@ def test_it_filters_readings_by_organisation(client, admin_user, seeds):
 
 
 def test_it_lists_the_annual_reports_counts_by_organisation(client, admin_user, seeds):
-    call_command("loaddata", "birmingham_annual_report", verbosity=0)
+    load_fixtures("birmingham_annual_report")
     client.force_login(admin_user)
     url = reverse("admin:kpis_reportedcompliance_changelist")
     birmingham = client.get(url, {"kpi__organisation__id__exact": seeds["birmingham"].pk})

@@ -2,11 +2,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
 from kpis.models import KPI, MonthlyReturn, Organisation, Reading
+from tests.fast_fixtures import load_fixtures
 from tests.publication import accept_months
 
 APP = "Met or within: worked out from the readings the app holds"
@@ -20,7 +20,7 @@ ONE_OF_TWELVE = "The app holds readings for 1 of the 12 months (Oct 2018); the r
 
 @pytest.fixture
 def annual_report(seeds):
-    call_command("loaddata", "birmingham_annual_report", verbosity=0)
+    load_fixtures("birmingham_annual_report")
 
 
 def _page(client, user, slug="birmingham", year=2018):

@@ -3,17 +3,17 @@
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from inspections import services
 from inspections.models import InspectionKind
 from kpis import spc
+from tests.fast_fixtures import load_fixtures
 
 
 @pytest.fixture
 def inspections(seeds):
-    call_command("loaddata", "inspections_letters", "inspections_plans", verbosity=0)
+    load_fixtures("inspections_letters", "inspections_plans")
     return seeds
 
 
