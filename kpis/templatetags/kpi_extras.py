@@ -206,3 +206,49 @@ def spc_signal(signals, period):
     if period not in signals:
         return ""
     return _SIGNAL_WORDS.get(signals[period], "Common cause")
+
+
+# A month of the KPI page's readings table. One tag a row, from the cells'
+# own helpers: the page has a row per month (120 for ten years), and eight
+# tags and filters a row were a third of its template's time.
+_READING_ROW = (
+    '<tr class="status-{status}">\n'
+    '      <th scope="row">{month}{mark}</th>\n'
+    '      <td class="text-end" data-label="Value">{value}</td>\n'
+    '      <td class="text-end" data-label="Target">{target}</td>\n'
+    '      <td class="text-end" data-label="Tolerance">{band}</td>\n'
+    '      <td data-label="Status ({polarity})">{chip}</td>\n'
+    '      <td data-label="vs last month">{direction}</td>\n'
+    '      <td data-label="Met or within, last 12">{met}</td>{signal}\n'
+    "    </tr>"
+)
+
+
+@register.simple_tag
+def reading_row(row, kpi, signals, publications):
+    """One row of the readings table (``selectors.trend_rows``): the month,
+    its value, target, tolerance, status, direction, 12-month count and, in
+    the SPC view, the chart's signal."""
+    if row.target_not_agreed:
+        target = "Not yet agreed"
+    else:
+        target = with_unit(row.target, kpi.unit) or "—"
+    signal = ""
+    if signals:
+        signal = format_html(
+            '\n      <td data-label="SPC signal">{}</td>', spc_signal(signals, row.period)
+        )
+    return format_html(
+        _READING_ROW,
+        status=row.status,
+        month=month_label(row.period),
+        mark=publication_mark(publications, row.period),
+        value=with_unit(row.value, kpi.unit) or "—",
+        target=target,
+        band=band(row.lower, row.upper, kpi.unit),
+        polarity=kpi.get_polarity_display(),
+        chip=status_chip(row.status),
+        direction=direction(row.direction),
+        met=met_percent(row.met_12m, row.rated_12m),
+        signal=signal,
+    )
