@@ -1,6 +1,7 @@
 """Display helpers for templates; each wraps a domain function."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
@@ -251,4 +252,69 @@ def reading_row(row, kpi, signals, publications):
         direction=direction(row.direction),
         met=met_percent(row.met_12m, row.rated_12m),
         signal=signal,
+    )
+
+
+# A KPI's row of the dashboard's status table, likewise: 13 cells of tags and
+# filters a row were most of the page's 520 tag renders.
+_STATUS_ROW = (
+    '<tr class="status-{status}" data-kpi="{code}">\n'
+    '      <th scope="row"><a href="{url}">{code}</a></th>\n'
+    '      <td class="kpi-title" data-label="Indicator">{title}</td>\n'
+    '      <td class="small" data-label="Service area">{area}</td>\n'
+    '      <td class="text-end text-nowrap" data-label="Value">{value}{comparison}</td>\n'
+    '      <td class="text-end text-nowrap" data-label="Target">{target}</td>\n'
+    '      <td class="text-end text-nowrap" data-label="Tolerance">{band}</td>\n'
+    '      <td data-label="Status">{status_block}</td>\n'
+    '      <td class="text-nowrap" data-label="vs last month">{direction}</td>\n'
+    '      <td class="text-nowrap" data-label="vs previous 3 months">{direction_3m}</td>\n'
+    '      <td class="text-nowrap" data-label="Met or within, last 12">{met}</td>\n'
+    '      <td class="text-end" data-label="Months off target">{off}</td>\n'
+    '      <td class="small" data-label="Variation / assurance">{spc}</td>\n'
+    '      <td class="small vs-national" data-label="vs national">{national}</td>\n'
+    "    </tr>"
+)
+
+
+@register.simple_tag
+def status_row(row, organisation, national):
+    """One KPI's row of the dashboard (``selectors.status_table``), with its
+    national comparison from ``national`` (``national_comparisons``)."""
+    from national.templatetags.national_extras import vs_national, vs_national_verdict
+
+    kpi, unit = row.kpi, row.kpi.unit
+    comparison = ""
+    if row.comparison:
+        comparison = format_html(
+            '<div class="small comparison comparison-{}">{}</div>',
+            row.comparison.verdict,
+            row.comparison_sentence,
+        )
+    if row.target_not_agreed:
+        target = "Target not yet agreed"
+    else:
+        target = with_unit(row.target, unit) or "—"
+    verdict = vs_national_verdict(national, kpi)
+    return format_html(
+        _STATUS_ROW,
+        status=row.status,
+        code=kpi.code,
+        url=reverse("kpi_detail", args=[organisation.slug, kpi.code]),
+        title=kpi.title,
+        area=kpi.service_area,
+        value=with_unit(row.value, unit) or "—",
+        comparison=comparison,
+        target=target,
+        band=band(row.lower, row.upper, unit),
+        status_block=status_with_polarity(row.status, kpi.polarity),
+        direction=direction(row.direction),
+        direction_3m=direction(row.direction_3m),
+        met=met_percent(row.met_12m, row.rated_12m),
+        off=row.months_off_target if row.rated_12m else "",
+        spc=spc_icons(row.variation, row.assurance),
+        national=format_html(
+            '<span class="comparison-{}">{}</span>', verdict, vs_national(national, kpi)
+        )
+        if verdict
+        else "",
     )
