@@ -2,7 +2,7 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from kpis import formatting, rating, spc
@@ -150,6 +150,22 @@ def sort_state(context, key):
     if current == f"-{key}":
         return "descending"
     return "none"
+
+
+@register.simple_tag
+def select_options(field):
+    """A select's options with the field's value selected (compared as text,
+    as the query string gives it): one tag for the month picker's hundred
+    and more months, not three a month."""
+    current = str(field.value())
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (v, " selected" if str(v) == current else "", label)
+            for v, label in field.field.widget.choices
+        ),
+    )
 
 
 @register.simple_tag
