@@ -332,7 +332,7 @@ def _plain(value):
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [_ITEM.get(type(item), _plain)(item) for item in value]
     if value is None or isinstance(value, str | bool | int):
         return value
     if isinstance(value, float | Decimal):
@@ -343,6 +343,22 @@ def _plain(value):
     if hasattr(value, "tolist"):  # numpy arrays and scalars
         return _plain(value.tolist())
     raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def _finite(value: float):
+    return value if math.isfinite(value) else None
+
+
+# The items a chart's lists are made of (tens of thousands of dates and
+# floats a page), each converted as ``_plain`` would, without its chain of
+# checks; any other type goes through ``_plain``.
+_ITEM = {
+    type(None): lambda value: value,
+    str: lambda value: value,
+    int: lambda value: value,
+    float: _finite,
+    dt.date: dt.date.isoformat,
+}
 
 
 # NHS "Making Data Count" colours: improvement blue, concern orange, else
