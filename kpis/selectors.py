@@ -240,7 +240,7 @@ def status_table(
         )
     at_period = np.flatnonzero(frame["month"].to_numpy() == rating.month_index([period])[0])
     by_kpi = {record["kpi"]: record for record in _records(frame, at_period)}
-    benchmarks = _neighbour_benchmarks(organisation=organisation, period=period)
+    benchmarks = _neighbour_benchmarks(organisation=organisation, period=period, only=only)
     by_kpi_units = _readings_by_kpi(frame)
     runs = _worsening_runs(frame, at_period)
     rows = []
@@ -945,12 +945,15 @@ def _shown(value) -> str:
 # --- Comparators and questions ---------------------------------------------------
 
 
-def _neighbour_benchmarks(*, organisation: Organisation, period: dt.date) -> dict:
+def _neighbour_benchmarks(
+    *, organisation: Organisation, period: dt.date, only: KPI | None = None
+) -> dict:
     """KPI id → its statistical-neighbour comparator of the latest year not
-    after the month shown."""
+    after the month shown (``only``: of that one KPI, for its page)."""
     found = {}
+    scope = {"kpi": only} if only else {"kpi__organisation": organisation}
     for comparator in Comparator.objects.filter(
-        kpi__organisation=organisation,
+        **scope,
         kind=ComparatorKind.STATISTICAL_NEIGHBOURS,
         year__lte=period.year,
     ).order_by("year"):

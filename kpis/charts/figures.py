@@ -1,18 +1,21 @@
 """The page's charts as Plotly figures, built from selector frames. No ORM,
 no request.
 
-Views pass ``figure_json(figure)`` to the template, which hands it to Plotly
-through ``json_script``; the figure itself is what the tests inspect. The
-trend chart draws ``series.trend_series``, as the committee paper's PNG does.
+A figure is the plain JSON Plotly.js reads (``{"data": [...], "layout":
+{...}}``), as the national chart's is, not a ``plotly.graph_objects.Figure``:
+plotly.py's trace objects were most of a KPI page's time. Dates and Decimals
+stay as they are (the tests compare them); views pass ``figure_json(figure)``
+to the template, which hands it to Plotly through ``json_script``. The trend
+chart draws ``series.trend_series``, as the committee paper's PNG does.
 """
 
 import datetime as dt
+import functools
 import html
 import math
 from decimal import Decimal
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from kpis import rating
 from kpis.charts.series import (
@@ -51,11 +54,25 @@ TARGET_COLOUR = "#1d70b8"
 COMPARATOR_DASH = {"statistical_neighbours": "dash", "england": "dot", "region": "dashdot"}
 
 
-# The figures are built from values this module makes itself, so plotly.py's
-# validation of every property (most of a KPI page's time) is skipped; the
-# JSON Plotly.js reads is the same.
-def _scatter(**properties) -> go.Scatter:
-    return go.Scatter(**properties, _validate=False)
+def _scatter(**properties) -> dict:
+    # In plotly.py's order (its properties sorted, then the type), so the
+    # page's JSON is byte for byte what the trace objects made.
+    return {**dict(sorted(properties.items())), "type": "scatter"}
+
+
+@functools.cache
+def _template() -> dict | None:
+    """plotly.py's default template (colours, fonts, axis styles), which every
+    ``go.Figure`` carried in its layout: the charts look as they did. Made
+    once a process; never changed by the figures that share it."""
+    import plotly.graph_objects as go  # only here: the charts need nothing else of it
+
+    return _plain(go.Figure()._layout.get("template"))
+
+
+def _figure(traces: list[dict], **layout) -> dict:
+    template = _template()
+    return {"data": traces, "layout": {"template": template, **layout} if template else layout}
 
 
 def plotly_text(text) -> str:
@@ -97,7 +114,7 @@ def _joined(shapes: list[tuple[list, list]]) -> tuple[list, list]:
     return xs[:-1], ys[:-1]
 
 
-def _zone(shapes: list, style: dict) -> go.Scatter:
+def _zone(shapes: list, style: dict) -> dict:
     xs, ys = _joined(shapes)
     return _scatter(
         x=xs, y=ys, mode="lines", line={"width": 0}, fill="toself", hoverinfo="skip", **style
@@ -111,7 +128,7 @@ def trend_figure(
     polarity: str,
     comparators: list[dict] = (),
     events: list[dict] = (),
-) -> go.Figure:
+) -> dict:
     """Readings coloured by status, the target line and the tolerance band
     shaded in its green and amber zones by polarity.
 
@@ -218,33 +235,49 @@ def trend_figure(
                 hovertemplate="%{x|%d %b %Y}: %{customdata[0]}<extra></extra>",
             )
         )
-    # One figure from every trace: adding them one by one copies each again.
-    figure = go.Figure(data=traces, _validate=False)
+    layout = {}
     if drawn:
-        for event in drawn:
-            figure.add_vline(x=_epoch_ms(event["date"]), line={"color": "#0b0c0c", "dash": "dot"})
-            figure.add_annotation(
-                x=event["date"],
-                y=0.95,
-                yref="paper",
-                text=plotly_text(event.get("short") or event["label"]),
-                textangle=-90,
-                xanchor="left",
-                yanchor="top",
-                showarrow=False,
-                font={"size": 11, "color": "#0b0c0c"},
-                bgcolor="rgba(255, 255, 255, 0.85)",
-            )
-        figure.update_layout(
-            yaxis2={"overlaying": "y", "range": [0, 1.02], "visible": False, "fixedrange": True}
-        )
-    figure.update_layout(
+        layout["shapes"] = [_vline(event["date"]) for event in drawn]
+        layout["annotations"] = [
+            {
+                "bgcolor": "rgba(255, 255, 255, 0.85)",
+                "font": {"color": "#0b0c0c", "size": 11},
+                "showarrow": False,
+                "text": plotly_text(event.get("short") or event["label"]),
+                "textangle": -90,
+                "x": event["date"],
+                "xanchor": "left",
+                "y": 0.95,
+                "yanchor": "top",
+                "yref": "paper",
+            }
+            for event in drawn
+        ]
+        layout["yaxis2"] = {
+            "overlaying": "y",
+            "range": [0, 1.02],
+            "visible": False,
+            "fixedrange": True,
+        }
+    return _figure(
+        traces,
+        **layout,
         **_LAYOUT,
         hovermode="closest",
-        yaxis={**_y_axis(unit), "range": series.y_range},
+        yaxis=_y_axis(unit, series.y_range),
         xaxis=_x_axis(periods),
     )
-    return figure
+
+
+def _vline(day: dt.date) -> dict:
+    """A dotted line the height of the plot at a day, as plotly.py's
+    ``add_vline`` draws it."""
+    x = _epoch_ms(day)
+    line = {"color": "#0b0c0c", "dash": "dot"}
+    return {
+        "line": line, "type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1,
+        "xref": "x", "yref": "y domain",
+    }  # fmt: skip
 
 
 # Shared by both KPI charts. The legend sits below the plot, in the
@@ -263,34 +296,34 @@ _LAYOUT = {
 }  # fmt: skip
 
 
-def _y_axis(unit: str) -> dict:
-    return {"title": {"text": axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False}
+def _y_axis(unit: str, y_range: list | None = None) -> dict:
+    axis = {"title": {"text": axis_title(unit)}, "gridcolor": "#e5e5e5", "zeroline": False}
+    if y_range is not None:  # no range: Plotly fits the data
+        axis["range"] = y_range
+    return axis
 
 
 def _x_axis(periods: list) -> dict:
     span = x_span(periods)
-    return {
-        "gridcolor": "#f3f2f1",
-        "type": "date",
-        "range": list(span) if span else None,
-        "automargin": True,
-        **month_ticks(periods),
-    }
+    axis = {"gridcolor": "#f3f2f1", "type": "date"}
+    if span:
+        axis["range"] = list(span)
+    return {**axis, "automargin": True, **month_ticks(periods)}
 
 
 def _epoch_ms(day: dt.date) -> float:
-    # add_vline cannot place a line at a date on a date axis without help.
+    # A line's x on a date axis, as add_vline placed it: milliseconds.
     return dt.datetime.combine(day, dt.time()).timestamp() * 1000
 
 
-def figure_json(figure: go.Figure) -> dict:
-    """The figure as plain JSON data, for ``json_script``: what
-    ``json.loads(figure.to_json())`` gives, without plotly's encoder, which
-    tries nine encodings on each date and Decimal in turn."""
-    # What ``to_dict`` would deep-copy first: ``_plain`` builds new
-    # containers anyway. (Our figures hold no numpy arrays, which ``to_dict``
-    # would send as base64; ``_plain`` would send them as lists.)
-    return _plain({"data": figure._data, "layout": figure._layout})
+def figure_json(figure: dict) -> dict:
+    """The figure as plain JSON data, for ``json_script``: dates in ISO form,
+    Decimals as numbers. The template is JSON already and is shared as it is."""
+    layout = {
+        key: value if key == "template" else _plain(value)
+        for key, value in figure["layout"].items()
+    }
+    return {"data": _plain(figure["data"]), "layout": layout}
 
 
 def _plain(value):
@@ -299,7 +332,7 @@ def _plain(value):
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [_ITEM.get(type(item), _plain)(item) for item in value]
     if value is None or isinstance(value, str | bool | int):
         return value
     if isinstance(value, float | Decimal):
@@ -310,6 +343,22 @@ def _plain(value):
     if hasattr(value, "tolist"):  # numpy arrays and scalars
         return _plain(value.tolist())
     raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def _finite(value: float):
+    return value if math.isfinite(value) else None
+
+
+# The items a chart's lists are made of (tens of thousands of dates and
+# floats a page), each converted as ``_plain`` would, without its chain of
+# checks; any other type goes through ``_plain``.
+_ITEM = {
+    type(None): lambda value: value,
+    str: lambda value: value,
+    int: lambda value: value,
+    float: _finite,
+    dt.date: dt.date.isoformat,
+}
 
 
 # NHS "Making Data Count" colours: improvement blue, concern orange, else
@@ -323,7 +372,7 @@ SIGNAL_STYLE = {
 }
 
 
-def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figure:
+def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> dict:
     """An XmR chart: readings, mean, process limits and two-sigma lines, with
     each point marked by its special-cause signal (see kpis.spc). The lines
     run the width of the x-axis, so one reading still shows its mean."""
@@ -367,6 +416,4 @@ def spc_figure(periods: list, analysis, signals: list, *, unit: str) -> go.Figur
                 hovertemplate="%{x|%b %Y}: %{customdata[0]}<extra>" + name + "</extra>",
             )
         )  # fmt: skip
-    figure = go.Figure(data=traces, _validate=False)
-    figure.update_layout(**_LAYOUT, yaxis=_y_axis(unit), xaxis=_x_axis(periods))
-    return figure
+    return _figure(traces, **_LAYOUT, yaxis=_y_axis(unit), xaxis=_x_axis(periods))

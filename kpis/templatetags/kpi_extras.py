@@ -1,7 +1,8 @@
 """Display helpers for templates; each wraps a domain function."""
 
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from kpis import formatting, rating, spc
@@ -152,6 +153,22 @@ def sort_state(context, key):
 
 
 @register.simple_tag
+def select_options(field):
+    """A select's options with the field's value selected (compared as text,
+    as the query string gives it): one tag for the month picker's hundred
+    and more months, not three a month."""
+    current = str(field.value())
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (v, " selected" if str(v) == current else "", label)
+            for v, label in field.field.widget.choices
+        ),
+    )
+
+
+@register.simple_tag
 def met_percent(met, rated):
     return rating.met_or_within_percent(met, rated)
 
@@ -206,3 +223,114 @@ def spc_signal(signals, period):
     if period not in signals:
         return ""
     return _SIGNAL_WORDS.get(signals[period], "Common cause")
+
+
+# A month of the KPI page's readings table. One tag a row, from the cells'
+# own helpers: the page has a row per month (120 for ten years), and eight
+# tags and filters a row were a third of its template's time.
+_READING_ROW = (
+    '<tr class="status-{status}">\n'
+    '      <th scope="row">{month}{mark}</th>\n'
+    '      <td class="text-end" data-label="Value">{value}</td>\n'
+    '      <td class="text-end" data-label="Target">{target}</td>\n'
+    '      <td class="text-end" data-label="Tolerance">{band}</td>\n'
+    '      <td data-label="Status ({polarity})">{chip}</td>\n'
+    '      <td data-label="vs last month">{direction}</td>\n'
+    '      <td data-label="Met or within, last 12">{met}</td>{signal}\n'
+    "    </tr>"
+)
+
+
+@register.simple_tag
+def reading_row(row, kpi, signals, publications):
+    """One row of the readings table (``selectors.trend_rows``): the month,
+    its value, target, tolerance, status, direction, 12-month count and, in
+    the SPC view, the chart's signal."""
+    if row.target_not_agreed:
+        target = "Not yet agreed"
+    else:
+        target = with_unit(row.target, kpi.unit) or "—"
+    signal = ""
+    if signals:
+        signal = format_html(
+            '\n      <td data-label="SPC signal">{}</td>', spc_signal(signals, row.period)
+        )
+    return format_html(
+        _READING_ROW,
+        status=row.status,
+        month=month_label(row.period),
+        mark=publication_mark(publications, row.period),
+        value=with_unit(row.value, kpi.unit) or "—",
+        target=target,
+        band=band(row.lower, row.upper, kpi.unit),
+        polarity=kpi.get_polarity_display(),
+        chip=status_chip(row.status),
+        direction=direction(row.direction),
+        met=met_percent(row.met_12m, row.rated_12m),
+        signal=signal,
+    )
+
+
+# A KPI's row of the dashboard's status table, likewise: 13 cells of tags and
+# filters a row were most of the page's 520 tag renders.
+_STATUS_ROW = (
+    '<tr class="status-{status}" data-kpi="{code}">\n'
+    '      <th scope="row"><a href="{url}">{code}</a></th>\n'
+    '      <td class="kpi-title" data-label="Indicator">{title}</td>\n'
+    '      <td class="small" data-label="Service area">{area}</td>\n'
+    '      <td class="text-end text-nowrap" data-label="Value">{value}{comparison}</td>\n'
+    '      <td class="text-end text-nowrap" data-label="Target">{target}</td>\n'
+    '      <td class="text-end text-nowrap" data-label="Tolerance">{band}</td>\n'
+    '      <td data-label="Status">{status_block}</td>\n'
+    '      <td class="text-nowrap" data-label="vs last month">{direction}</td>\n'
+    '      <td class="text-nowrap" data-label="vs previous 3 months">{direction_3m}</td>\n'
+    '      <td class="text-nowrap" data-label="Met or within, last 12">{met}</td>\n'
+    '      <td class="text-end" data-label="Months off target">{off}</td>\n'
+    '      <td class="small" data-label="Variation / assurance">{spc}</td>\n'
+    '      <td class="small vs-national" data-label="vs national">{national}</td>\n'
+    "    </tr>"
+)
+
+
+@register.simple_tag
+def status_row(row, organisation, national):
+    """One KPI's row of the dashboard (``selectors.status_table``), with its
+    national comparison from ``national`` (``national_comparisons``)."""
+    from national.templatetags.national_extras import vs_national, vs_national_verdict
+
+    kpi, unit = row.kpi, row.kpi.unit
+    comparison = ""
+    if row.comparison:
+        comparison = format_html(
+            '<div class="small comparison comparison-{}">{}</div>',
+            row.comparison.verdict,
+            row.comparison_sentence,
+        )
+    if row.target_not_agreed:
+        target = "Target not yet agreed"
+    else:
+        target = with_unit(row.target, unit) or "—"
+    verdict = vs_national_verdict(national, kpi)
+    return format_html(
+        _STATUS_ROW,
+        status=row.status,
+        code=kpi.code,
+        url=reverse("kpi_detail", args=[organisation.slug, kpi.code]),
+        title=kpi.title,
+        area=kpi.service_area,
+        value=with_unit(row.value, unit) or "—",
+        comparison=comparison,
+        target=target,
+        band=band(row.lower, row.upper, unit),
+        status_block=status_with_polarity(row.status, kpi.polarity),
+        direction=direction(row.direction),
+        direction_3m=direction(row.direction_3m),
+        met=met_percent(row.met_12m, row.rated_12m),
+        off=row.months_off_target if row.rated_12m else "",
+        spc=spc_icons(row.variation, row.assurance),
+        national=format_html(
+            '<span class="comparison-{}">{}</span>', verdict, vs_national(national, kpi)
+        )
+        if verdict
+        else "",
+    )

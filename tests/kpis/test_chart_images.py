@@ -58,11 +58,11 @@ def test_the_png_shows_the_same_points_and_target_as_the_pages_figure():
     plotly = charts.trend_figure(frame, unit="percent", polarity="higher")
     png = _draw(frame)
     for name in ("Green", "Red", "Amber"):
-        trace = next(t for t in plotly.data if t.name == name)
-        assert _ys(_line(png, name)) == list(trace.y)
-    target = next(t for t in plotly.data if t.name == "Target")
-    assert _ys(_line(png, "Target")) == [y for y in target.y if y is not None]
-    assert list(png.axes[0].get_ylim()) == list(plotly.layout.yaxis.range)
+        trace = next(t for t in plotly["data"] if t["name"] == name)
+        assert _ys(_line(png, name)) == list(trace["y"])
+    target = next(t for t in plotly["data"] if t["name"] == "Target")
+    assert _ys(_line(png, "Target")) == [y for y in target["y"] if y is not None]
+    assert list(png.axes[0].get_ylim()) == list(plotly["layout"]["yaxis"]["range"])
 
 
 def test_it_shades_the_amber_zone_from_the_band_edge_to_the_target():

@@ -22,13 +22,13 @@ def _frame():
 
 
 def _trace(figure, name):
-    return next(t for t in figure.data if t.name == name)
+    return next(t for t in figure["data"] if t["name"] == name)
 
 
 def _zone_at(zone, day):
     """A zone's (bottom, top) at a date: the heights of the shape's level
     edges that span that date. None where the zone is not drawn."""
-    xs, ys = list(zone.x), list(zone.y)
+    xs, ys = list(zone["x"]), list(zone["y"])
     heights = [
         ys[i]
         for i in range(len(xs) - 1)
@@ -44,32 +44,32 @@ def test_it_shades_the_band_and_follows_target_changes():
         _trace(figure, "Green zone (target met)"),
         _trace(figure, "Amber zone (within tolerance)"),
     )
-    assert green.fill == amber.fill == "toself"
-    assert green.fillcolor != amber.fillcolor
-    assert amber.fillpattern.shape == "/"  # tells them apart in greyscale print
+    assert green["fill"] == amber["fill"] == "toself"
+    assert green["fillcolor"] != amber["fillcolor"]
+    assert amber["fillpattern"]["shape"] == "/"  # tells them apart in greyscale print
     # Higher is better: amber from the lower edge to the target, green above
     # it; April's new target (90, band 80–95) moves both.
     assert _zone_at(amber, dt.date(2019, 1, 1)) == (75.0, 85.0)
     assert _zone_at(amber, dt.date(2019, 4, 1)) == (80.0, 90.0)
     assert _zone_at(green, dt.date(2019, 4, 1))[0] == 90.0
-    assert list(_trace(figure, "Target").y)[-2:] == [90.0, 90.0]
+    assert list(_trace(figure, "Target")["y"])[-2:] == [90.0, 90.0]
 
 
 def test_it_colours_and_shapes_points_by_status():
     figure = charts.trend_figure(_frame(), unit="percent", polarity="higher")
     green, red, amber = (_trace(figure, n) for n in ("Green", "Red", "Amber"))
-    assert (green.marker.color, green.marker.symbol) == ("#00703c", "circle")
-    assert (red.marker.color, red.marker.symbol) == ("#d4351c", "x")
-    assert list(amber.x) == [dt.date(2019, 4, 1)]
-    assert amber.customdata[0][0] == "80%"
+    assert (green["marker"]["color"], green["marker"]["symbol"]) == ("#00703c", "circle")
+    assert (red["marker"]["color"], red["marker"]["symbol"]) == ("#d4351c", "x")
+    assert list(amber["x"]) == [dt.date(2019, 4, 1)]
+    assert amber["customdata"][0][0] == "80%"
     # The missing month has no point; it is not drawn as zero.
-    assert sum(len(t.x) for t in figure.data if t.mode == "markers") == 3
+    assert sum(len(t["x"]) for t in figure["data"] if t["mode"] == "markers") == 3
 
 
 def test_it_draws_no_band_without_a_target():
     frame = _frame().assign(target=None, lower=None, upper=None, status="no_target")
     figure = charts.trend_figure(frame, unit="percent", polarity="higher")
-    assert {t.name for t in figure.data} == {"Trend", "No target"}
+    assert {t["name"] for t in figure["data"]} == {"Trend", "No target"}
 
 
 def test_it_draws_comparator_lines_and_event_markers():
@@ -81,12 +81,12 @@ def test_it_draws_comparator_lines_and_event_markers():
         events=[{"date": dt.date(2019, 2, 14), "label": "Monitoring visit"}],
     )
     england = _trace(figure, "England (2018)")
-    assert list(england.y) == [43.3, 43.3]
-    assert england.line.dash == "dot"
+    assert list(england["y"]) == [43.3, 43.3]
+    assert england["line"]["dash"] == "dot"
     inspections = _trace(figure, "Inspections")
-    assert list(inspections.x) == [dt.date(2019, 2, 14)]
-    assert inspections.customdata[0][0] == "Monitoring visit"
-    assert len(figure.layout.shapes) == 1
+    assert list(inspections["x"]) == [dt.date(2019, 2, 14)]
+    assert inspections["customdata"][0][0] == "Monitoring visit"
+    assert len(figure["layout"]["shapes"]) == 1
 
 
 def test_the_spc_chart_draws_limits_and_marks_signals():
@@ -96,10 +96,10 @@ def test_the_spc_chart_draws_limits_and_marks_signals():
     periods = [dt.date(2018 + (m // 12), m % 12 + 1, 1) for m in range(len(values))]
     analysis = spc.analyse(values)
     figure = charts.spc_figure(periods, analysis, spc.point_signals(analysis, "lower"), unit="days")
-    names = {t.name for t in figure.data}
+    names = {t["name"] for t in figure["data"]}
     assert {"Mean", "Upper process limit", "Lower process limit", "Upper two-sigma"} <= names
     concern = _trace(figure, "Special cause: concern")
-    assert list(concern.x) == [periods[-1]]  # 30 days, above the limit, lower is better
+    assert list(concern["x"]) == [periods[-1]]  # 30 days, above the limit, lower is better
 
 
 def test_the_spc_chart_below_fifteen_readings_shows_only_readings_and_mean():
@@ -111,7 +111,7 @@ def test_the_spc_chart_below_fifteen_readings_shows_only_readings_and_mean():
     figure = charts.spc_figure(
         periods, analysis, spc.point_signals(analysis, "higher"), unit="count"
     )
-    assert {t.name for t in figure.data} == {"Readings", "Mean"}
+    assert {t["name"] for t in figure["data"]} == {"Readings", "Mean"}
 
 
 # --- Zones by polarity -----------------------------------------------------------
@@ -146,7 +146,7 @@ def _one_polarity(polarity):
 def test_each_reading_sits_in_the_zone_of_its_status(polarity):
     frame = _one_polarity(polarity)
     figure = charts.trend_figure(frame, unit="percent", polarity=polarity)
-    zones = {t.name: t for t in figure.data if t.fill == "toself"}
+    zones = {t["name"]: t for t in figure["data"] if t.get("fill") == "toself"}
     green = zones["Green zone (target met)"]
     amber = zones.get("Amber zone (within tolerance)")
 
@@ -169,7 +169,7 @@ def test_each_reading_sits_in_the_zone_of_its_status(polarity):
 
 def test_higher_is_green_from_the_target_to_the_top_and_amber_down_to_the_lower_edge():
     figure = charts.trend_figure(_one_polarity("higher"), unit="percent", polarity="higher")
-    top = figure.layout.yaxis.range[1]
+    top = figure["layout"]["yaxis"]["range"][1]
     day = dt.date(2019, 1, 1)
     assert _zone_at(_trace(figure, "Green zone (target met)"), day) == (85.0, top)
     assert _zone_at(_trace(figure, "Amber zone (within tolerance)"), day) == (75.0, 85.0)
@@ -177,7 +177,7 @@ def test_higher_is_green_from_the_target_to_the_top_and_amber_down_to_the_lower_
 
 def test_lower_is_green_from_the_target_to_the_bottom_and_amber_up_to_the_upper_edge():
     figure = charts.trend_figure(_one_polarity("lower"), unit="percent", polarity="lower")
-    bottom = figure.layout.yaxis.range[0]
+    bottom = figure["layout"]["yaxis"]["range"][0]
     day = dt.date(2019, 1, 1)
     assert _zone_at(_trace(figure, "Green zone (target met)"), day) == (bottom, 21.0)
     assert _zone_at(_trace(figure, "Amber zone (within tolerance)"), day) == (21.0, 24.0)
@@ -186,7 +186,7 @@ def test_lower_is_green_from_the_target_to_the_bottom_and_amber_up_to_the_upper_
 def test_within_band_is_green_across_the_band_with_no_amber():
     figure = charts.trend_figure(_one_polarity("within"), unit="percent", polarity="within")
     assert _zone_at(_trace(figure, "Green zone (target met)"), dt.date(2019, 1, 1)) == (40.0, 60.0)
-    assert not any(t.name == "Amber zone (within tolerance)" for t in figure.data)
+    assert not any(t["name"] == "Amber zone (within tolerance)" for t in figure["data"])
 
 
 def test_a_month_without_a_target_has_no_zone():
@@ -237,14 +237,14 @@ def test_the_x_axis_spans_the_readings_not_the_inspections_around_them():
         comparators=[{"label": "England (2018)", "kind": "england", "value": D("70")}],
     )
     half = dt.timedelta(days=15)
-    assert list(figure.layout.xaxis.range) == [
+    assert list(figure["layout"]["xaxis"]["range"]) == [
         dt.date(2018, 10, 1) - half,
         dt.date(2019, 3, 1) + half,
     ]
     # Only the ILACS (Dec 2018) falls inside; May 2018 and Aug 2019 are not drawn.
-    assert list(_trace(figure, "Inspections").x) == [dt.date(2018, 12, 3)]
-    assert len(figure.layout.shapes) == 1
-    assert list(_trace(figure, "England (2018)").x) == list(figure.layout.xaxis.range)
+    assert list(_trace(figure, "Inspections")["x"]) == [dt.date(2018, 12, 3)]
+    assert len(figure["layout"]["shapes"]) == 1
+    assert list(_trace(figure, "England (2018)")["x"]) == list(figure["layout"]["xaxis"]["range"])
 
 
 def test_it_names_each_drawn_inspection_on_the_chart_with_its_short_label():
@@ -254,13 +254,16 @@ def test_it_names_each_drawn_inspection_on_the_chart_with_its_short_label():
         polarity="higher",
         events=EVENTS,
     )
-    assert [a.text for a in figure.layout.annotations] == [
+    assert [a["text"] for a in figure["layout"]["annotations"]] == [
         "Monitoring visit May 2018",
         "ILACS Dec 2018",
     ]
-    assert [a.x for a in figure.layout.annotations] == [dt.date(2018, 5, 15), dt.date(2018, 12, 3)]
+    assert [a["x"] for a in figure["layout"]["annotations"]] == [
+        dt.date(2018, 5, 15),
+        dt.date(2018, 12, 3),
+    ]
     # The full title stays on hover.
-    assert _trace(figure, "Inspections").customdata[1][0].startswith("Full inspection")
+    assert _trace(figure, "Inspections")["customdata"][1][0].startswith("Full inspection")
 
 
 def test_it_lists_the_inspections_outside_the_readings_and_on_which_side():
@@ -275,7 +278,7 @@ def test_it_lists_the_inspections_outside_the_readings_and_on_which_side():
 
 
 def _ticks(axis):
-    return list(axis.tickvals), list(axis.ticktext)
+    return list(axis["tickvals"]), list(axis["ticktext"])
 
 
 @pytest.mark.parametrize("count", [1, 2, 12, 15, 120])
@@ -288,19 +291,19 @@ def test_no_tick_label_repeats_on_either_chart(count):
         charts.trend_figure(_frame_of(months), unit="percent", polarity="higher"),
         charts.spc_figure(months, analysis, spc.point_signals(analysis, "higher"), unit="percent"),
     ]
-    first, last = figures[0].layout.xaxis.range
+    first, last = figures[0]["layout"]["xaxis"]["range"]
     for figure in figures:
-        values, texts = _ticks(figure.layout.xaxis)
+        values, texts = _ticks(figure["layout"]["xaxis"])
         assert len(texts) == len(set(texts)) >= 1
         assert 1 <= len(texts) <= charts.MAX_TICKS
         assert all(first <= v <= last for v in values)
         assert texts[0] == f"{months[0]:%b}<br>{months[0]:%Y}"
-        assert list(figure.layout.xaxis.range) == [first, last]
+        assert list(figure["layout"]["xaxis"]["range"]) == [first, last]
 
 
 def test_one_reading_shows_its_one_month_once():
     figure = charts.trend_figure(_frame_of(_months(1)), unit="percent", polarity="higher")
-    assert _ticks(figure.layout.xaxis) == ([dt.date(2018, 10, 1)], ["Oct<br>2018"])
+    assert _ticks(figure["layout"]["xaxis"]) == ([dt.date(2018, 10, 1)], ["Oct<br>2018"])
 
 
 def test_the_spc_mean_runs_the_width_of_the_axis_so_one_reading_shows_it():
@@ -312,8 +315,8 @@ def test_the_spc_mean_runs_the_width_of_the_axis_so_one_reading_shows_it():
         months, analysis, spc.point_signals(analysis, "higher"), unit="percent"
     )
     mean = _trace(figure, "Mean")
-    assert list(mean.x) == list(figure.layout.xaxis.range)
-    assert list(mean.y) == [85.0, 85.0]
+    assert list(mean["x"]) == list(figure["layout"]["xaxis"]["range"])
+    assert list(mean["y"]) == [85.0, 85.0]
 
 
 # --- What is not text, for low vision (WCAG 1.4.1, 1.4.11, 2.1.1) -------------
@@ -339,13 +342,13 @@ def _spc_with_every_signal():
 
 def _marks(figure):
     """Every line and marker drawn, with its colour (the zones' fills aside)."""
-    for trace in figure.data:
-        if trace.fill == "toself":
+    for trace in figure["data"]:
+        if trace.get("fill") == "toself":
             continue
-        if "lines" in trace.mode and trace.line.width != 0:
-            yield trace.name, "line", trace.line.color
-        if "markers" in trace.mode:
-            yield trace.name, "marker", trace.marker.color
+        if "lines" in trace["mode"] and trace["line"].get("width") != 0:
+            yield trace["name"], "line", trace["line"]["color"]
+        if "markers" in trace["mode"]:
+            yield trace["name"], "marker", trace["marker"]["color"]
 
 
 @pytest.mark.parametrize("polarity", ["higher", "lower", "within"])
@@ -363,14 +366,14 @@ def test_the_band_is_drawn_by_its_edges_not_only_its_pale_shading(polarity, edge
     """The zones' fills are 1.2:1 on white: the edge of tolerance that bounds
     a zone (the target bounds the other side) is a dashed line."""
     figure = charts.trend_figure(_frame(), unit="percent", polarity=polarity)
-    drawn = [t for t in figure.data if t.name == "Edge of tolerance"]
-    assert [sorted({y for y in t.y if y is not None}) for t in drawn] == edges
-    assert [t.showlegend for t in drawn] == [True] + [False] * (len(drawn) - 1)
+    drawn = [t for t in figure["data"] if t["name"] == "Edge of tolerance"]
+    assert [sorted({y for y in t["y"] if y is not None}) for t in drawn] == edges
+    assert [t["showlegend"] for t in drawn] == [True] + [False] * (len(drawn) - 1)
 
 
 def test_spc_signals_differ_in_shape_as_well_as_colour():
     figure = _spc_with_every_signal()
-    points = {t.name: t.marker.symbol for t in figure.data if t.mode == "markers"}
+    points = {t["name"]: t["marker"]["symbol"] for t in figure["data"] if t["mode"] == "markers"}
     assert {"Common cause", "Special cause: concern"} <= set(points)
     assert len(set(points.values())) == len(points), points
     shapes = [style["symbol"] for style in charts.SIGNAL_STYLE.values()]
@@ -380,5 +383,5 @@ def test_spc_signals_differ_in_shape_as_well_as_colour():
 def test_the_legend_is_a_key_not_a_mouse_only_control():
     for figure in (charts.trend_figure(_frame(), unit="percent", polarity="higher"),
                    _spc_with_every_signal()):  # fmt: skip
-        assert figure.layout.legend.itemclick is False
-        assert figure.layout.legend.itemdoubleclick is False
+        assert figure["layout"]["legend"]["itemclick"] is False
+        assert figure["layout"]["legend"]["itemdoubleclick"] is False
