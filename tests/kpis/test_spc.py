@@ -11,8 +11,10 @@ A series negated (``sign=-1``) mirrors every high flag to a low one.
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
+from kpis.formatting import plain
 from kpis.spc import (
     COMMON_CAUSE,
     CONCERN,
@@ -33,6 +35,7 @@ from kpis.spc import (
     WORKED_EXAMPLE_POLARITY,
     WORKED_EXAMPLE_TARGET,
     analyse,
+    analyse_units,
     assurance,
     flagged_points,
     point_signals,
@@ -411,3 +414,20 @@ def test_a_line_is_shown_to_two_places_rounded_half_up():
     assert rounded(Decimal("72.025")) == "72.03"
     assert rounded(Decimal("72.015")) == "72.02"
     assert rounded(None) == ""
+
+
+def test_the_dashboard_path_says_why_there_is_no_chart_without_readings():
+    # A KPI with no reading yet reaches the engine as an empty float array.
+    a = analyse_units(np.zeros(0), digits=4)
+
+    assert a.reason == TOO_FEW.format(minimum=MIN_POINTS, count=0)
+    assert variation(a, "higher") is None
+
+
+def test_the_chart_shows_the_readings_from_the_dashboard_units():
+    # The KPI page's chart prints each reading from the units (its hover text).
+    readings = _series(LIMIT.format(p8="19.25", p11="5.75"))
+    a = analyse_units(np.array([float(v * 10**4) for v in readings]), digits=4)
+
+    assert a.values == readings
+    assert [plain(v) for v in a.values[7:11]] == ["69.25", "50", "50", "55.75"]

@@ -142,3 +142,26 @@ def test_it_gives_the_same_icons_from_units_as_from_decimals(polarity):
             )
         assert spc.variation(from_units, polarity) == spc.variation(from_decimals, polarity)
         _same(decimals)
+
+
+# Readings of a billion, to 4 places (a reading holds 14 digits), swinging by
+# up to a billion: _Lines' products then pass int64, so both the Decimal path
+# and the dashboard's path (a numpy array of units) must fall back to Python
+# integers rather than wrap round.
+_LARGE = [
+    Decimal("1100000000.0000") - Decimal(i % 7) * Decimal("180000000.0001") for i in range(120)
+]
+
+
+def test_it_flags_large_readings_exactly_from_decimals():
+    _same(_LARGE)
+
+
+def test_it_gives_large_readings_the_same_chart_from_units_as_from_decimals():
+    units = np.array([float(v.scaleb(4)) for v in _LARGE])  # as rating.build_series holds them
+    from_units = spc.analyse_units(units, digits=4)
+    from_decimals = spc.analyse(_LARGE)
+
+    assert spc.flagged_points(from_decimals) != []
+    assert from_units == from_decimals
+    assert spc.variation(from_units, "higher") == spc.variation(from_decimals, "higher")
