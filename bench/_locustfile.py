@@ -28,6 +28,7 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _logged_in = []
 _everyone_in = gevent.event.Event()
 LOGIN_SUMMARY = os.environ.get("LOAD_LOGIN_SUMMARY", "")
+SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "5"))
 THINK_MIN, THINK_MAX = (float(s) for s in os.environ.get("LOAD_THINK", "2-10").split("-"))
 
 
@@ -60,6 +61,10 @@ class Member(HttpUser):
 
     def on_start(self):
         number = next(_numbers)
+        # Locust starts each second's users together (5 at once at 50 over
+        # 10 s): spread them over their second, as people arrive.
+        rate = max(1, round(SPAWN_RATE))
+        gevent.sleep(((number - 1) % rate) / rate)
         self.slug = f"synthetic-national-{(number - 1) % ORGANISATIONS + 1:03d}"
         form = self.client.get("/accounts/login/", name="login form")
         self._plain_cookies()

@@ -17,6 +17,7 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/trustmonitor_national \
 
 import argparse
 import csv
+import json
 import os
 import secrets
 import signal
@@ -64,10 +65,14 @@ def start_gunicorn(port: int, workers: int | None, log: Path) -> subprocess.Pope
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
-    command = [str(BIN / "gunicorn"), "trustmonitor.wsgi", "-b", f"127.0.0.1:{port}"]
     if workers:
-        command += ["-w", str(workers)]
+        env["WEB_CONCURRENCY"] = str(workers)
+    # As production runs it: gunicorn.conf.py (2 workers a core + 1 unless
+    # --workers, the heap frozen after start-up); its JSON access log gives
+    # each request's own duration.
+    command = [str(BIN / "gunicorn"), "-c", str(_common.ROOT / "gunicorn.conf.py")]
     server = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
         command, cwd=_common.ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
@@ -94,6 +99,7 @@ def run_locust(port: int, users: int, run_time: str, think: str, prefix: Path) -
         "LOAD_MEASURE_SECONDS": str(int(run_time.rstrip("s"))),
         "LOAD_LOGIN_SUMMARY": f"{prefix}_login.txt",
         "LOAD_THINK": think,
+        "LOAD_SPAWN_RATE": f"{users / LOGIN_SPREAD:g}",
     }
     command = [
         str(BIN / "locust"), "-f", str(Path(__file__).with_name("_locustfile.py")),
@@ -104,6 +110,28 @@ def run_locust(port: int, users: int, run_time: str, think: str, prefix: Path) -
         "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
     ]  # fmt: skip
     return subprocess.run(command, env=env, check=False).returncode  # noqa: S603
+
+
+def server_times(log: Path) -> None:
+    """The server's own time per request (gunicorn's access log), apart from
+    the time a request waited for a free worker: where a log-in's goes."""
+    durations = {}
+    for line in log.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("logger") != "gunicorn.access" or entry.get("path") == "/healthz":
+            continue
+        path = entry["path"]
+        name = "log-in password" if entry["method"] == "POST" else (
+            "log-in form" if path == "/accounts/login/" else "every page")  # fmt: skip
+        durations.setdefault(name, []).append(entry["duration_ms"])
+    print("\nserver time per request, gunicorn's log (name, requests, p50, p95, max ms):")
+    for name, values in sorted(durations.items()):
+        values.sort()
+        print(f"{name} {len(values)} {_common.percentile(values, 0.5):.0f} "
+              f"{_common.percentile(values, 0.95):.0f} {values[-1]:.0f}")  # fmt: skip
 
 
 def report(prefix: Path) -> bool:
@@ -159,6 +187,7 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     print(_common.machine())
+    server_times(out / "gunicorn.log")
     sys.exit(0 if report(out / "locust") else 1)
 
 

@@ -41,14 +41,16 @@ BIN = _common.ROOT / ".venv" / "bin"
 AIM_SECONDS = 10
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
-# gunicorn.conf.py as production runs it, less the heap freeze: to measure
-# what gc.freeze() buys.
+# gunicorn.conf.py as production runs it (the worker warmed), less the heap
+# freeze: to measure what gc.freeze() buys.
 _NO_FREEZE = """
 exec(compile(open({conf!r}).read(), {conf!r}, "exec"))
 
 
 def post_worker_init(worker):
-    pass
+    from trustmonitor.warmup import warm
+
+    warm()
 """
 
 
@@ -160,6 +162,7 @@ def main() -> None:
     parser.add_argument("--workers", default="2,3,5,8")
     parser.add_argument("--port", type=int, default=8026)
     options = parser.parse_args()
+    _common.prepare()  # the pages link the static manifest's names
     load_users(options.users)
     default = 2 * (os.cpu_count() or 1) + 1
     settings = [(int(w), True) for w in options.workers.split(",")] + [(default, False)]
