@@ -139,6 +139,14 @@ def test_a_read_only_users_attempt_to_change_is_logged(client, events, member):
     assert (record.user, record.organisation, record.status) == ("member", "birmingham", 403)
 
 
+def test_loading_dfes_statistics_without_the_right_is_logged(client, events, commissioner):
+    client.force_login(commissioner)
+    assert client.get(reverse("national_load")).status_code == 403
+    record = _only(events, "access_denied")
+    assert (record.user, record.organisation, record.status) == ("commissioner", None, 403)
+    assert record.path == reverse("national_load")
+
+
 def test_an_officer_reviewing_their_own_return_is_logged(client, events, officer):
     client.force_login(officer)
     response = client.post(
