@@ -18,8 +18,10 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core import serializers
+from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
@@ -99,3 +101,24 @@ def kept_for_module(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def loaddata_for_module(*labels):
+    """Two fixtures for a module whose tests only read fixture files as
+    `make run` loads them: ``loaddata`` itself (not the fast loader), run once
+    for the module (``kept_for_module``), and ``loaded`` for each test.
+
+        _loaded_once, loaded = loaddata_for_module("birmingham", "sandwell")
+    """
+
+    @pytest.fixture(scope="module", name="_loaded_once")
+    def once(django_db_setup, django_db_blocker):
+        with kept_for_module(django_db_blocker):
+            call_command("loaddata", *labels, verbosity=0)
+            yield
+
+    @pytest.fixture(name="loaded")
+    def each(_loaded_once, db):
+        pass
+
+    return once, each

@@ -10,10 +10,9 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.management import call_command
 
 from inspections.models import Finding, FindingKind, Grade, Inspection, InspectionKind, Judgement
-from tests.fast_fixtures import kept_for_module
+from tests.fast_fixtures import loaddata_for_module
 from tests.seed_files import seed_dir
 
 BIRMINGHAM, SANDWELL = 1, 2
@@ -25,17 +24,8 @@ R = FindingKind.RECOMMENDATION
 Q = FindingKind.REQUIREMENT
 
 
-@pytest.fixture(scope="module")
-def _loaded_once(django_db_setup, django_db_blocker):
-    # Once for the module (the tests only read it): loaddata itself, as `make run` loads it.
-    with kept_for_module(django_db_blocker):
-        call_command("loaddata", "birmingham", "sandwell", "inspections_letters", verbosity=0)
-        yield
-
-
-@pytest.fixture
-def loaded(_loaded_once, db):
-    pass
+# The tests only read it: loaddata itself, once for the module, as `make run` loads it.
+_loaded_once, loaded = loaddata_for_module("birmingham", "sandwell", "inspections_letters")
 
 
 def _collapse(text):

@@ -23,7 +23,7 @@ from django.core.management import call_command
 
 from kpis.models import KPI, Comparator, Organisation, Reading, ReportedCompliance, Target
 from kpis.rating import met_or_within_percent
-from tests.fast_fixtures import kept_for_module
+from tests.fast_fixtures import loaddata_for_module
 from tests.seed_files import seed_file
 
 # code: (target, lower, upper, Oct-18 value), as printed without % or "days".
@@ -88,17 +88,8 @@ SANDWELL_COMPARATORS = {
 MONTHS = [date(2018, month, 1) for month in range(1, 13)]
 
 
-@pytest.fixture(scope="module")
-def _loaded_once(django_db_setup, django_db_blocker):
-    # Once for the module (the tests only read it): loaddata itself, as `make run` loads it.
-    with kept_for_module(django_db_blocker):
-        call_command("loaddata", "birmingham", "sandwell", verbosity=0)
-        yield
-
-
-@pytest.fixture
-def loaded(_loaded_once, db):
-    pass
+# The tests only read it: loaddata itself, once for the module, as `make run` loads it.
+_loaded_once, loaded = loaddata_for_module("birmingham", "sandwell")
 
 
 def kpis(slug):
