@@ -185,6 +185,35 @@ def test_a_member_reads_both_trusts_as_their_papers_print_them(visit, page):
         + ["12/12 — 100%"] * 10
     )  # fmt: skip
     assert page.locator(".chip-missing").count() == 0
+    # The annual report: the trust's own counts (seed 004) beside the app's, and its words.
+    annual = " ".join(
+        visit("/o/birmingham/annual-report/2018/", "member-birmingham-annual").split()
+    )
+    assert (
+        "As the trust reported, 12 of 15 KPIs met target or were within tolerance for all 12 months."
+    ) in annual
+    assert (
+        "By the readings the app holds, 15 of 15 KPIs met target or were within tolerance in "
+        "every month rated in 2018/19."
+    ) in annual
+    assert "Assessments continue to be completed in a very timely way, consistently exceeding " \
+        "the target." in annual  # fmt: skip
+    # The scrutiny pack for Oct 2018: the cover paper's three Ambers, each with its chart.
+    pack = " ".join(visit("/o/birmingham/scrutiny-pack/2018-10/", "member-birmingham-pack").split())
+    assert "Of 15 KPIs: Red 0 · Amber 3 · Green 12 · Other 0" in pack
+    assert [_words(h) for h in page.locator(".pack-kpi h3").all()] == [
+        "KPI2 % of re-referrals to children's social care within 12 months: Amber at 24% "
+        "(Lower is better)",
+        "KPI12 % established social worker posts (including team managers) filled by agency / "
+        "interim staff: Amber at 14% (Lower is better)",
+        "KPI14 Average caseload of qualified social workers: Amber at 16 (Lower is better)",
+    ]
+    page.locator(".pack-kpi .trend-chart .main-svg").first.wait_for()
+    # Charted in the KPI's unit: KPI2's percentages within 0–100.
+    ticks = page.locator(".pack-kpi[data-kpi='KPI2'] .ytick text").all_text_contents()
+    assert ticks and all(0 <= float(t.replace(",", "")) <= 100 for t in ticks if t), ticks
+    assert "No Ofsted finding is linked to KPI2." in pack
+
     sandwell = visit("/o/sandwell/compliance/2018/", "member-sandwell-compliance")
     assert "The app holds no count reported by Sandwell Children's Trust itself" in sandwell
     assert page.locator(".chip-missing").count() == 0  # PI9's title says "Missing children"
