@@ -224,14 +224,13 @@ def questions(
             ))  # fmt: skip
         actions = overdue_red_actions.get(kpi.pk, [])
         if actions:
-            numbers = ", ".join(number for number, _ in actions)
             many = len(actions) != 1
             found.append(Question(
                 "overdue_red_actions", kpi.code,
                 f"{len(actions)} Red action{'s' if many else ''} on Ofsted findings about "
                 f"{kpi.code}'s area {'are' if many else 'is'} overdue. "
                 f"What is stopping {'them' if many else 'it'}?",
-                f"Action{'s' if many else ''} {numbers}: {short(actions[0][1])}",
+                _actions_cited(actions),
             ))  # fmt: skip
     if return_month is not None and (return_month.overdue or return_month.late):
         state = "is overdue" if return_month.overdue else "was submitted late"
@@ -242,6 +241,19 @@ def questions(
             f"Due {return_month.due:%d %B %Y}.",
         ))  # fmt: skip
     return found
+
+
+def _actions_cited(actions) -> str:
+    """``Actions 1.1, 1.2: “<their finding>” Action 2.1: “<its finding>”``:
+    each finding once, quoted after the numbers of its actions, so no action
+    is shown beside another finding's words."""
+    by_finding = {}
+    for number, text in actions:
+        by_finding.setdefault(text, []).append(number)
+    return " ".join(
+        f"Action{'s' if len(numbers) != 1 else ''} {', '.join(numbers)}: “{short(text)}”"
+        for text, numbers in by_finding.items()
+    )
 
 
 def _red_this_month(row) -> Question:

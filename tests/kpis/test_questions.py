@@ -385,7 +385,7 @@ def test_one_overdue_red_action_whole():
     assert question.text == (
         "1 Red action on Ofsted findings about KPI2's area is overdue. What is stopping it?"
     )
-    assert question.evidence == "Action 1.2: TEST finding: plans are not updated."
+    assert question.evidence == "Action 1.2: “TEST finding: plans are not updated.”"
 
 
 def test_two_overdue_red_actions_whole_with_a_long_finding_cut_at_a_word():
@@ -394,8 +394,17 @@ def test_two_overdue_red_actions_whole_with_a_long_finding_cut_at_a_word():
     assert question.text == (
         "2 Red actions on Ofsted findings about KPI2's area are overdue. What is stopping them?"
     )
-    assert question.evidence == "Actions 1.1, 1.2: " + questions.short(text)
-    assert question.evidence == "Actions 1.1, 1.2: TEST finding" + " word" * 21 + "…"
+    assert question.evidence == "Actions 1.1, 1.2: “TEST finding" + " word" * 21 + "…”"
+
+
+def test_overdue_actions_on_two_findings_cite_each_finding_after_its_own_actions():
+    overdue = {2: [("1.1", "TEST plans are late."), ("2.1", "TEST supervision is irregular"),
+                   ("1.2", "TEST plans are late.")]}  # fmt: skip
+    [question] = _ask([_row()], overdue=overdue)
+    assert question.text.startswith("3 Red actions on Ofsted findings about KPI2's area are")
+    assert question.evidence == (
+        "Actions 1.1, 1.2: “TEST plans are late.” Action 2.1: “TEST supervision is irregular”"
+    )
 
 
 @pytest.mark.parametrize(
