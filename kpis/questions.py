@@ -176,12 +176,13 @@ def questions(
             row.status == rating.RED and before is not None and before != row.target
         )
         if row.months_off_target >= OFF_TARGET_MONTHS:
+            # "Missing this month with no reading", not "at no reading".
+            reading = "with no reading" if row.value is None else f"at {with_unit(row.value, unit)}"
             found.append(Question(
                 "off_target", kpi.code,
                 f"{kpi.code} has been off target for {row.months_off_target} months running. "
                 "What is the recovery plan, and when will it be back within tolerance?",
-                f"{rating.STATUS_LABELS[row.status]} this month at "
-                f"{with_unit(row.value, unit) or 'no reading'} against a target of "
+                f"{rating.STATUS_LABELS[row.status]} this month {reading} against a target of "
                 f"{with_unit(row.target, unit)} (tolerance {band(row.lower, row.upper, unit)}).",
             ))  # fmt: skip
         elif row.status == rating.RED and not breach_after_change:
@@ -223,13 +224,13 @@ def questions(
             ))  # fmt: skip
         actions = overdue_red_actions.get(kpi.pk, [])
         if actions:
-            numbers = ", ".join(number for number, _ in actions)
+            many = len(actions) != 1
             found.append(Question(
                 "overdue_red_actions", kpi.code,
-                f"{len(actions)} Red action{'s' if len(actions) != 1 else ''} on Ofsted "
-                f"findings about {kpi.code}'s area {'are' if len(actions) != 1 else 'is'} "
-                "overdue. What is stopping them?",
-                f"Action{'s' if len(actions) != 1 else ''} {numbers}: {actions[0][1][:120]}",
+                f"{len(actions)} Red action{'s' if many else ''} on Ofsted findings about "
+                f"{kpi.code}'s area {'are' if many else 'is'} overdue. "
+                f"What is stopping {'them' if many else 'it'}?",
+                _actions_cited(actions),
             ))  # fmt: skip
     if return_month is not None and (return_month.overdue or return_month.late):
         state = "is overdue" if return_month.overdue else "was submitted late"
@@ -240,6 +241,19 @@ def questions(
             f"Due {return_month.due:%d %B %Y}.",
         ))  # fmt: skip
     return found
+
+
+def _actions_cited(actions) -> str:
+    """``Actions 1.1, 1.2: “<their finding>” Action 2.1: “<its finding>”``:
+    each finding once, quoted after the numbers of its actions, so no action
+    is shown beside another finding's words."""
+    by_finding = {}
+    for number, text in actions:
+        by_finding.setdefault(text, []).append(number)
+    return " ".join(
+        f"Action{'s' if len(numbers) != 1 else ''} {', '.join(numbers)}: “{short(text)}”"
+        for text, numbers in by_finding.items()
+    )
 
 
 def _red_this_month(row) -> Question:

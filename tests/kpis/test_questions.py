@@ -324,3 +324,145 @@ def test_the_findings_question_supersedes_the_run_and_cites_the_whole_run():
         "KPI1 has worsened in each of the last 3 months: 69.9% in Sep 2018, 69.6% in Oct 2018, "
         "58.4% in Nov 2018 and 44.3% in Dec 2018 (higher is better), in an area where"
     )
+
+
+# --- Each question's whole sentence and evidence, as the pages print them ------------
+
+
+def test_the_off_target_question_whole_and_a_month_with_no_reading():
+    [question] = _ask([_row(status="red", value=D("25"), months_off_target=3)])
+    assert (question.rule, question.code) == ("off_target", "KPI2")
+    assert question.text == (
+        "KPI2 has been off target for 3 months running. "
+        "What is the recovery plan, and when will it be back within tolerance?"
+    )
+    [missing] = _ask([_row(status="missing", value=None, months_off_target=3)])
+    assert missing.evidence == (
+        "Missing this month with no reading against a target of 21% (tolerance 17–24%)."
+    )
+
+
+def test_the_special_cause_question_whole():
+    [question] = _ask([_row(variation=spc.CONCERNING)])
+    assert (question.rule, question.code) == ("spc_concern", "KPI2")
+    assert question.text == (
+        "KPI2 shows special-cause concerning variation: the change is unlikely to be noise. "
+        "What has changed, and what is being done?"
+    )
+    assert question.evidence == "Latest reading 22%; see the SPC chart."
+
+
+def test_the_neighbours_question_whole_with_its_units():
+    kpi = SimpleNamespace(pk=102, code="TEST1", unit="rate_per_10k", polarity="lower")
+    worse = questions.compare(D("69.2"), D("57.9"), "lower", "statistical neighbours (2018)")
+    [question] = _ask([_row(kpi=kpi, value=D("69.2"), comparison=worse)])
+    assert (question.rule, question.code) == ("worse_than_neighbours", "TEST1")
+    assert question.text == (
+        "TEST1 is worse than statistical neighbours (2018) by 11.3 per 10,000. "
+        "Why does the trust do worse than similar councils here?"
+    )
+    assert question.evidence == "69.2 per 10,000 against 57.9 per 10,000."
+
+
+def test_a_value_equal_to_its_benchmark_is_the_same_and_not_asked_about():
+    same = questions.compare(D("57.9"), D("57.9"), "lower", "England")
+    assert (same.verdict, same.sentence("percent"), same.gap) == ("same", "the same as England", 0)
+    assert _ask([_row(comparison=same)]) == []
+    # No reading, or no benchmark: nothing to compare.
+    assert questions.compare(None, D("5"), "lower", "England") is None
+    assert questions.compare(D("5"), None, "lower", "England") is None
+
+
+def test_the_target_change_question_is_keyed_to_its_kpi():
+    red = _row(status="red", value=D("25"), target=D("20"), months_off_target=1)
+    [question] = _ask([red], targets_year_before={2: D("21")})
+    assert (question.rule, question.code) == ("breach_after_target_change", "KPI2")
+
+
+def test_one_overdue_red_action_whole():
+    [question] = _ask([_row()], overdue={2: [("1.2", "TEST finding: plans are not updated.")]})
+    assert (question.rule, question.code) == ("overdue_red_actions", "KPI2")
+    assert question.text == (
+        "1 Red action on Ofsted findings about KPI2's area is overdue. What is stopping it?"
+    )
+    assert question.evidence == "Action 1.2: “TEST finding: plans are not updated.”"
+
+
+def test_two_overdue_red_actions_whole_with_a_long_finding_cut_at_a_word():
+    text = "TEST finding " + "word " * 30  # 163 characters
+    [question] = _ask([_row()], overdue={2: [("1.1", text), ("1.2", text)]})
+    assert question.text == (
+        "2 Red actions on Ofsted findings about KPI2's area are overdue. What is stopping them?"
+    )
+    assert question.evidence == "Actions 1.1, 1.2: “TEST finding" + " word" * 21 + "…”"
+
+
+def test_overdue_actions_on_two_findings_cite_each_finding_after_its_own_actions():
+    overdue = {2: [("1.1", "TEST plans are late."), ("2.1", "TEST supervision is irregular"),
+                   ("1.2", "TEST plans are late.")]}  # fmt: skip
+    [question] = _ask([_row()], overdue=overdue)
+    assert question.text.startswith("3 Red actions on Ofsted findings about KPI2's area are")
+    assert question.evidence == (
+        "Actions 1.1, 1.2: “TEST plans are late.” Action 2.1: “TEST supervision is irregular”"
+    )
+
+
+@pytest.mark.parametrize(
+    ("overdue", "state"), [(True, "is overdue"), (False, "was submitted late")]
+)
+def test_the_late_return_question_whole(overdue, state):
+    month = SimpleNamespace(period=dt.date(2018, 11, 1), due=dt.date(2018, 12, 15),
+                            overdue=overdue, late=not overdue)  # fmt: skip
+    [question] = _ask([_row()], return_month=month)
+    # No KPI code: the page links it to the returns, not to a KPI.
+    assert (question.rule, question.code) == ("return_late", "")
+    assert question.text == (
+        f"The return for November 2018 {state}. "
+        "Why, and is the trust's performance reporting resourced?"
+    )
+    assert question.evidence == "Due 15 December 2018."
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        pytest.param("TEST " * 23 + "TEST.", 120, "TEST " * 23 + "TEST.", id="exactly-the-limit"),
+        pytest.param("TEST  finding\n text", 120, "TEST finding text", id="spaces-closed-up"),
+        pytest.param("abc def ghi", 8, "abc def…", id="cut-just-after-a-word"),
+        pytest.param("abc defg hij", 6, "abc…", id="cut-inside-a-word"),
+        pytest.param("abc TESTBOX, ghi", 13, "abc TESTBOX…", id="trailing-comma-dropped"),
+        pytest.param("abc def; ghi", 9, "abc def…", id="trailing-semicolon-dropped"),
+        pytest.param(",abc def: ghi", 10, ",abc def…", id="only-trailing-marks-dropped"),
+    ],
+)
+def test_a_long_finding_is_cut_at_a_word(text, limit, cut):
+    assert questions.short(text, limit) == cut
+
+
+def test_a_dated_finding_is_cited_before_one_an_action_plan_quotes():
+    row = _rated_row("higher", ["80", "79"])
+    undated = _finding("TEST undated concern.", title=None)
+    dated = _finding("TEST dated concern.", title="TEST visit", start=dt.date(2018, 5, 15))
+    [question] = _ask([row], findings={1: [undated, dated]})
+    assert "where Ofsted's TEST visit (May 2018) called for improvement: “TEST dated concern.”" in (
+        question.text
+    )
+
+
+def test_a_finding_of_a_kind_without_its_own_wording_is_reported():
+    row = _rated_row("higher", ["80", "79"])
+    [question] = _ask([row], findings={1: [_finding("TEST concern.", kind="TESTKIND")]})
+    assert "where Ofsted's Third monitoring visit (January 2019) reported: “TEST concern.” " in (
+        question.text
+    )
+
+
+def test_a_within_kpis_finding_question_says_its_target_and_unit():
+    kpi = SimpleNamespace(pk=1, code="KPI1", unit="days", polarity="within")
+    row = _row(kpi=kpi, target=D("20"), lower=D("15"), upper=D("25"), value=D("27"),
+               months_worsening=1, worsening=((OCT, D("24")), (dt.date(2018, 11, 1), D("27"))))  # fmt: skip
+    [question] = _ask([row], findings={1: [_finding("TEST concern.")]})
+    assert question.text.startswith(
+        "KPI1 worsened from 24 days in Oct 2018 to 27 days in Nov 2018 "
+        "(nearer the target of 20 days is better), in an area where"
+    )
