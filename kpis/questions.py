@@ -225,9 +225,12 @@ def questions(
         actions = overdue_red_actions.get(kpi.pk, [])
         if actions:
             many = len(actions) != 1
+            on = (
+                "Ofsted findings" if len({text for _, text in actions}) > 1 else "an Ofsted finding"
+            )
             found.append(Question(
                 "overdue_red_actions", kpi.code,
-                f"{len(actions)} Red action{'s' if many else ''} on Ofsted findings about "
+                f"{len(actions)} Red action{'s' if many else ''} on {on} about "
                 f"{kpi.code}'s area {'are' if many else 'is'} overdue. "
                 f"What is stopping {'them' if many else 'it'}?",
                 _actions_cited(actions),

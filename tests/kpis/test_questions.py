@@ -225,7 +225,9 @@ def test_it_asks_about_a_breach_after_a_target_change_only():
 def test_it_asks_about_overdue_red_actions_on_linked_findings():
     [question] = _ask([_row()], overdue={2: [("3", "Consistency of written plans.")]})
     assert question.rule == "overdue_red_actions"
-    assert question.text.startswith("1 Red action on Ofsted findings about KPI2's area is overdue")
+    assert question.text.startswith(
+        "1 Red action on an Ofsted finding about KPI2's area is overdue"
+    )
     assert "Consistency of written plans." in question.evidence
 
 
@@ -383,7 +385,7 @@ def test_one_overdue_red_action_whole():
     [question] = _ask([_row()], overdue={2: [("1.2", "TEST finding: plans are not updated.")]})
     assert (question.rule, question.code) == ("overdue_red_actions", "KPI2")
     assert question.text == (
-        "1 Red action on Ofsted findings about KPI2's area is overdue. What is stopping it?"
+        "1 Red action on an Ofsted finding about KPI2's area is overdue. What is stopping it?"
     )
     assert question.evidence == "Action 1.2: “TEST finding: plans are not updated.”"
 
@@ -392,7 +394,8 @@ def test_two_overdue_red_actions_whole_with_a_long_finding_cut_at_a_word():
     text = "TEST finding " + "word " * 30  # 163 characters
     [question] = _ask([_row()], overdue={2: [("1.1", text), ("1.2", text)]})
     assert question.text == (
-        "2 Red actions on Ofsted findings about KPI2's area are overdue. What is stopping them?"
+        # Both on the one finding.
+        "2 Red actions on an Ofsted finding about KPI2's area are overdue. What is stopping them?"
     )
     assert question.evidence == "Actions 1.1, 1.2: “TEST finding" + " word" * 21 + "…”"
 
