@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, FilteredRelation, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from inspections.selectors import findings_by_kpi, overdue_red_actions_by_kpi
@@ -662,12 +662,18 @@ def _last_held_month(organisation: Organisation, today: dt.date | None) -> dt.da
 
 
 def return_month(*, organisation: Organisation, period: dt.date, today=None) -> ReturnMonth:
-    """One month's return state, lateness and readings count."""
+    """One month's return state, lateness and readings count (two queries)."""
+    # Each KPI with its reading of the month, if any (one at most: the
+    # unique constraint), joined on the month: the KPIs and the readings in
+    # one count.
+    counts = organisation.kpis.annotate(
+        month=FilteredRelation("readings", condition=Q(readings__period=period))
+    ).aggregate(kpis=Count("pk"), readings=Count("month"))
     return _return_month(
         period,
         organisation.returns.filter(period=period).first(),
-        Reading.objects.filter(kpi__organisation=organisation, period=period).count(),
-        organisation.kpis.count(),
+        counts["readings"],
+        counts["kpis"],
         today or timezone.localdate(),
         held=organisation.holds(period),
     )

@@ -145,8 +145,8 @@ def test_its_query_count_with_a_linked_measure_is_constant(
     lists, and the user and organisation reads of the commissioning checks."""
     _link("PI4", national_measure(), slug="sandwell")
     client.force_login(member)
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(26):
         assert client.get(reverse("kpi_detail", args=["sandwell", "PI4"])).status_code == 200
     client.force_login(commissioner)
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(31):
         assert client.get(reverse("kpi_detail", args=["sandwell", "PI4"])).status_code == 200
