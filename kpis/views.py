@@ -102,8 +102,10 @@ def dashboard_csv(request, slug):
 def kpi_detail(request, slug, code):
     kpi = get_kpi_for_user(request, slug, code)
     drafts = sees_drafts(request.user, kpi.organisation)
-    frame = selectors.trend_frame(kpi=kpi, drafts=drafts)
+    # Read once: the rating, the questions and the page's lists share them.
+    targets = list(kpi.targets.all())
     comparators = selectors.comparators(kpi=kpi)
+    frame = selectors.trend_frame(kpi=kpi, drafts=drafts, targets=targets)
     events = inspection_selectors.inspection_events(
         organisation=kpi.organisation, kpi=kpi, near=selectors.trend_span(frame)
     )
@@ -132,7 +134,6 @@ def kpi_detail(request, slug, code):
             ],
         )
     findings = inspection_selectors.kpi_findings(kpi=kpi)
-    targets = list(kpi.targets.all())
     rows = selectors.trend_rows(kpi=kpi, frame=frame)
     failures, other_plans = inspection_selectors.failures_with_plans(
         schedule6_selectors.kpi_failures(organisation=kpi.organisation, rows=rows),
@@ -159,7 +160,12 @@ def kpi_detail(request, slug, code):
         "figure": charts.figure_json(figure),
         "findings": findings,
         "questions": selectors.kpi_questions(
-            kpi=kpi, trend=frame, findings=[finding for finding, _ in findings], drafts=drafts
+            kpi=kpi,
+            trend=frame,
+            findings=[finding for finding, _ in findings],
+            drafts=drafts,
+            targets=targets,
+            comparators=comparators,
         ),
         # The trend chart draws the inspections inside its months; the page
         # names the others in words instead of stretching the axis to them.
