@@ -1,6 +1,7 @@
 """Display helpers for templates; each wraps a domain function."""
 
 import json
+from html import escape as html_escape
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -259,7 +260,7 @@ def reading_row(row, kpi, signals, publications):
         signal = format_html(
             '\n      <td data-label="SPC signal">{}</td>', spc_signal(signals, row.period)
         )
-    return format_html(
+    return _row_html(
         _READING_ROW,
         status=row.status,
         month=month_label(row.period),
@@ -273,6 +274,18 @@ def reading_row(row, kpi, signals, publications):
         met=met_percent(row.met_12m, row.rated_12m),
         signal=signal,
     )
+
+
+def _row_html(template: str, **cells) -> str:
+    """``format_html(template, **cells)`` for a table row of a hundred on a
+    page: each cell escaped unless already safe, with the standard library's
+    ``html.escape`` (what Django's ``escape`` calls, without its lazy-string
+    wrapper: a third of a KPI page's 120 rows' time)."""
+    escaped = {
+        name: cell.__html__() if hasattr(cell, "__html__") else html_escape(str(cell))
+        for name, cell in cells.items()
+    }
+    return mark_safe(template.format(**escaped))  # noqa: S308  every cell escaped above
 
 
 # A KPI's row of the dashboard's status table, likewise: 13 cells of tags and
@@ -315,7 +328,7 @@ def status_row(row, organisation, national):
     else:
         target = with_unit(row.target, unit) or "—"
     verdict = vs_national_verdict(national, kpi)
-    return format_html(
+    return _row_html(
         _STATUS_ROW,
         status=row.status,
         code=kpi.code,
