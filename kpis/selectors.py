@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, FilteredRelation, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from inspections.selectors import findings_by_kpi, overdue_red_actions_by_kpi
@@ -207,6 +207,7 @@ def status_table(
     only: KPI | None = None,
     trend: pd.DataFrame | None = None,
     drafts: bool = False,
+    comparators: list[Comparator] | None = None,
 ) -> StatusTable:
     """One row per KPI for ``period`` (default: latest month with data).
 
@@ -216,7 +217,8 @@ def status_table(
     With ``only``, the one row of that KPI, worked out from its own readings
     (each KPI's row depends on nothing else): what a KPI's page needs. If
     the page has the KPI's ``trend_frame`` already and it ends at ``period``,
-    it is the same rated series, so it is used rather than built again.
+    it is the same rated series, so it is used rather than built again;
+    likewise ``comparators``, the KPI's own (``comparators``), if it has them.
     """
     period = period or latest_period(organisation, drafts=drafts)
     kpis = [only] if only else list(organisation.kpis.all())
@@ -240,7 +242,12 @@ def status_table(
         )
     at_period = np.flatnonzero(frame["month"].to_numpy() == rating.month_index([period])[0])
     by_kpi = {record["kpi"]: record for record in _records(frame, at_period)}
-    benchmarks = _neighbour_benchmarks(organisation=organisation, period=period, only=only)
+    benchmarks = _neighbour_benchmarks(
+        organisation=organisation,
+        period=period,
+        only=only,
+        comparators=comparators if only else None,
+    )
     by_kpi_units = _readings_by_kpi(frame)
     runs = _worsening_runs(frame, at_period)
     rows = []
@@ -330,13 +337,21 @@ def spc_icons(analysis: spc.Analysis, kpi: KPI, target: Decimal | None) -> dict:
     }
 
 
-def trend_frame(*, kpi: KPI, drafts: bool = False, today: dt.date | None = None) -> pd.DataFrame:
+def trend_frame(
+    *,
+    kpi: KPI,
+    drafts: bool = False,
+    today: dt.date | None = None,
+    targets: list[Target] | None = None,
+) -> pd.DataFrame:
     """Every month of one KPI, first reading to latest, rated (``drafts``:
-    as ``status_table``)."""
+    as ``status_table``; ``targets``: the KPI's, if the page has them)."""
     frame = _rated(
         [kpi],
         readings(drafts=drafts, kpi=kpi).values_list(*_reading_fields()),
-        kpi.targets.values_list(*_target_fields()),
+        kpi.targets.values_list(*_target_fields())
+        if targets is None
+        else [tuple(getattr(t, f) for f in _target_fields()) for t in targets],
         until=None,
         today=today,
     )
@@ -662,12 +677,18 @@ def _last_held_month(organisation: Organisation, today: dt.date | None) -> dt.da
 
 
 def return_month(*, organisation: Organisation, period: dt.date, today=None) -> ReturnMonth:
-    """One month's return state, lateness and readings count."""
+    """One month's return state, lateness and readings count (two queries)."""
+    # Each KPI with its reading of the month, if any (one at most: the
+    # unique constraint), joined on the month: the KPIs and the readings in
+    # one count.
+    counts = organisation.kpis.annotate(
+        month=FilteredRelation("readings", condition=Q(readings__period=period))
+    ).aggregate(kpis=Count("pk"), readings=Count("month"))
     return _return_month(
         period,
         organisation.returns.filter(period=period).first(),
-        Reading.objects.filter(kpi__organisation=organisation, period=period).count(),
-        organisation.kpis.count(),
+        counts["readings"],
+        counts["kpis"],
         today or timezone.localdate(),
         held=organisation.holds(period),
     )
@@ -946,18 +967,26 @@ def _shown(value) -> str:
 
 
 def _neighbour_benchmarks(
-    *, organisation: Organisation, period: dt.date, only: KPI | None = None
+    *,
+    organisation: Organisation,
+    period: dt.date,
+    only: KPI | None = None,
+    comparators: list[Comparator] | None = None,
 ) -> dict:
     """KPI id → its statistical-neighbour comparator of the latest year not
-    after the month shown (``only``: of that one KPI, for its page)."""
+    after the month shown (``only``: of that one KPI, for its page, from
+    its ``comparators`` if the page has them)."""
+    if comparators is None:
+        scope = {"kpi": only} if only else {"kpi__organisation": organisation}
+        comparators = Comparator.objects.filter(
+            **scope, kind=ComparatorKind.STATISTICAL_NEIGHBOURS, year__lte=period.year
+        )
     found = {}
-    scope = {"kpi": only} if only else {"kpi__organisation": organisation}
-    for comparator in Comparator.objects.filter(
-        **scope,
-        kind=ComparatorKind.STATISTICAL_NEIGHBOURS,
-        year__lte=period.year,
-    ).order_by("year"):
-        found[comparator.kpi_id] = comparator
+    for comparator in sorted(comparators, key=lambda c: c.year):
+        if comparator.kind == ComparatorKind.STATISTICAL_NEIGHBOURS and (
+            comparator.year <= period.year
+        ):
+            found[comparator.kpi_id] = comparator
     return found
 
 
@@ -967,8 +996,12 @@ def member_questions(
     return_state=None,
     today: dt.date | None = None,
     findings: dict | None = None,
+    targets: list[Target] | None = None,
 ) -> list[questions.Question]:
     """The questions the month's data warrants (see kpis.questions).
+
+    ``targets``: every target of the table's KPIs, when the page has them
+    (one query fewer).
 
     ``findings``: KPI id → its linked Ofsted findings, when the page has them.
     Otherwise they are read, in one query, only if a KPI worsened this month
@@ -981,13 +1014,16 @@ def member_questions(
         worsened = [row.kpi.pk for row in table.rows if row.months_worsening]
         findings = findings_by_kpi(kpi_ids=worsened) if worsened else {}
     year_before = add_months(table.period, -12)
+    if targets is None:
+        in_force = Target.objects.filter(
+            kpi__organisation=table.organisation, valid_from__lte=year_before
+        ).values_list("kpi_id", "valid_from", "value")
+    else:
+        in_force = [(t.kpi_id, t.valid_from, t.value) for t in targets]
     earlier = {}
-    for kpi_id, value in (
-        Target.objects.filter(kpi__organisation=table.organisation, valid_from__lte=year_before)
-        .order_by("valid_from")
-        .values_list("kpi_id", "value")
-    ):
-        earlier[kpi_id] = value
+    for kpi_id, valid_from, value in sorted(in_force, key=lambda t: t[1]):
+        if valid_from <= year_before:
+            earlier[kpi_id] = value
     return questions.questions(
         rows=table.rows,
         targets_year_before=earlier,
@@ -1008,13 +1044,23 @@ def kpi_questions(
     trend: pd.DataFrame | None = None,
     findings: list | None = None,
     drafts: bool = False,
+    targets: list[Target] | None = None,
+    comparators: list[Comparator] | None = None,
 ) -> list[questions.Question]:
     """The questions of the organisation's latest month that concern this KPI
-    (``trend``: the KPI's ``trend_frame`` built with the same ``drafts``, and
-    ``findings``: the findings linked to it, if the page has them)."""
-    table = status_table(organisation=kpi.organisation, only=kpi, trend=trend, drafts=drafts)
+    (``trend``: the KPI's ``trend_frame`` built with the same ``drafts``;
+    ``findings``: the findings linked to it; ``targets`` and ``comparators``:
+    the KPI's; each if the page has them)."""
+    table = status_table(
+        organisation=kpi.organisation, only=kpi, trend=trend, drafts=drafts,
+        comparators=comparators,
+    )  # fmt: skip
     linked = None if findings is None else {kpi.pk: findings}
-    return [q for q in member_questions(table=table, findings=linked) if q.code == kpi.code]
+    return [
+        q
+        for q in member_questions(table=table, findings=linked, targets=targets)
+        if q.code == kpi.code
+    ]
 
 
 # A month of the compliance table outside the organisation's held span, with

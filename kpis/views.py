@@ -102,8 +102,10 @@ def dashboard_csv(request, slug):
 def kpi_detail(request, slug, code):
     kpi = get_kpi_for_user(request, slug, code)
     drafts = sees_drafts(request.user, kpi.organisation)
-    frame = selectors.trend_frame(kpi=kpi, drafts=drafts)
+    # Read once: the rating, the questions and the page's lists share them.
+    targets = list(kpi.targets.all())
     comparators = selectors.comparators(kpi=kpi)
+    frame = selectors.trend_frame(kpi=kpi, drafts=drafts, targets=targets)
     events = inspection_selectors.inspection_events(
         organisation=kpi.organisation, kpi=kpi, near=selectors.trend_span(frame)
     )
@@ -132,7 +134,7 @@ def kpi_detail(request, slug, code):
             ],
         )
     findings = inspection_selectors.kpi_findings(kpi=kpi)
-    targets = list(kpi.targets.all())
+    commissions = can_commission(request.user, kpi.organisation)  # the page asks twice
     rows = selectors.trend_rows(kpi=kpi, frame=frame)
     failures, other_plans = inspection_selectors.failures_with_plans(
         schedule6_selectors.kpi_failures(organisation=kpi.organisation, rows=rows),
@@ -151,7 +153,7 @@ def kpi_detail(request, slug, code):
         # Performance Failures (4.2.3), newest first, each with its plans.
         "failures": failures,
         "other_plans": other_plans,
-        "can_commission": can_commission(request.user, kpi.organisation),
+        "can_commission": commissions,
         "signals": signals,
         "comparators": comparators,
         "targets": targets,
@@ -159,20 +161,25 @@ def kpi_detail(request, slug, code):
         "figure": charts.figure_json(figure),
         "findings": findings,
         "questions": selectors.kpi_questions(
-            kpi=kpi, trend=frame, findings=[finding for finding, _ in findings], drafts=drafts
+            kpi=kpi,
+            trend=frame,
+            findings=[finding for finding, _ in findings],
+            drafts=drafts,
+            targets=targets,
+            comparators=comparators,
         ),
         # The trend chart draws the inspections inside its months; the page
         # names the others in words instead of stretching the axis to them.
         "events": charts.split_events(events, selectors.trend_span(frame) or []),
         "publications": selectors.publication_by_month(organisation=kpi.organisation),
-        **_national_context(request, kpi),
+        **_national_context(kpi, commissions=commissions),
     }
     return render(request, "kpis/kpi_detail.html", context)
 
 
-def _national_context(request, kpi) -> dict:
+def _national_context(kpi, *, commissions: bool) -> dict:
     """The KPI page's national comparison panel, and the commissioners' form
-    that links the KPI to a measure."""
+    that links the KPI to a measure (``commissions``: the reader may)."""
     panel = national_selectors.kpi_national_panel(kpi=kpi)
     figure = None
     if panel and panel.rows:
@@ -183,7 +190,7 @@ def _national_context(request, kpi) -> dict:
             region_label=panel.region_name,
         )
     link_form = None
-    if can_commission(request.user, kpi.organisation):
+    if commissions:
         link_form = NationalMeasureLinkForm(initial={"measure": kpi.national_measure_id})
     return {"national": panel, "national_figure": figure, "national_form": link_form}
 

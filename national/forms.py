@@ -13,6 +13,13 @@ class NationalMeasureLinkForm(forms.Form):
         label="National measure",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The measures read once: the KPI page's template counts the choices
+        # and then lists them, a query each from the field's own iterator.
+        field = self.fields["measure"]
+        field.choices = list(iter(field.choices))
+
 
 class MeasureYearForm(forms.Form):
     """The measure page's year and sort (GET)."""

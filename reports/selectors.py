@@ -28,7 +28,7 @@ from inspections.models import (
 )
 from inspections.rectification import rectification_chart, rectification_frame
 from inspections.selectors import action_tracker, inspection_timeline, is_overdue, status_at
-from kpis import rating, spc
+from kpis import rating, spc, status_cache
 from kpis.formatting import and_list, band, with_unit
 from kpis.models import Organisation, Polarity
 from kpis.periods import add_months, contract_year, label_period, month_end
@@ -946,9 +946,14 @@ def monthly_report(
     today: dt.date | None = None,
 ) -> MonthlyReport:
     """Every section of the Schedule 6 report for one organisation and month
-    (``drafts``: as ``kpis.selectors.status_table``)."""
-    today = today or timezone.localdate()
-    table = status_table(organisation=organisation, period=period, today=today, drafts=drafts)
+    (``drafts``: as ``kpis.selectors.status_table``). Rated as at ``today``;
+    without it, today's ratings are read through the shared status cache
+    (``kpis.status_cache``), whose version every write moves on."""
+    if today is None:
+        table = status_cache.status_table(organisation=organisation, period=period, drafts=drafts)
+        today = timezone.localdate()
+    else:
+        table = status_table(organisation=organisation, period=period, today=today, drafts=drafts)
     commentary = _commentary(organisation=organisation, period=period, drafts=drafts)
     # A month the app does not hold has no KPI figures to report (its KPIs are
     # not Missing); the inspections and plans sections still apply.

@@ -1,9 +1,14 @@
 """Display helpers for templates; each wraps a domain function."""
 
+import json
+from html import escape as html_escape
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from kpis import formatting, rating, spc
 from kpis.models import Polarity
@@ -255,7 +260,7 @@ def reading_row(row, kpi, signals, publications):
         signal = format_html(
             '\n      <td data-label="SPC signal">{}</td>', spc_signal(signals, row.period)
         )
-    return format_html(
+    return _row_html(
         _READING_ROW,
         status=row.status,
         month=month_label(row.period),
@@ -269,6 +274,18 @@ def reading_row(row, kpi, signals, publications):
         met=met_percent(row.met_12m, row.rated_12m),
         signal=signal,
     )
+
+
+def _row_html(template: str, **cells) -> str:
+    """``format_html(template, **cells)`` for a table row of a hundred on a
+    page: each cell escaped unless already safe, with the standard library's
+    ``html.escape`` (what Django's ``escape`` calls, without its lazy-string
+    wrapper: a third of a KPI page's 120 rows' time)."""
+    escaped = {
+        name: cell.__html__() if hasattr(cell, "__html__") else html_escape(str(cell))
+        for name, cell in cells.items()
+    }
+    return mark_safe(template.format(**escaped))  # noqa: S308  every cell escaped above
 
 
 # A KPI's row of the dashboard's status table, likewise: 13 cells of tags and
@@ -311,7 +328,7 @@ def status_row(row, organisation, national):
     else:
         target = with_unit(row.target, unit) or "—"
     verdict = vs_national_verdict(national, kpi)
-    return format_html(
+    return _row_html(
         _STATUS_ROW,
         status=row.status,
         code=kpi.code,
@@ -334,3 +351,20 @@ def status_row(row, organisation, national):
         if verdict
         else "",
     )
+
+
+# Django's ``json_script`` escapes with ``str.translate``, a Python call per
+# character: 3.6 ms for a KPI page's 50 kB chart. The same three escapes
+# (none of them makes another's character) by ``str.replace``, in C.
+_JSON_SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
+
+
+@register.filter(is_safe=True)
+def chart_script(figure, element_id):
+    """``figure|json_script:element_id``, byte for byte, made faster."""
+    text = json.dumps(figure, cls=DjangoJSONEncoder)
+    for character, escaped in _JSON_SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    # Safe: JSON with <, > and & escaped, as json_script marks it.
+    safe = mark_safe(text)  # noqa: S308
+    return format_html('<script id="{}" type="application/json">{}</script>', element_id, safe)

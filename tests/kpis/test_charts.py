@@ -385,3 +385,19 @@ def test_the_legend_is_a_key_not_a_mouse_only_control():
                    _spc_with_every_signal()):  # fmt: skip
         assert figure["layout"]["legend"]["itemclick"] is False
         assert figure["layout"]["legend"]["itemdoubleclick"] is False
+
+
+def test_the_chart_script_is_json_script_byte_for_byte():
+    """The pages' faster ``chart_script`` writes what Django's ``json_script``
+    writes, markup characters escaped, so nothing in a label closes the script."""
+    from django.utils.html import json_script
+
+    from kpis.templatetags.kpi_extras import chart_script
+
+    figure = {
+        "data": [{"name": "TEST </script><b>&amp; “quoted” café", "x": ["2018-10-01"], "y": [1.5]}],
+        "layout": {"title": {"text": "a < b > c & d"}},
+    }
+    written = chart_script(figure, "trend-figure")
+    assert written == json_script(figure, "trend-figure")
+    assert "</script><b>" not in written

@@ -230,6 +230,30 @@ def test_a_warm_dashboard_reads_fewer_queries(client, member):
     assert next(r.status for r in response.context["rows"] if r.kpi.code == "KPI2") == "amber"
 
 
+def _report_status(client, user, code="KPI2", period=OCT):
+    client.force_login(user)
+    response = client.get(reverse("monthly_report", args=["birmingham", f"{period:%Y-%m}"]))
+    assert response.status_code == 200
+    return next(
+        i.row.status for i in response.context["report"].indicators if i.row.kpi.code == code
+    )
+
+
+def test_the_report_reads_the_dashboards_ratings_and_moves_on_with_them(
+    client, member, commissioner
+):
+    assert _status(client, member, period=OCT) == "amber"  # cached by the dashboard
+    with CaptureQueriesContext(connection) as warm:
+        assert _report_status(client, member) == "amber"
+    assert not any('"kpis_reading"."value"' in q["sql"] for q in warm.captured_queries)
+    services.targets_set(
+        organisation=_kpi("KPI2").organisation, year=2018,
+        entries={_kpi("KPI2"): {"target": 21, "lower": 17, "upper": 23}},
+        user=commissioner, reason="TEST: the band narrowed",
+    )  # fmt: skip
+    assert _report_status(client, member) == "red"  # 24% beyond the new upper edge, 23%
+
+
 def test_a_warm_home_reads_no_readings(client, member):
     client.force_login(member)
     client.get(reverse("home"))

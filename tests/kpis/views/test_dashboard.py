@@ -121,7 +121,7 @@ def test_its_query_count_does_not_grow_with_kpis(
     organisation = _organisation_with(kpi_count)
     client.force_login(member)
     # The same ceiling for 5 KPIs and for 50: no query per KPI.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("dashboard", args=[organisation.slug]))
     assert len(response.context["rows"]) == kpi_count
 

@@ -205,7 +205,7 @@ def test_the_kpi_page_reads_no_findings_for_its_questions(
     nothing: the same queries, as the question reuses the findings the page shows."""
     client.force_login(member)
     client.get(reverse("kpi_detail", args=["sandwell", "PI15"]))
-    with django_assert_max_num_queries(25) as quiet:
+    with django_assert_max_num_queries(20) as quiet:
         client.get(reverse("kpi_detail", args=["sandwell", "PI15"]))
     with django_assert_max_num_queries(len(quiet.captured_queries)):
         client.get(reverse("kpi_detail", args=["sandwell", "PI1"]))

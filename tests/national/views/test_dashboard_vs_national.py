@@ -124,5 +124,5 @@ def test_its_query_count_does_not_grow_with_linked_kpis(
     for kpi in KPI.objects.filter(organisation__slug="sandwell")[:linked]:
         _link(kpi.code, measure)
     client.force_login(member)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(21):
         client.get(reverse("dashboard", args=["sandwell"]))

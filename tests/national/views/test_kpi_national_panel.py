@@ -139,14 +139,14 @@ def test_a_get_of_the_link_url_changes_nothing(client, commissioner, national_me
 def test_its_query_count_with_a_linked_measure_is_constant(
     client, member, commissioner, national_measure, django_assert_max_num_queries
 ):
-    """The KPI page's budget (tests/kpis/views/test_kpi_detail.py: 24) plus the
+    """The KPI page's budget (tests/kpis/views/test_kpi_detail.py: 19) plus the
     three queries of the panel: the latest neighbour model, its neighbours and
-    the measure's values. Commissioners add five: the link form's two measure
-    lists, and the user and organisation reads of the commissioning checks."""
+    the measure's values. Commissioners add three: the link form's measure
+    list, and the user and organisation reads of the commissioning check."""
     _link("PI4", national_measure(), slug="sandwell")
     client.force_login(member)
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(22):
         assert client.get(reverse("kpi_detail", args=["sandwell", "PI4"])).status_code == 200
     client.force_login(commissioner)
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(25):
         assert client.get(reverse("kpi_detail", args=["sandwell", "PI4"])).status_code == 200
