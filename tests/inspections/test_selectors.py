@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from inspections import selectors
-from inspections.models import BRAG
+from inspections.models import BRAG, Inspection, InspectionKind, Judgement
+from inspections.ofsted import Grade
 
 TODAY = dt.date(2023, 8, 1)
 
@@ -78,3 +79,45 @@ def test_it_names_inspections_within_a_year_of_the_trend(visit, seeds):
 
 def test_it_marks_nothing_without_a_trend(visit, seeds):
     assert selectors.inspection_events(organisation=seeds["birmingham"], near=None) == []
+
+
+def test_the_current_judgements_are_each_kind_and_settings_latest_graded_newest_first(seeds):
+    """Made-up (TEST) inspections: the 2022 ILACS replaces 2018's; a later
+    ungraded visit hides neither; each home is its own setting."""
+    birmingham = seeds["birmingham"]
+
+    def inspected(kind, start, grades, setting=""):
+        inspection = Inspection.objects.create(
+            organisation=birmingham, kind=kind, title=f"TEST {kind} {start:%Y}",
+            start_date=start, setting=setting,
+        )  # fmt: skip
+        for order, (area, grade) in enumerate(grades):
+            Judgement.objects.create(inspection=inspection, area=area, grade=grade, order=order)
+        return inspection
+
+    overall = "Overall effectiveness"
+    inspected(InspectionKind.ILACS, dt.date(2018, 1, 8), [(overall, Grade.INADEQUATE)])
+    ilacs = inspected(
+        InspectionKind.ILACS, dt.date(2022, 5, 9),
+        [("The experiences of children in care", Grade.GOOD), (overall, Grade.REQUIRES_IMPROVEMENT)],
+    )  # fmt: skip
+    inspected(InspectionKind.MONITORING_VISIT, dt.date(2023, 2, 1), [])
+    north = inspected(
+        InspectionKind.CHILDRENS_HOME, dt.date(2021, 3, 1),
+        [("Overall experiences and progress of children", Grade.GOOD)], setting="TEST North House",
+    )  # fmt: skip
+    south = inspected(
+        InspectionKind.CHILDRENS_HOME, dt.date(2019, 6, 3),
+        [("Overall experiences and progress of children", Grade.OUTSTANDING)],
+        setting="TEST South House",
+    )  # fmt: skip
+
+    current = selectors.current_judgements(organisation=birmingham)
+    mine = [c for c in current if c["inspection"].title.startswith("TEST ")]
+    assert [(c["inspection"], c["headline"].grade) for c in mine] == [
+        (ilacs, Grade.REQUIRES_IMPROVEMENT),  # the overall judgement, though listed second
+        (north, Grade.GOOD),
+        (south, Grade.OUTSTANDING),
+    ]
+    dates = [c["inspection"].start_date for c in current]
+    assert dates == sorted(dates, reverse=True)

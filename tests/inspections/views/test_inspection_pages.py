@@ -64,3 +64,43 @@ def test_it_checks_ownership(client, sandwell_officer, visit):
     # Right organisation in the URL, wrong inspection id: still not found.
     assert _get(client, sandwell_officer, "inspection_detail", "sandwell", pk).status_code == 404
     assert _get(client, sandwell_officer, "action_tracker", "birmingham").status_code == 404
+
+
+def _findings_with_actions(inspection, count):
+    """``count`` more made-up (TEST) findings, each with two actions of two updates."""
+    import datetime as dt
+
+    from inspections import services
+    from inspections.models import FindingKind
+
+    kpi = inspection.organisation.kpis.get(code="KPI2")
+    for n in range(count):
+        finding = services.finding_create(
+            inspection=inspection, kind=FindingKind.AREA_FOR_IMPROVEMENT,
+            text=f"TEST finding {n}", kpis=[kpi],
+        )  # fmt: skip
+        for a in range(2):
+            action = services.action_create(finding=finding, number=str(a + 1), text="TEST step")
+            for month in (9, 10):
+                services.action_update_post(
+                    action=action, author=None, dated=dt.date(2018, month, 1),
+                    text=f"TEST update {month} of {n}.{a + 1}", status="amber",
+                )  # fmt: skip
+
+
+def test_the_inspection_page_reads_in_the_same_queries_however_many_findings(
+    client, member, visit, django_assert_max_num_queries
+):
+    client.force_login(member)
+    url = reverse("inspection_detail", args=["birmingham", visit["inspection"].pk])
+    _findings_with_actions(visit["inspection"], 1)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    _findings_with_actions(visit["inspection"], 5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    # Each action's latest update is the one shown: October's, not September's.
+    for n in range(5):
+        assert f"TEST update 10 of {n}.1" in html and f"TEST update 10 of {n}.2" in html
+    assert "TEST update 9 of" not in html
+    assert "TEST finding 4" in html
