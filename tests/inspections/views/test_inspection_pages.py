@@ -104,3 +104,51 @@ def test_the_inspection_page_reads_in_the_same_queries_however_many_findings(
         assert f"TEST update 10 of {n}.1" in html and f"TEST update 10 of {n}.2" in html
     assert "TEST update 9 of" not in html
     assert "TEST finding 4" in html
+
+
+def _plan_findings(organisation, count, start):
+    """``count`` made-up (TEST) findings an action plan quotes without their
+    inspection, each with two actions of two updates."""
+    import datetime as dt
+
+    from inspections import services
+    from inspections.models import Action, ActionPlan, Finding, FindingKind, PlanKind
+
+    plan, _ = ActionPlan.objects.get_or_create(
+        organisation=organisation, kind=PlanKind.OFSTED, title="TEST plan",
+        defaults={"dated": dt.date(2018, 8, 1)},
+    )  # fmt: skip
+    for n in range(start, start + count):
+        finding = Finding.objects.create(
+            organisation=organisation, inspection=None,
+            kind=FindingKind.AREA_FOR_IMPROVEMENT, text=f"TEST plan finding {n}",
+        )  # fmt: skip
+        finding.kpis.set([organisation.kpis.get(code="KPI2")])
+        for a in (1, 2):
+            action = Action.objects.create(
+                plan=plan, finding=finding, number=str(a), reference=f"{n}.{a}",
+                text="TEST step", order=n * 10 + a,
+            )  # fmt: skip
+            for month in (9, 10):
+                services.action_update_post(
+                    action=action, author=None, dated=dt.date(2018, month, 1),
+                    text=f"TEST plan update {month} of {n}.{a}", status="amber",
+                )  # fmt: skip
+
+
+def test_the_inspections_page_reads_plan_findings_in_the_same_queries_however_many(
+    client, member, seeds, django_assert_max_num_queries
+):
+    client.force_login(member)
+    url = reverse("inspection_list", args=["birmingham"])
+    _plan_findings(seeds["birmingham"], 1, start=1)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    _plan_findings(seeds["birmingham"], 4, start=2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "Findings quoted in action plans" in html
+    for n in range(1, 6):
+        assert f"TEST plan finding {n}" in html
+        assert f"TEST plan update 10 of {n}.1" in html and f"TEST plan update 10 of {n}.2" in html
+    assert "TEST plan update 9 of" not in html
