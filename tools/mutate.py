@@ -78,6 +78,8 @@ MODULES = {
         "inspections/selectors.py",
         [
             "tests/inspections/test_selectors.py",
+            # the ILACS neighbours' summary and order
+            "tests/inspections/test_selectors_ilacs.py",
             "tests/inspections/views/",
             "tests/test_organisation_scoping.py",
         ],

@@ -121,3 +121,53 @@ def test_the_current_judgements_are_each_kind_and_settings_latest_graded_newest_
     ]
     dates = [c["inspection"].start_date for c in current]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_each_deletion_says_what_goes_with_it(seeds):
+    """The sentence on each delete page, for made-up (TEST) records with
+    nothing beneath them, one thing and two."""
+    from inspections import services
+    from inspections.models import ActionPlan, FindingKind, PlanKind
+
+    birmingham = seeds["birmingham"]
+    inspection = services.inspection_create(
+        organisation=birmingham, kind=InspectionKind.FOCUSED_VISIT, title="TEST visit",
+        start_date=dt.date(2018, 9, 1),
+    )  # fmt: skip
+    bare = services.finding_create(
+        inspection=inspection, kind=FindingKind.STRENGTH, text="TEST strength"
+    )
+    assert selectors.deletion_summary(bare) == (
+        "Deleting this finding deletes nothing else: it has no actions."
+    )
+    finding = services.finding_create(
+        inspection=inspection, kind=FindingKind.AREA_FOR_IMPROVEMENT, text="TEST area"
+    )
+    action = services.action_create(finding=finding, number="1", text="TEST step")
+    update = services.action_update_post(
+        action=action, author=None, dated=dt.date(2018, 9, 1), text="TEST first", status="amber"
+    )
+    assert selectors.deletion_summary(action) == (
+        f"Deleting action {action.reference} also deletes its 1 progress update."
+    )
+    services.action_update_post(
+        action=action, author=None, dated=dt.date(2018, 10, 1), text="TEST second", status="red"
+    )
+    assert selectors.deletion_summary(action) == (
+        f"Deleting action {action.reference} also deletes its 2 progress updates."
+    )
+    update.refresh_from_db()
+    assert selectors.deletion_summary(update) == (
+        "Deleting this update deletes nothing else; the action keeps its status "
+        "(Red — major issues preventing delivery)."
+    )
+    empty = ActionPlan.objects.create(
+        organisation=birmingham, kind=PlanKind.OFSTED, title="TEST empty plan",
+        dated=dt.date(2018, 11, 1),
+    )  # fmt: skip
+    assert selectors.deletion_summary(empty) == (
+        "Deleting this plan deletes nothing else: it has no actions."
+    )
+    assert selectors.deletion_summary(finding) == (
+        "Deleting this finding also deletes its 1 action and 2 progress updates."
+    )
