@@ -18,13 +18,22 @@ COMMISSIONER = "Commissioner"
 ROLES = (SCRUTINY_MEMBER, PERFORMANCE_OFFICER, COMMISSIONER)
 
 
+def roles(user) -> frozenset[str]:
+    """The names of the user's roles (groups), read once per user object, as
+    Django's ModelBackend keeps a user's permissions: a page asks several
+    of these questions of ``request.user``, one query in all."""
+    if not hasattr(user, "_trustmonitor_roles"):
+        user._trustmonitor_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._trustmonitor_roles
+
+
 def visible_organisations(user):
     """Scrutiny members and superusers see every organisation; officers and
     commissioners see the organisations they act for."""
     organisations = Organisation.objects.all()
     if user.is_superuser:
         return organisations
-    if user.groups.filter(name=SCRUTINY_MEMBER).exists():
+    if SCRUTINY_MEMBER in roles(user):
         return organisations
     return organisations.filter(staff=user)
 
@@ -70,10 +79,7 @@ def can_commission(user, organisation: Organisation) -> bool:
     """Commissioners act for their own organisations; superusers for all."""
     if user.is_superuser:
         return True
-    return (
-        user.groups.filter(name=COMMISSIONER).exists()
-        and organisation.staff.filter(pk=user.pk).exists()
-    )
+    return COMMISSIONER in roles(user) and organisation.staff.filter(pk=user.pk).exists()
 
 
 def commissioned_organisations(user):
@@ -82,7 +88,7 @@ def commissioned_organisations(user):
     who commissions none (not a commissioner)."""
     if user.is_superuser:
         return Organisation.objects.all()
-    if not user.groups.filter(name=COMMISSIONER).exists():
+    if COMMISSIONER not in roles(user):
         return None
     return Organisation.objects.filter(staff=user)
 
@@ -102,14 +108,19 @@ def return_organisations(user):
     organisations' draft months (``sees_drafts``)."""
     if user.is_superuser:
         return Organisation.objects.all()
-    if not user.groups.filter(name__in=(PERFORMANCE_OFFICER, COMMISSIONER)).exists():
+    if not roles(user) & {PERFORMANCE_OFFICER, COMMISSIONER}:
         return Organisation.objects.none()
     return Organisation.objects.filter(staff=user)
 
 
 def can_enter_returns(user, organisation: Organisation) -> bool:
-    """Officers and commissioners of the organisation; superusers."""
-    return return_organisations(user).filter(pk=organisation.pk).exists()
+    """Officers and commissioners of the organisation; superusers (as
+    ``return_organisations``, asked of one organisation)."""
+    if user.is_superuser:
+        return True
+    if not roles(user) & {PERFORMANCE_OFFICER, COMMISSIONER}:
+        return False
+    return organisation.staff.filter(pk=user.pk).exists()
 
 
 def sees_drafts(user, organisation: Organisation) -> bool:
@@ -149,7 +160,18 @@ def get_kpi_for_commissioner(request: HttpRequest, slug: str, code: str) -> KPI:
 
 
 def get_kpi_for_user(request: HttpRequest, slug: str, code: str) -> KPI:
-    return _kpi_of(get_organisation_for_user(request, slug), code)
+    """A KPI of an organisation the user sees (one query), or 404 as
+    ``get_organisation_for_user`` and ``_kpi_of`` answer."""
+    found = (
+        KPI.objects.select_related("organisation", "national_measure")
+        .filter(
+            organisation__in=visible_organisations(request.user),
+            organisation__slug=slug,
+            code__iexact=code,
+        )
+        .first()
+    )
+    return found or _kpi_of(get_organisation_for_user(request, slug), code)
 
 
 def _kpi_of(organisation: Organisation, code: str) -> KPI:

@@ -383,6 +383,54 @@ def comparators(*, kpi: KPI) -> list[Comparator]:
     return list(kpi.comparators.all())
 
 
+@dataclass
+class KpiTrend:
+    """What a KPI's page works out from the KPI's readings, targets and
+    comparators and the organisation's returns: all of it data whose every
+    write moves the status cache's version on, so
+    ``status_cache.kpi_trend`` keeps it whole. (Inspections, findings and
+    actions are not: the page reads those fresh.)"""
+
+    frame: pd.DataFrame  # trend_frame
+    targets: list[Target]
+    comparators: list[Comparator]
+    analysis: spc.Analysis  # of every reading, for the SPC view
+    rows: list[StatusRow]  # trend_rows: newest first
+    # The KPI's row of the organisation's latest month, and that month's
+    # return: what its questions are asked of.
+    table: StatusTable
+    return_state: "ReturnMonth | None"
+    publications: dict  # publication_by_month
+    drafts: bool  # worked out with drafts (``readings``)
+    # The status cache's versions of the data it was read under (set by
+    # ``status_cache.kpi_trend``; None when worked out directly).
+    versions: dict | None = None
+
+
+def kpi_trend(*, kpi: KPI, drafts: bool = False, today: dt.date | None = None) -> KpiTrend:
+    """Everything ``KpiTrend`` holds, worked out (eight queries)."""
+    targets = list(kpi.targets.all())
+    found = comparators(kpi=kpi)
+    frame = trend_frame(kpi=kpi, drafts=drafts, targets=targets, today=today)
+    table = status_table(
+        organisation=kpi.organisation, only=kpi, trend=frame, drafts=drafts,
+        comparators=found, today=today,
+    )  # fmt: skip
+    return KpiTrend(
+        frame=frame,
+        targets=targets,
+        comparators=found,
+        analysis=spc_analysis(frame),
+        rows=trend_rows(kpi=kpi, frame=frame),
+        table=table,
+        return_state=None
+        if table.period is None
+        else return_month(organisation=kpi.organisation, period=table.period, today=today),
+        publications=publication_by_month(organisation=kpi.organisation),
+        drafts=drafts,
+    )
+
+
 def organisation_summaries(
     *, drafts_of: set[int] = frozenset(), today: dt.date | None = None, organisations=None
 ) -> list[dict]:
@@ -1039,28 +1087,17 @@ def member_questions(
 
 
 def kpi_questions(
-    *,
-    kpi: KPI,
-    trend: pd.DataFrame | None = None,
-    findings: list | None = None,
-    drafts: bool = False,
-    targets: list[Target] | None = None,
-    comparators: list[Comparator] | None = None,
+    *, kpi: KPI, trend: KpiTrend | None = None, findings: list | None = None, drafts: bool = False
 ) -> list[questions.Question]:
     """The questions of the organisation's latest month that concern this KPI
-    (``trend``: the KPI's ``trend_frame`` built with the same ``drafts``;
-    ``findings``: the findings linked to it; ``targets`` and ``comparators``:
-    the KPI's; each if the page has them)."""
-    table = status_table(
-        organisation=kpi.organisation, only=kpi, trend=trend, drafts=drafts,
-        comparators=comparators,
-    )  # fmt: skip
+    (``trend``: the KPI's ``kpi_trend`` with the same ``drafts``, if the
+    page has it; ``findings``: the findings linked to it, likewise)."""
+    trend = trend or kpi_trend(kpi=kpi, drafts=drafts)
     linked = None if findings is None else {kpi.pk: findings}
-    return [
-        q
-        for q in member_questions(table=table, findings=linked, targets=targets)
-        if q.code == kpi.code
-    ]
+    asked = member_questions(
+        table=trend.table, return_state=trend.return_state, findings=linked, targets=trend.targets
+    )
+    return [q for q in asked if q.code == kpi.code]
 
 
 # A month of the compliance table outside the organisation's held span, with

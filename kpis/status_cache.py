@@ -1,7 +1,7 @@
 """The shared cache of ratings: each organisation's status table and home
-summary for a month, kept in Django's cache (Redis when ``CACHE_URL`` is set,
-else each process's own memory) under a key that carries a version read from
-the database.
+summary for a month, and what a KPI's page works out of its ratings, kept
+in Django's cache (Redis when ``CACHE_URL`` is set, else each process's own
+memory) under a key that carries a version read from the database.
 
 The version (``StatusVersion``) is bumped in the same transaction as every
 write that can change a rating: the services and imports bump it themselves
@@ -36,7 +36,7 @@ logger = logging.getLogger("trustmonitor.cache")
 
 # The shape of the cached values; raise it when StatusTable or the home
 # summary changes shape.
-SCHEMA = 2
+SCHEMA = 3
 # Every organisation at once (loaddata: a row may arrive before its KPI).
 ALL_ORGANISATIONS = 0
 # Entries of days gone by are never asked for again; they go after a day.
@@ -122,20 +122,65 @@ def _set_many(values: dict) -> None:
 # --- cached reads --------------------------------------------------------------------
 
 
+def _remembered(kind: str, organisation_id: int, versions: dict, parts: tuple, work):
+    """``work()``, from the cache when it was worked out today for these
+    versions of the organisation's data (read before the data) and these
+    ``parts`` (everything else the value depends on)."""
+    key = _key(kind, organisation_id, versions, *parts)
+    value = _get_many([key]).get(key)
+    if value is None:
+        value = work()
+        _set_many({key: value})
+    return value
+
+
 def status_table(
     *, organisation: Organisation, period=None, drafts: bool = False
 ) -> selectors.StatusTable:
     """``selectors.status_table`` for a page (today, every KPI), from the
     cache when this version of the organisation's data has been rated today."""
-    versions = status_versions(organisation_ids=[organisation.pk])  # before the data
-    key = _key("table", organisation.pk, versions, period or "latest", int(drafts))
-    table = _get_many([key]).get(key)
-    if table is None:
-        table = selectors.status_table(organisation=organisation, period=period, drafts=drafts)
-        _set_many({key: table})
+    table = _remembered(
+        "table",
+        organisation.pk,
+        status_versions(organisation_ids=[organisation.pk]),
+        (period or "latest", int(drafts)),
+        lambda: selectors.status_table(organisation=organisation, period=period, drafts=drafts),
+    )
     # The page's own copy of the organisation, not the one pickled with it.
     table.organisation = organisation
     return table
+
+
+def kpi_trend(*, kpi: KPI, drafts: bool = False) -> selectors.KpiTrend:
+    """``selectors.kpi_trend`` for a KPI's page, from the cache when this
+    version of its organisation's data has been worked out today."""
+    versions = status_versions(organisation_ids=[kpi.organisation_id])
+    trend = _remembered(
+        "kpi",
+        kpi.organisation_id,
+        versions,
+        (kpi.pk, int(drafts)),
+        lambda: selectors.kpi_trend(kpi=kpi, drafts=drafts),
+    )
+    trend.table.organisation = kpi.organisation
+    # What the page works out of it is kept under the same versions.
+    trend.versions = versions
+    return trend
+
+
+def kpi_drawing(*, kpi: KPI, trend: selectors.KpiTrend, parts: tuple, work):
+    """What a KPI's page draws of its ``trend`` (its chart and readings
+    table): ``work()``, from the cache when it was worked out today for the
+    versions the trend was read under and ``parts``, everything else the
+    drawing shows that is not ratings data (the view; the inspections it
+    marks)."""
+    return _remembered(
+        "kpi-drawing",
+        kpi.organisation_id,
+        trend.versions,
+        (kpi.pk, int(trend.drafts), *parts),
+        work,
+    )
 
 
 # What a home card shows of an organisation, all of it worked out from the data.

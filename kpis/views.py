@@ -1,6 +1,9 @@
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -22,6 +25,8 @@ from national import charts as national_charts
 from national import selectors as national_selectors
 from national.forms import NationalMeasureLinkForm
 from schedule6 import selectors as schedule6_selectors
+
+READINGS_TEMPLATE = "kpis/_readings_table.html"
 
 
 @login_required
@@ -102,15 +107,63 @@ def dashboard_csv(request, slug):
 def kpi_detail(request, slug, code):
     kpi = get_kpi_for_user(request, slug, code)
     drafts = sees_drafts(request.user, kpi.organisation)
-    # Read once: the rating, the questions and the page's lists share them.
-    targets = list(kpi.targets.all())
-    comparators = selectors.comparators(kpi=kpi)
-    frame = selectors.trend_frame(kpi=kpi, drafts=drafts, targets=targets)
+    # The page's ratings, its questions' month and return, read once and
+    # kept in the status cache; the inspections are read fresh.
+    trend = status_cache.kpi_trend(kpi=kpi, drafts=drafts)
+    frame, analysis = trend.frame, trend.analysis
     events = inspection_selectors.inspection_events(
         organisation=kpi.organisation, kpi=kpi, near=selectors.trend_span(frame)
     )
     view = "spc" if request.GET.get("view") == "spc" else "trend"
-    analysis = selectors.spc_analysis(frame)
+    # The chart and the readings table: worked out of the ratings (and the
+    # inspections the trend view marks), kept beside them.
+    drawing = status_cache.kpi_drawing(
+        kpi=kpi,
+        trend=trend,
+        parts=(view, _digest(events) if view == "trend" else ""),
+        work=lambda: _drawing(kpi, trend, view=view, events=events),
+    )
+    findings = inspection_selectors.kpi_findings(kpi=kpi)
+    commissions = can_commission(request.user, kpi.organisation)  # the page asks twice
+    failures, other_plans = inspection_selectors.failures_with_plans(
+        schedule6_selectors.kpi_failures(organisation=kpi.organisation, rows=trend.rows),
+        inspection_selectors.rectification_plans(kpi=kpi),
+    )
+    context = {
+        "organisation": kpi.organisation,
+        "kpi": kpi,
+        "view": view,
+        "analysis": analysis,
+        "variation": spc.variation(analysis, kpi.polarity),
+        "assurance": spc.assurance(
+            analysis, kpi.polarity, frame["target"].iloc[-1] if len(frame) else None
+        ),
+        "rows": trend.rows,
+        # Performance Failures (4.2.3), newest first, each with its plans.
+        "failures": failures,
+        "other_plans": other_plans,
+        "can_commission": commissions,
+        "comparators": trend.comparators,
+        "targets": trend.targets,
+        "has_agreed_target": any(t.agreed for t in trend.targets),
+        "figure": drawing["figure"],
+        "readings": drawing["readings"],
+        "findings": findings,
+        "questions": selectors.kpi_questions(
+            kpi=kpi, trend=trend, findings=[finding for finding, _ in findings]
+        ),
+        # The trend chart draws the inspections inside its months; the page
+        # names the others in words instead of stretching the axis to them.
+        "events": charts.split_events(events, selectors.trend_span(frame) or []),
+        "publications": trend.publications,
+        **_national_context(kpi, commissions=commissions),
+    }
+    return render(request, "kpis/kpi_detail.html", context)
+
+
+def _drawing(kpi, trend: selectors.KpiTrend, *, view: str, events: list[dict]) -> dict:
+    """The KPI page's chart (the figure's JSON data) and readings table (HTML)."""
+    frame, analysis = trend.frame, trend.analysis
     signals = {}
     if view == "spc" and analysis.count:
         months = selectors.spc_months(frame)
@@ -130,51 +183,18 @@ def kpi_detail(request, slug, code):
                     "kind": c.kind,
                     "value": c.value,
                 }
-                for c in comparators
+                for c in trend.comparators
             ],
         )
-    findings = inspection_selectors.kpi_findings(kpi=kpi)
-    commissions = can_commission(request.user, kpi.organisation)  # the page asks twice
-    rows = selectors.trend_rows(kpi=kpi, frame=frame)
-    failures, other_plans = inspection_selectors.failures_with_plans(
-        schedule6_selectors.kpi_failures(organisation=kpi.organisation, rows=rows),
-        inspection_selectors.rectification_plans(kpi=kpi),
+    readings = get_template(READINGS_TEMPLATE).render(
+        {"kpi": kpi, "rows": trend.rows, "signals": signals, "publications": trend.publications}
     )
-    context = {
-        "organisation": kpi.organisation,
-        "kpi": kpi,
-        "view": view,
-        "analysis": analysis,
-        "variation": spc.variation(analysis, kpi.polarity),
-        "assurance": spc.assurance(
-            analysis, kpi.polarity, frame["target"].iloc[-1] if len(frame) else None
-        ),
-        "rows": rows,
-        # Performance Failures (4.2.3), newest first, each with its plans.
-        "failures": failures,
-        "other_plans": other_plans,
-        "can_commission": commissions,
-        "signals": signals,
-        "comparators": comparators,
-        "targets": targets,
-        "has_agreed_target": any(t.agreed for t in targets),
-        "figure": charts.figure_json(figure),
-        "findings": findings,
-        "questions": selectors.kpi_questions(
-            kpi=kpi,
-            trend=frame,
-            findings=[finding for finding, _ in findings],
-            drafts=drafts,
-            targets=targets,
-            comparators=comparators,
-        ),
-        # The trend chart draws the inspections inside its months; the page
-        # names the others in words instead of stretching the axis to them.
-        "events": charts.split_events(events, selectors.trend_span(frame) or []),
-        "publications": selectors.publication_by_month(organisation=kpi.organisation),
-        **_national_context(kpi, commissions=commissions),
-    }
-    return render(request, "kpis/kpi_detail.html", context)
+    return {"figure": charts.figure_json(figure), "readings": readings}
+
+
+def _digest(events: list[dict]) -> str:
+    """A short fingerprint of the inspections a chart marks: a cache key's part."""
+    return hashlib.blake2b(repr(events).encode(), digest_size=12).hexdigest()
 
 
 def _national_context(kpi, *, commissions: bool) -> dict:

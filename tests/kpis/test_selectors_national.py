@@ -63,7 +63,7 @@ def test_it_rates_one_kpi_as_the_whole_table_does(synthetic):
 def test_it_builds_a_kpis_questions_from_its_own_trend(synthetic):
     kpi = KPI.objects.filter(organisation=synthetic).first()
     asked = selectors.kpi_questions(kpi=kpi)
-    assert asked == selectors.kpi_questions(kpi=kpi, trend=selectors.trend_frame(kpi=kpi))
+    assert asked == selectors.kpi_questions(kpi=kpi, trend=selectors.kpi_trend(kpi=kpi))
     # and they are the questions of that KPI's own row of the status table
     table = selectors.status_table(organisation=synthetic, only=kpi)
     assert asked == selectors.member_questions(table=table)

@@ -4,6 +4,7 @@ page, read once to fill the cache, show the new status at once."""
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core import serializers
@@ -30,7 +31,18 @@ def _status(client, user, code="KPI2", period=None, slug="birmingham"):
     params = {"period": f"{period:%Y-%m}"} if period else {}
     response = client.get(reverse("dashboard", args=[slug]), params)
     assert response.status_code == 200
-    return next(row.status for row in response.context["rows"] if row.kpi.code == code)
+    status = next(row.status for row in response.context["rows"] if row.kpi.code == code)
+    # The KPI's page, kept in the cache beside the dashboard, moves on with
+    # it: the month's row says the same (a month after the KPI's last
+    # reading has no row there).
+    page = client.get(reverse("kpi_detail", args=[slug, code]))
+    shown = {row.period: row.status for row in page.context["rows"]}
+    month = response.context["table"].period
+    assert shown.get(month, "missing") == status, (month, shown.get(month), status)
+    # and its readings table (kept as HTML) shows those rows, newest first
+    table = page.content.decode().split('id="readings-heading"')[1]
+    assert re.findall(r'<tr class="status-(\w+)">', table) == list(shown.values())
+    return status
 
 
 def _home_counts(client, user, slug="birmingham"):

@@ -110,3 +110,37 @@ def test_it_shows_a_definition_when_there_is_one(client, member, seeds):
     html = _page(client, member, "sandwell", "PI1").content.decode()
     assert '<dd class="kpi-definition">TEST contacts decided in 24h</dd>' in html
     assert "Footnote in the source" not in html
+
+
+def _marked(response) -> list[str]:
+    """The short names of the inspections the chart marks, as drawn."""
+    return [a["text"] for a in response.context["figure"]["layout"].get("annotations", [])]
+
+
+def test_an_inspection_recorded_after_the_page_was_seen_is_marked_at_once(client, member, seeds):
+    """The chart is kept in the status cache with the ratings; the
+    inspections it marks are not ratings data, and a new one still shows."""
+    assert _marked(_page(client, member, "sandwell", "PI1")) == []  # seen: now cached
+    services.inspection_create(
+        organisation=seeds["sandwell"],
+        kind=InspectionKind.MONITORING_VISIT,
+        title="TEST monitoring visit",
+        start_date=dt.date(2018, 6, 12),
+    )
+    assert _marked(_page(client, member, "sandwell", "PI1")) == ["Monitoring visit Jun 2018"]
+
+
+def test_the_two_views_are_kept_apart(client, member, seeds):
+    services.inspection_create(
+        organisation=seeds["sandwell"],
+        kind=InspectionKind.MONITORING_VISIT,
+        title="TEST monitoring visit",
+        start_date=dt.date(2018, 6, 12),
+    )
+    trend = _page(client, member, "sandwell", "PI1")
+    spc_view = _page(client, member, "sandwell", "PI1", "?view=spc")
+    assert _marked(trend) == ["Monitoring visit Jun 2018"] and _marked(spc_view) == []
+    assert "Mean" in {t.get("name") for t in spc_view.context["figure"]["data"]}
+    again = _page(client, member, "sandwell", "PI1")
+    assert "Mean" not in {t.get("name") for t in again.context["figure"]["data"]}
+    assert _marked(again) == _marked(trend)
