@@ -220,11 +220,18 @@ def status_table(
     it is the same rated series, so it is used rather than built again;
     likewise ``comparators``, the KPI's own (``comparators``), if it has them.
     """
-    period = period or latest_period(organisation, drafts=drafts)
+    scope = {"kpi": only} if only else {"kpi__organisation": organisation}
+    fetched = None
+    if period is None and not only:
+        # The latest month with data is the latest of the readings to rate:
+        # read them once, not a query for the month as well.
+        fetched = list(readings(drafts=drafts, **scope).values_list(*_reading_fields()))
+        period = max((reading[1] for reading in fetched), default=None)
+    elif period is None:
+        period = latest_period(organisation, drafts=drafts)
     kpis = [only] if only else list(organisation.kpis.all())
     if period is None or not kpis:
         return StatusTable(organisation=organisation, period=period)
-    scope = {"kpi": only} if only else {"kpi__organisation": organisation}
     if (
         only
         and trend is not None
@@ -235,7 +242,9 @@ def status_table(
     else:
         frame = _rated(
             kpis,
-            readings(drafts=drafts, **scope).values_list(*_reading_fields()),
+            readings(drafts=drafts, **scope).values_list(*_reading_fields())
+            if fetched is None
+            else fetched,
             Target.objects.filter(**scope).values_list(*_target_fields()),
             until=period,
             today=today,
@@ -253,7 +262,7 @@ def status_table(
     rows = []
     for kpi in kpis:
         record = by_kpi[kpi.pk]
-        benchmark = benchmarks.get(kpi.pk)
+        year, neighbours = benchmarks.get(kpi.pk, (None, None))
         units, latest = by_kpi_units.get(kpi.pk, (_NO_UNITS, None))
         analysis = spc.analyse_units(units, digits=rating.SCALE_DIGITS)
         value = _none_if_nan(record["value"])
@@ -265,9 +274,8 @@ def status_table(
                 latest_reading=latest,
                 worsening=runs.get(kpi.pk, ()),
                 comparison=questions.compare(
-                    value, benchmark.value, kpi.polarity,
-                    f"statistical neighbours ({benchmark.year})",
-                ) if benchmark else None,
+                    value, neighbours, kpi.polarity, f"statistical neighbours ({year})"
+                ) if year else None,
             )
         )  # fmt: skip
     return StatusTable(organisation=organisation, period=period, rows=rows)
@@ -1020,21 +1028,19 @@ def _neighbour_benchmarks(
     period: dt.date,
     only: KPI | None = None,
     comparators: list[Comparator] | None = None,
-) -> dict:
-    """KPI id → its statistical-neighbour comparator of the latest year not
-    after the month shown (``only``: of that one KPI, for its page, from
-    its ``comparators`` if the page has them)."""
+) -> dict[int, tuple[int, Decimal]]:
+    """KPI id → (year, value) of its statistical-neighbour comparator of the
+    latest year not after the month shown (``only``: of that one KPI, for
+    its page, from its ``comparators`` if the page has them)."""
     if comparators is None:
         scope = {"kpi": only} if only else {"kpi__organisation": organisation}
-        comparators = Comparator.objects.filter(
-            **scope, kind=ComparatorKind.STATISTICAL_NEIGHBOURS, year__lte=period.year
-        )
+        rows = Comparator.objects.filter(**scope).values_list("kpi_id", "kind", "year", "value")
+    else:
+        rows = [(c.kpi_id, c.kind, c.year, c.value) for c in comparators]
     found = {}
-    for comparator in sorted(comparators, key=lambda c: c.year):
-        if comparator.kind == ComparatorKind.STATISTICAL_NEIGHBOURS and (
-            comparator.year <= period.year
-        ):
-            found[comparator.kpi_id] = comparator
+    for kpi_id, kind, year, value in sorted(rows, key=lambda row: row[2]):
+        if kind == ComparatorKind.STATISTICAL_NEIGHBOURS and year <= period.year:
+            found[kpi_id] = (year, value)
     return found
 
 
@@ -1063,9 +1069,9 @@ def member_questions(
         findings = findings_by_kpi(kpi_ids=worsened) if worsened else {}
     year_before = add_months(table.period, -12)
     if targets is None:
-        in_force = Target.objects.filter(
-            kpi__organisation=table.organisation, valid_from__lte=year_before
-        ).values_list("kpi_id", "valid_from", "value")
+        in_force = Target.objects.filter(kpi__organisation=table.organisation).values_list(
+            "kpi_id", "valid_from", "value"
+        )
     else:
         in_force = [(t.kpi_id, t.valid_from, t.value) for t in targets]
     earlier = {}
