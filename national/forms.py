@@ -15,10 +15,12 @@ class NationalMeasureLinkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The measures read once: the KPI page's template counts the choices
-        # and then lists them, a query each from the field's own iterator.
+        # The measures read once, in one plain query: the KPI page's template
+        # counts the choices and then lists them, a query each from the
+        # field's own iterator (on PostgreSQL, a server-side cursor each).
         field = self.fields["measure"]
-        field.choices = list(iter(field.choices))
+        choices = field.iterator(field)
+        field.choices = [("", field.empty_label), *map(choices.choice, field.queryset)]
 
 
 class MeasureYearForm(forms.Form):

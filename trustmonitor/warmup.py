@@ -43,8 +43,9 @@ def warm() -> int:
     """Import every view (the URLconf), compile the project's templates into
     the cached loader and read the static manifest; return the number of
     templates compiled."""
-    get_resolver().url_patterns  # noqa: B018 - imports every view module
-    get_resolver()._populate()
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - imports every view module
+    resolver.reverse_dict  # noqa: B018 - builds the reverse lookup tables
     engine = engines["django"]
     compiled = 0
     for name in project_template_names():
