@@ -20,6 +20,7 @@ from kpis import questions, rating, spc
 from kpis.formatting import plain
 from kpis.models import (
     KPI,
+    PUBLICATION,
     PUBLISHED_STATES,
     Comparator,
     ComparatorKind,
@@ -776,9 +777,12 @@ def publication_by_month(*, organisation: Organisation) -> dict[dt.date, str]:
 
 def _publication_marks(returns) -> dict[tuple[int, dt.date], str]:
     """(organisation id, month) → ``MonthlyReturn.publication`` for ``returns``."""
+    # The state alone, not a model per return (``MonthlyReturn.publication``'s rule).
     return {
-        (r.organisation_id, r.period): r.publication
-        for r in returns.only("organisation", "period", "state")
+        (organisation_id, period): PUBLICATION[state]
+        for organisation_id, period, state in returns.values_list(
+            "organisation_id", "period", "state"
+        )
     }
 
 
