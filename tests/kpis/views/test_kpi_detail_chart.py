@@ -17,6 +17,16 @@ def inspections(seeds):
     return seeds
 
 
+def _june_visit(seeds):
+    """A monitoring visit of Sandwell's inside PI1's readings (Jan–Dec 2018)."""
+    services.inspection_create(
+        organisation=seeds["sandwell"],
+        kind=InspectionKind.MONITORING_VISIT,
+        title="TEST monitoring visit",
+        start_date=dt.date(2018, 6, 12),
+    )
+
+
 def _page(client, user, slug, code, query=""):
     client.force_login(user)
     return client.get(reverse("kpi_detail", args=[slug, code]) + query)
@@ -64,12 +74,7 @@ def test_inspections_outside_the_readings_are_listed_not_drawn(client, member, i
 
 
 def test_an_inspection_inside_the_readings_is_drawn_with_its_short_name(client, member, seeds):
-    services.inspection_create(
-        organisation=seeds["sandwell"],
-        kind=InspectionKind.MONITORING_VISIT,
-        title="TEST monitoring visit",
-        start_date=dt.date(2018, 6, 12),
-    )
+    _june_visit(seeds)
     response = _page(client, member, "sandwell", "PI1")
     layout = response.context["figure"]["layout"]
     assert [a["text"] for a in layout["annotations"]] == ["Monitoring visit Jun 2018"]
@@ -80,12 +85,7 @@ def test_an_inspection_inside_the_readings_is_drawn_with_its_short_name(client, 
 
 
 def test_the_spc_view_never_says_it_marks_the_inspections_it_does_not_draw(client, member, seeds):
-    services.inspection_create(
-        organisation=seeds["sandwell"],
-        kind=InspectionKind.MONITORING_VISIT,
-        title="TEST monitoring visit",
-        start_date=dt.date(2018, 6, 12),
-    )
+    _june_visit(seeds)
     response = _page(client, member, "sandwell", "PI1", "?view=spc")
     figure = response.context["figure"]
     assert not figure["layout"].get("annotations") and not figure["layout"].get("shapes")
@@ -121,22 +121,12 @@ def test_an_inspection_recorded_after_the_page_was_seen_is_marked_at_once(client
     """The chart is kept in the status cache with the ratings; the
     inspections it marks are not ratings data, and a new one still shows."""
     assert _marked(_page(client, member, "sandwell", "PI1")) == []  # seen: now cached
-    services.inspection_create(
-        organisation=seeds["sandwell"],
-        kind=InspectionKind.MONITORING_VISIT,
-        title="TEST monitoring visit",
-        start_date=dt.date(2018, 6, 12),
-    )
+    _june_visit(seeds)
     assert _marked(_page(client, member, "sandwell", "PI1")) == ["Monitoring visit Jun 2018"]
 
 
 def test_the_two_views_are_kept_apart(client, member, seeds):
-    services.inspection_create(
-        organisation=seeds["sandwell"],
-        kind=InspectionKind.MONITORING_VISIT,
-        title="TEST monitoring visit",
-        start_date=dt.date(2018, 6, 12),
-    )
+    _june_visit(seeds)
     trend = _page(client, member, "sandwell", "PI1")
     spc_view = _page(client, member, "sandwell", "PI1", "?view=spc")
     assert _marked(trend) == ["Monitoring visit Jun 2018"] and _marked(spc_view) == []
