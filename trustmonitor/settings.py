@@ -232,21 +232,26 @@ AXES_CLIENT_IP_CALLABLE = "trustmonitor.security.client_ip"
 # believed. The log-in throttle and the security log use it.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
 
-# Mail (password reset) goes through Django's mail framework: SMTP to
+# Mail (password reset, reminders) goes through Django's mailers: SMTP to
 # EMAIL_HOST (default localhost), or with DEBUG on and no EMAIL_HOST, printed
-# on the console.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get(
+# on the console. The environment keeps its EMAIL_* names; Django 6.1 reads
+# them as the default mailer's OPTIONS.
+_EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+_EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG and not EMAIL_HOST
+    if DEBUG and not _EMAIL_HOST
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = EMAIL_HOST or "localhost"
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
+if _EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _EMAIL_HOST or "localhost",
+        "port": env_int("EMAIL_PORT", 587),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "trustmonitor <noreply@localhost>")
 # Password reset requests: at most this many an hour from one address (then
 # 429) and for one e-mail address (then no more mail, the same page).

@@ -115,12 +115,12 @@ def test_an_officer_who_turned_a_kind_off_gets_none_of_it(live, officer):
 
 
 def test_a_failed_send_is_not_recorded_so_the_next_run_sends_it(live, settings):
-    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.EmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": "tests.notifications.failing_backend.EmailBackend"}}
     with pytest.raises(ConnectionRefusedError):
         daily_reminders_send(today=DUE_IN_TWO_DAYS)
     assert SentReminder.objects.count() == 0
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     daily_reminders_send(today=DUE_IN_TWO_DAYS)
     assert len(mail.outbox) == 2
 
