@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -26,6 +27,7 @@ from inspections.ofsted import FOUR_POINT_SCALE, JUDGEMENT_AREAS, Grade
 from kpis.formatting import and_list
 from kpis.models import KPI, Organisation
 from kpis.periods import add_months, month_end
+from kpis.questions import short
 from national.models import Neighbour
 from national.selectors import neighbour_model_latest, statistical_neighbours
 
@@ -131,6 +133,8 @@ TRACKER_SORTS = {
     "timescale": "Timescale, soonest first",
     "-timescale": "Timescale, latest first",
 }
+# A filtered tracker quotes its finding this long at most, cut at a word.
+FILTER_FINDING_CHARACTERS = 60
 
 
 def tracker_filter_words(*, organisation: Organisation, filters: dict) -> str:
@@ -144,7 +148,7 @@ def tracker_filter_words(*, organisation: Organisation, filters: dict) -> str:
     if filters.get("finding"):
         finding = organisation.findings.filter(pk=filters["finding"]).first()
         if finding:
-            words.append(f"finding “{finding.text[:60]}”")
+            words.append(f"finding “{short(finding.text, FILTER_FINDING_CHARACTERS)}”")
     if filters.get("overdue"):
         words.append("overdue only")
     return "; ".join(words)
@@ -568,14 +572,21 @@ def ilacs_comparison(*, organisation: Organisation) -> IlacsComparison:
 
 # Sort keys for the neighbours' table. Grades sort best first.
 _GRADE_ORDER = {grade: index for index, grade in enumerate(FOUR_POINT_SCALE)}
-_NEEDS_JUDGEMENT = {"date", *AUTHORITY_JUDGEMENT_FIELDS}
 
 
-def _grade_key(field: str):
-    def key(row: NeighbourJudgement):
-        return _GRADE_ORDER.get(getattr(row.inspection, field), len(_GRADE_ORDER))
+def _grade_rank(row: NeighbourJudgement, field: str) -> int:
+    return _GRADE_ORDER[getattr(row.inspection, field)]
 
-    return key
+
+def _sortable(row: NeighbourJudgement, key: str) -> bool:
+    """Whether the row has what the sort reads: by date an inspection, by a
+    judgement its grade (care leavers, judged with children in care before
+    2023, have none of their own then)."""
+    if key == "date":
+        return row.inspection is not None
+    if key in AUTHORITY_JUDGEMENT_FIELDS:
+        return row.inspection is not None and getattr(row.inspection, key) in _GRADE_ORDER
+    return True
 
 
 NEIGHBOUR_SORT_KEYS = {
@@ -583,7 +594,7 @@ NEIGHBOUR_SORT_KEYS = {
     "name": lambda row: row.la_name.lower(),
     "closeness": lambda row: row.position,  # DfE's closeness labels follow position
     "date": lambda row: row.inspection.inspection_date,
-    **{field: _grade_key(field) for field in AUTHORITY_JUDGEMENT_FIELDS},
+    **{field: partial(_grade_rank, field=field) for field in AUTHORITY_JUDGEMENT_FIELDS},
 }
 
 
@@ -606,9 +617,9 @@ def sort_neighbours(rows: list[NeighbourJudgement], sort: str) -> list[Neighbour
     key = sort.lstrip("-")
     if key not in NEIGHBOUR_SORT_KEYS:
         return rows
-    unjudged = [row for row in rows if row.inspection is None] if key in _NEEDS_JUDGEMENT else []
-    ranked = [row for row in rows if row not in unjudged]
-    return sorted(ranked, key=NEIGHBOUR_SORT_KEYS[key], reverse=sort.startswith("-")) + unjudged
+    ranked = [row for row in rows if _sortable(row, key)]
+    unranked = [row for row in rows if not _sortable(row, key)]
+    return sorted(ranked, key=NEIGHBOUR_SORT_KEYS[key], reverse=sort.startswith("-")) + unranked
 
 
 def status_at(action: Action, day: dt.date) -> tuple[str, bool]:

@@ -172,3 +172,47 @@ def test_a_filtered_tracker_says_it_is_part_of_the_plan_also_in_print(client, me
         "filtered by status Blue — complete; overdue only"
     ) in line
     assert "d-print-none" not in html[html.rindex("<p", 0, start) : start]
+
+
+def test_a_printed_tracker_names_its_lead_and_finding_the_finding_cut_at_a_word(
+    client, member, visit
+):
+    """Every filter in words, in the order of the form; a long finding is
+    quoted to its last whole word within 60 characters, with an ellipsis."""
+    finding = services.finding_create(
+        inspection=visit["inspection"], kind="area_for_improvement",
+        text="TEST managers do not consistently record the reasons for their decisions on "
+        "children's files, and plans are not always updated.",
+    )  # fmt: skip
+    services.action_create(
+        finding=finding, number="1", text="TEST record decisions", lead="GT",
+        timescale=dt.date(2023, 1, 1), timescale_text="Jan-23", status="amber",
+    )  # fmt: skip
+    response = _tracker(
+        client, member, status="amber", lead="GT", finding=str(finding.pk), overdue="1"
+    )
+    assert [r.action.text for r in response.context["rows"]] == ["TEST record decisions"]
+    assert (
+        "filtered by status Amber — delays or issues, delivery on course; lead GT; "
+        "finding “TEST managers do not consistently record the reasons for…”; overdue only"
+    ) in response.content.decode()
+
+
+def test_a_tracker_filtered_by_lead_alone_says_so(client, member, visit):
+    response = _tracker(client, member, lead="LH")
+    assert "1 of the 2 actions (the counts above are all 2), filtered by lead LH<" in (
+        response.content.decode()
+    )
+
+
+def test_a_finding_of_another_organisation_is_no_filter_in_words(client, member, visit, seeds):
+    """Sandwell's finding is not Birmingham's: no rows, and no words quoting it."""
+    other = services.inspection_create(
+        organisation=seeds["sandwell"], kind="ilacs", title="TEST Sandwell visit",
+        start_date=dt.date(2019, 1, 7),
+    )  # fmt: skip
+    theirs = services.finding_create(inspection=other, kind="strength", text="TEST Sandwell's")
+    response = _tracker(client, member, finding=str(theirs.pk))
+    assert response.context["rows"] == []
+    assert "TEST Sandwell's" not in response.content.decode()
+    assert response.context["filter_words"] == ""
