@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from inspections.models import (
@@ -239,9 +239,12 @@ class StatusChange:
 
 def brag_history(*, action: Action) -> list[StatusChange]:
     """Each status the action has had, oldest first: those set by updates
-    loaded from the plan (they have no history of their own), then each
-    change made in the app, from the action's history with who and why."""
-    updates = list(action.updates.exclude(status="").order_by("dated", "pk"))
+    loaded from the plan (they have no history of their own; an undated one
+    first on every database), then each change made in the app, from the
+    action's history with who and why."""
+    updates = list(
+        action.updates.exclude(status="").order_by(F("dated").asc(nulls_first=True), "pk")
+    )
     made_here = set(
         ActionUpdate.history.filter(id__in=[u.pk for u in updates]).values_list("id", flat=True)
     )
