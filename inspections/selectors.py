@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from inspections.models import (
@@ -29,7 +29,7 @@ from kpis.models import KPI, Organisation
 from kpis.periods import add_months, month_end
 from kpis.questions import short
 from national.models import Neighbour
-from national.selectors import neighbour_model_latest, statistical_neighbours
+from national.selectors import neighbour_model_latest
 
 OPEN_STATUSES = (BRAG.RED, BRAG.AMBER, BRAG.GREEN, BRAG.NOT_RATED)
 
@@ -242,8 +242,8 @@ def brag_history(*, action: Action) -> list[StatusChange]:
     loaded from the plan (they have no history of their own; an undated one
     first on every database), then each change made in the app, from the
     action's history with who and why."""
-    updates = list(
-        action.updates.exclude(status="").order_by(F("dated").asc(nulls_first=True), "pk")
+    updates = sorted(
+        action.updates.exclude(status=""), key=lambda u: (u.dated or dt.date.min, u.pk)
     )
     made_here = set(
         ActionUpdate.history.filter(id__in=[u.pk for u in updates]).values_list("id", flat=True)
@@ -507,10 +507,15 @@ def _latest_by_code(rows) -> dict[str, AuthorityInspection]:
 
 
 def _neighbours(release, la_code: str, model) -> list[NeighbourJudgement]:
-    codes = statistical_neighbours(la_code=la_code, model=model.name)
-    listed = Neighbour.objects.filter(model=model, la_code=la_code)
-    closeness = dict(listed.values_list("neighbour_code", "closeness"))
-    # A neighbour's own row in the model names it, for one missing from Ofsted's file.
+    """The model's neighbours of ``la_code``, nearest first, each with its closeness
+    and latest judgement; one missing from Ofsted's file is named by its own row
+    in the model, else by its code."""
+    listed = list(
+        Neighbour.objects.filter(model=model, la_code=la_code)
+        .order_by("position")
+        .values_list("neighbour_code", "closeness")
+    )
+    codes = [code for code, _ in listed]
     names = dict(
         Neighbour.objects.filter(model=model, la_code__in=codes, position=1).values_list(
             "la_code", "la_name"
@@ -522,10 +527,10 @@ def _neighbours(release, la_code: str, model) -> list[NeighbourJudgement]:
             position=position,
             la_code=code,
             la_name=judged[code].la_name if code in judged else names.get(code, code),
-            closeness=closeness.get(code, ""),
+            closeness=closeness,
             inspection=judged.get(code),
         )
-        for position, code in enumerate(codes, start=1)
+        for position, (code, closeness) in enumerate(listed, start=1)
     ]
 
 

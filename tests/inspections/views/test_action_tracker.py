@@ -216,3 +216,64 @@ def test_a_finding_of_another_organisation_is_no_filter_in_words(client, member,
     assert response.context["rows"] == []
     assert "TEST Sandwell's" not in response.content.decode()
     assert response.context["filter_words"] == ""
+
+
+def _two_plans(organisation):
+    """Made-up (TEST) plans of 2018 and 2019, each with actions saved out of order."""
+    from inspections.models import Action, ActionPlan, Finding, FindingKind, PlanKind
+
+    plans = {}
+    for year in (2018, 2019):
+        plan = ActionPlan.objects.create(
+            organisation=organisation, kind=PlanKind.OFSTED, title=f"TEST plan {year}",
+            dated=dt.date(year, 3, 1),
+        )  # fmt: skip
+        finding = Finding.objects.create(
+            organisation=organisation, kind=FindingKind.AREA_FOR_IMPROVEMENT,
+            text=f"TEST finding of {year}",
+        )  # fmt: skip
+        for order in (3, 1, 2):
+            Action.objects.create(
+                plan=plan, finding=finding, number=str(order), reference=f"{year}.{order}",
+                text=f"TEST step {year}.{order}", order=order,
+            )  # fmt: skip
+        plans[year] = plan
+    return plans
+
+
+def test_the_tracker_lists_the_newest_plan_first_each_in_its_order(client, member, seeds):
+    _two_plans(seeds["birmingham"])
+    rows = _tracker(client, member).context["rows"]
+    assert [r.action.reference for r in rows if r.action.text.startswith("TEST step")] == [
+        "2019.1", "2019.2", "2019.3", "2018.1", "2018.2", "2018.3",
+    ]  # fmt: skip
+    rows = list(csv.reader(io.StringIO(_tracker(client, member, format="csv").content.decode())))
+    assert [r[0] for r in rows if r[4].startswith("TEST step")][:4] == [
+        "2019.1", "2019.2", "2019.3", "2018.1",
+    ]  # fmt: skip
+    assert [r[3] for r in rows if r[4].startswith("TEST step")][2:4] == [
+        "TEST plan 2019", "TEST plan 2018",
+    ]  # fmt: skip
+
+
+def test_the_tracker_and_its_export_read_in_the_same_queries_however_many_actions(
+    client, member, visit, django_assert_max_num_queries
+):
+    """Each action's plan, finding and updates are read with the rest, not
+    one by one: five more findings of two actions of two updates cost nothing."""
+    from tests.inspections.views.test_inspection_pages import _findings_with_actions
+
+    client.force_login(member)
+    url = reverse("action_tracker", args=["birmingham"])
+    _findings_with_actions(visit["inspection"], 1)
+    with django_assert_max_num_queries(40) as page:
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(40) as export:
+        assert client.get(url, {"format": "csv"}).status_code == 200
+    _findings_with_actions(visit["inspection"], 5)
+    with django_assert_max_num_queries(len(page.captured_queries)):
+        html = client.get(url).content.decode()
+    with django_assert_max_num_queries(len(export.captured_queries)):
+        table = client.get(url, {"format": "csv"}).content.decode()
+    assert html.count("TEST update 10 of") == 12 and "TEST update 9 of" not in html
+    assert table.count("TEST update 10 of") == 12 and "TEST finding 4" in table
