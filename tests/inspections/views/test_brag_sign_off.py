@@ -204,3 +204,36 @@ def test_the_status_history_reads_as_the_plan_printed_it_then_each_change_with_i
     ]
     page = response.content.decode()
     assert '<tr><td class="text-nowrap">15 Jun 2023 09:05</td>' in page
+
+
+def test_a_change_saved_without_a_reason_shows_none(client, officer, admin_user, visit):
+    """A status set outside the app's forms (the Django admin keeps no reason)
+    is a row with who changed it and an empty reason, not a made-up one."""
+    action = Action.objects.get(pk=visit["late"].pk)
+    action.status, action._history_user = BRAG.RED, admin_user
+    action.save()
+    history = selectors.brag_history(action=action)
+    assert [(c.status, c.user, c.reason) for c in history] == [
+        (BRAG.AMBER, None, "Recorded"), (BRAG.RED, admin_user, ""),
+    ]  # fmt: skip
+
+
+def test_the_action_page_reads_in_the_same_queries_however_long_its_history(
+    client, officer, commissioner, visit, django_assert_max_num_queries
+):
+    """Who made each change is read with the history, not row by row."""
+    action = visit["late"]
+    url = reverse("action_detail", args=[B, action.pk])
+    _post_update(client, officer, action, "red", "2023-06-15")
+    client.force_login(officer)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    queries = len(few.captured_queries)  # now: the log is reset on each request
+    for n, status in enumerate(["green", "red", "amber", "green"]):
+        _post_update(
+            client, commissioner if n % 2 else officer, action, status, f"2023-0{n + 6}-20"
+        )
+    client.force_login(officer)
+    with django_assert_max_num_queries(queries):
+        response = client.get(url)
+    assert [c.user for c in response.context["brag_history"]][-2:] == [officer, commissioner]
