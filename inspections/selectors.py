@@ -54,11 +54,9 @@ class ActionRow:
     overdue: bool
 
 
-def _updates_prefetch():
-    return Prefetch("updates", queryset=ActionUpdate.objects.order_by("dated", "created_at"))
-
-
 def _row(action: Action, today: dt.date) -> ActionRow:
+    """The action with its latest update (updates are ordered by date, then
+    as posted: ``ActionUpdate.Meta.ordering``) and whether it is overdue."""
     updates = list(action.updates.all())
     return ActionRow(
         action=action,
@@ -113,7 +111,7 @@ def group_findings(findings, *, today: dt.date) -> list[FindingGroup]:
 def inspection_findings(*, inspection: Inspection, today: dt.date | None = None) -> list:
     """The inspection's findings grouped by kind, each with its actions."""
     findings = inspection.findings.prefetch_related(
-        "kpis", Prefetch("actions", queryset=Action.objects.prefetch_related(_updates_prefetch()))
+        "kpis", Prefetch("actions", queryset=Action.objects.prefetch_related("updates"))
     )
     return group_findings(list(findings), today=today or timezone.localdate())
 
@@ -121,7 +119,7 @@ def inspection_findings(*, inspection: Inspection, today: dt.date | None = None)
 def plan_findings(*, organisation: Organisation, today: dt.date | None = None) -> list:
     """Findings quoted by an action plan without their inspection, with actions."""
     findings = organisation.findings.filter(inspection=None).prefetch_related(
-        "kpis", Prefetch("actions", queryset=Action.objects.prefetch_related(_updates_prefetch()))
+        "kpis", Prefetch("actions", queryset=Action.objects.prefetch_related("updates"))
     )
     return group_findings(list(findings), today=today or timezone.localdate())
 
@@ -176,7 +174,7 @@ def action_tracker(
     actions = (
         Action.objects.filter(plan__organisation=organisation)
         .select_related("plan", "finding__inspection")
-        .prefetch_related(_updates_prefetch())
+        .prefetch_related("updates")
         .order_by("plan", "order")
     )
     if status:
@@ -330,9 +328,7 @@ def kpi_findings(*, kpi: KPI, today: dt.date | None = None) -> list[tuple[Findin
     findings = kpi.findings.select_related("inspection").prefetch_related(
         Prefetch(
             "actions",
-            queryset=Action.objects.filter(status__in=OPEN_STATUSES).prefetch_related(
-                _updates_prefetch()
-            ),
+            queryset=Action.objects.filter(status__in=OPEN_STATUSES).prefetch_related("updates"),
         )
     )
     return [(f, [_row(a, today) for a in f.actions.all()]) for f in findings]
@@ -387,13 +383,13 @@ def inspection_events(*, organisation: Organisation, kpi: KPI | None = None, nea
     )
     return [
         {
-            "date": i.start_date,
-            "label": i.title,
-            "short": f"{SHORT_KIND.get(i.kind, SHORT_KIND[InspectionKind.OTHER])} "
-            f"{i.start_date:%b %Y}",
-            "pk": i.pk,
+            "date": i["start_date"],
+            "label": i["title"],
+            "short": f"{SHORT_KIND.get(i['kind'], SHORT_KIND[InspectionKind.OTHER])} "
+            f"{i['start_date']:%b %Y}",
+            "pk": i["pk"],
         }
-        for i in inspections.only("pk", "title", "kind", "start_date")
+        for i in inspections.values("pk", "title", "kind", "start_date")
     ]
 
 
@@ -662,7 +658,7 @@ def plan_actions(*, plan: ActionPlan, today: dt.date | None = None) -> list[Acti
     """The plan's actions in its order, each with its latest update and
     whether it is overdue today."""
     today = today or timezone.localdate()
-    actions = plan.actions.prefetch_related(_updates_prefetch()).order_by("order", "pk")
+    actions = plan.actions.prefetch_related("updates").order_by("order", "pk")
     return [_row(action, today) for action in actions]
 
 

@@ -112,10 +112,28 @@ def test_the_lead_filter_takes_a_lead_whole(client, member, visit):
 
 def test_it_sorts_by_timescale(client, member, visit):
     services.action_create(finding=visit["finding"], number="3", text="TEST no timescale")
+    services.action_create(
+        finding=visit["finding"], number="4", text="TEST last in the plan",
+        timescale=dt.date(2023, 12, 1), timescale_text="Dec-23",
+    )  # fmt: skip
+    rows = _tracker(client, member).context["rows"]
+    assert [r.action.timescale_text for r in rows] == ["Jul-23", "Mar-23", "", "Dec-23"]
     rows = _tracker(client, member, sort="timescale").context["rows"]
-    assert [r.action.timescale_text for r in rows] == ["Mar-23", "Jul-23", ""]
+    assert [r.action.timescale_text for r in rows] == ["Mar-23", "Jul-23", "Dec-23", ""]
     rows = _tracker(client, member, sort="-timescale").context["rows"]
-    assert [r.action.timescale_text for r in rows] == ["Jul-23", "Mar-23", ""]
+    assert [r.action.timescale_text for r in rows] == ["Dec-23", "Jul-23", "Mar-23", ""]
+
+
+def test_the_latest_update_is_the_latest_dated_not_the_last_posted(client, member, visit):
+    """An update dated before the last one (posted late) does not replace it;
+    two of one day: the one posted last."""
+    action = visit["late"]
+    for day, text in [(dt.date(2023, 6, 1), "TEST June"), (dt.date(2023, 5, 1), "TEST May"),
+                      (dt.date(2023, 6, 1), "TEST June, later the same day")]:  # fmt: skip
+        services.action_update_post(action=action, author=None, dated=day, text=text, status="")
+    rows = _tracker(client, member).context["rows"]
+    [row] = [r for r in rows if r.action == action]
+    assert row.latest_update.text == "TEST June, later the same day"
 
 
 def test_the_key_of_leads_is_shown_on_the_tracker(client, member, commissioner, visit):
