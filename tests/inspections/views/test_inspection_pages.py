@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.urls import reverse
 
 
@@ -204,3 +206,17 @@ def test_the_inspections_page_and_dashboard_read_judgements_in_the_same_queries_
     assert all(f"TEST visit {n}" in html for n in range(1, 6))
     with django_assert_max_num_queries(counts[1]):
         assert client.get(pages[1]).status_code == 200
+
+
+def test_a_plan_findings_late_action_is_marked_overdue_on_the_inspections_page(
+    client, member, seeds
+):
+    """Today's date decides it: an action due by March 2023, not complete."""
+    from inspections.models import Action
+
+    _plan_findings(seeds["birmingham"], 1, start=1)
+    late = Action.objects.get(reference="1.1", text="TEST step", plan__title="TEST plan")
+    late.timescale, late.timescale_text, late.status = dt.date(2023, 3, 1), "Mar-23", "amber"
+    late.save()
+    html = _get(client, member, "inspection_list", "birmingham").content.decode()
+    assert 'Mar-23 <span class="badge text-bg-danger">Overdue</span>' in html
