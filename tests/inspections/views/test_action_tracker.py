@@ -297,3 +297,14 @@ def test_the_tracker_and_its_export_read_in_the_same_queries_however_many_action
         table = client.get(url, {"format": "csv"}).content.decode()
     assert html.count("TEST update 10 of") == 12 and "TEST update 9 of" not in html
     assert table.count("TEST update 10 of") == 12 and "TEST finding 4" in table
+
+
+def test_the_trackers_counts_are_of_every_action_by_status(client, member, visit):
+    for number in ("3", "4"):
+        services.action_create(
+            finding=visit["finding"], number=number, text=f"TEST step {number}", status="amber"
+        )
+    response = _tracker(client, member, lead="LH")
+    counts = response.context["counts"]
+    assert (counts["amber"], counts["blue"], counts["red"]) == (3, 1, 0)
+    assert "1 of the 4 actions (the counts above are all 4)" in response.content.decode()

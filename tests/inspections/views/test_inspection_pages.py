@@ -220,3 +220,20 @@ def test_a_plan_findings_late_action_is_marked_overdue_on_the_inspections_page(
     late.save()
     html = _get(client, member, "inspection_list", "birmingham").content.decode()
     assert 'Mar-23 <span class="badge text-bg-danger">Overdue</span>' in html
+
+
+def test_the_kpi_page_reads_its_findings_in_the_same_queries_however_many(
+    client, member, visit, django_assert_max_num_queries
+):
+    """KPI2's findings, each with its inspection and its open actions' updates,
+    are read with the rest, not one by one."""
+    client.force_login(member)
+    url = reverse("kpi_detail", args=["birmingham", "KPI2"])
+    _findings_with_actions(visit["inspection"], 1)
+    with django_assert_max_num_queries(80) as few:
+        assert client.get(url).status_code == 200
+    queries = len(few.captured_queries)
+    _findings_with_actions(visit["inspection"], 4)
+    with django_assert_max_num_queries(queries):
+        html = client.get(url).content.decode()
+    assert html.count("TEST step") == 10
