@@ -253,3 +253,34 @@ def test_an_inspection_of_a_kind_no_longer_listed_is_marked_as_an_inspection(see
         organisation=birmingham, kpi=kpi15, near=(dt.date(2019, 5, 1), dt.date(2019, 5, 1))
     )
     assert _marked(events) == [("Inspection May 2019", "TEST old")]
+
+
+def test_overdue_red_actions_are_listed_by_the_kpis_their_findings_bear_on(visit, seeds):
+    """What the KPI's question quotes: Red and past its month, on a finding
+    linked to that KPI; not Amber, not Red still in time, not Red on a
+    finding linked to no KPI."""
+    from inspections import services
+    from inspections.models import FindingKind
+
+    birmingham = seeds["birmingham"]
+    kpi15 = birmingham.kpis.get(code="KPI15")
+    red = services.action_create(
+        finding=visit["finding"], number="3", text="TEST red and late", status=BRAG.RED,
+        timescale=dt.date(2023, 6, 1), timescale_text="Jun-23",
+    )  # fmt: skip
+    services.action_create(
+        finding=visit["finding"], number="4", text="TEST red in time", status=BRAG.RED,
+        timescale=dt.date(2023, 8, 1), timescale_text="Aug-23",
+    )  # fmt: skip
+    unlinked = services.finding_create(
+        inspection=visit["inspection"], kind=FindingKind.AREA_FOR_IMPROVEMENT,
+        text="TEST linked to no KPI",
+    )  # fmt: skip
+    services.action_create(
+        finding=unlinked, number="1", text="TEST red, late, unlinked", status=BRAG.RED,
+        timescale=dt.date(2023, 1, 1), timescale_text="Jan-23",
+    )  # fmt: skip
+    found = selectors.overdue_red_actions_by_kpi(organisation=birmingham, today=TODAY)
+    assert found == {
+        kpi15.pk: [(red.reference, "TEST supervision is not consistently reflective.")]
+    }
