@@ -1,6 +1,7 @@
 """Reads for the inspection pages, the action tracker and the KPI panel."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 
@@ -672,8 +673,8 @@ def failures_with_plans(failures: list, plans: list[ActionPlan]) -> tuple[list, 
     """Each failing month (a KPI's rated row) with the plans raised against
     it; and the plans whose month is not (or no longer) among the failures."""
     months = {row.period for row in failures}
-    by_month: dict[dt.date, list[ActionPlan]] = {}
+    by_month: defaultdict[dt.date, list[ActionPlan]] = defaultdict(list)
     for plan in plans:
-        by_month.setdefault(plan.failure_period, []).append(plan)
+        by_month[plan.failure_period].append(plan)
     others = [plan for plan in plans if plan.failure_period not in months]
-    return [(row, by_month.get(row.period, [])) for row in failures], others
+    return [(row, by_month[row.period]) for row in failures], others

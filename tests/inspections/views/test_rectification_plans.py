@@ -361,3 +361,24 @@ def test_a_plans_page_lists_its_actions_in_the_plans_order_in_the_same_queries_h
     assert {r.latest_update.text for r in rows} == {
         f"TEST update 2 of {r.action.reference}" for r in rows
     }
+
+
+def test_a_plan_whose_month_is_no_longer_a_failure_is_listed_apart(client, member, failure):
+    """Corrected figures can leave a plan without its failure: the KPI page
+    lists it after the failures, saying so; the plan still against a failure
+    stays beside it, and is not repeated."""
+    services.rectification_plan_create(
+        organisation=failure.organisation, kpi=failure, failure_period=dt.date(2018, 10, 1),
+        user=None, title="TEST KPI2 plan", dated=dt.date(2018, 11, 1),
+    )  # fmt: skip
+    ActionPlan.objects.create(
+        organisation=failure.organisation, kind=PlanKind.RECTIFICATION, kpi=failure,
+        failure_period=dt.date(2018, 9, 1), title="TEST plan of a corrected month",
+        dated=dt.date(2018, 10, 3),
+    )  # fmt: skip
+    client.force_login(member)
+    page = _text(client.get(reverse("kpi_detail", args=[B, "KPI2"])))
+    assert page.count("TEST KPI2 plan</a>") == 1
+    assert "TEST KPI2 plan</a> (dated 1 Nov 2018)." in page
+    assert page.count("which its figures no longer rate a Performance Failure") == 1
+    assert "TEST plan of a corrected month</a> (dated 3 Oct 2018, against " in page
