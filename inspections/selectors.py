@@ -1,7 +1,9 @@
 """Reads for the inspection pages, the action tracker and the KPI panel."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -26,8 +28,9 @@ from inspections.ofsted import FOUR_POINT_SCALE, JUDGEMENT_AREAS, Grade
 from kpis.formatting import and_list
 from kpis.models import KPI, Organisation
 from kpis.periods import add_months, month_end
+from kpis.questions import short
 from national.models import Neighbour
-from national.selectors import neighbour_model_latest, statistical_neighbours
+from national.selectors import neighbour_model_latest
 
 OPEN_STATUSES = (BRAG.RED, BRAG.AMBER, BRAG.GREEN, BRAG.NOT_RATED)
 
@@ -52,11 +55,9 @@ class ActionRow:
     overdue: bool
 
 
-def _updates_prefetch():
-    return Prefetch("updates", queryset=ActionUpdate.objects.order_by("dated", "created_at"))
-
-
 def _row(action: Action, today: dt.date) -> ActionRow:
+    """The action with its latest update (updates are ordered by date, then
+    as posted: ``ActionUpdate.Meta.ordering``) and whether it is overdue."""
     updates = list(action.updates.all())
     return ActionRow(
         action=action,
@@ -111,7 +112,7 @@ def group_findings(findings, *, today: dt.date) -> list[FindingGroup]:
 def inspection_findings(*, inspection: Inspection, today: dt.date | None = None) -> list:
     """The inspection's findings grouped by kind, each with its actions."""
     findings = inspection.findings.prefetch_related(
-        "kpis", Prefetch("actions", queryset=Action.objects.prefetch_related(_updates_prefetch()))
+        "kpis", Prefetch("actions", queryset=Action.objects.prefetch_related("updates"))
     )
     return group_findings(list(findings), today=today or timezone.localdate())
 
@@ -119,7 +120,7 @@ def inspection_findings(*, inspection: Inspection, today: dt.date | None = None)
 def plan_findings(*, organisation: Organisation, today: dt.date | None = None) -> list:
     """Findings quoted by an action plan without their inspection, with actions."""
     findings = organisation.findings.filter(inspection=None).prefetch_related(
-        "kpis", Prefetch("actions", queryset=Action.objects.prefetch_related(_updates_prefetch()))
+        "kpis", Prefetch("actions", queryset=Action.objects.prefetch_related("updates"))
     )
     return group_findings(list(findings), today=today or timezone.localdate())
 
@@ -131,6 +132,8 @@ TRACKER_SORTS = {
     "timescale": "Timescale, soonest first",
     "-timescale": "Timescale, latest first",
 }
+# A filtered tracker quotes its finding this long at most, cut at a word.
+FILTER_FINDING_CHARACTERS = 60
 
 
 def tracker_filter_words(*, organisation: Organisation, filters: dict) -> str:
@@ -144,7 +147,7 @@ def tracker_filter_words(*, organisation: Organisation, filters: dict) -> str:
     if filters.get("finding"):
         finding = organisation.findings.filter(pk=filters["finding"]).first()
         if finding:
-            words.append(f"finding “{finding.text[:60]}”")
+            words.append(f"finding “{short(finding.text, FILTER_FINDING_CHARACTERS)}”")
     if filters.get("overdue"):
         words.append("overdue only")
     return "; ".join(words)
@@ -172,7 +175,7 @@ def action_tracker(
     actions = (
         Action.objects.filter(plan__organisation=organisation)
         .select_related("plan", "finding__inspection")
-        .prefetch_related(_updates_prefetch())
+        .prefetch_related("updates")
         .order_by("plan", "order")
     )
     if status:
@@ -235,9 +238,12 @@ class StatusChange:
 
 def brag_history(*, action: Action) -> list[StatusChange]:
     """Each status the action has had, oldest first: those set by updates
-    loaded from the plan (they have no history of their own), then each
-    change made in the app, from the action's history with who and why."""
-    updates = list(action.updates.exclude(status="").order_by("dated", "pk"))
+    loaded from the plan (they have no history of their own; an undated one
+    first on every database), then each change made in the app, from the
+    action's history with who and why."""
+    updates = sorted(
+        action.updates.exclude(status=""), key=lambda u: (u.dated or dt.date.min, u.pk)
+    )
     made_here = set(
         ActionUpdate.history.filter(id__in=[u.pk for u in updates]).values_list("id", flat=True)
     )
@@ -323,9 +329,7 @@ def kpi_findings(*, kpi: KPI, today: dt.date | None = None) -> list[tuple[Findin
     findings = kpi.findings.select_related("inspection").prefetch_related(
         Prefetch(
             "actions",
-            queryset=Action.objects.filter(status__in=OPEN_STATUSES).prefetch_related(
-                _updates_prefetch()
-            ),
+            queryset=Action.objects.filter(status__in=OPEN_STATUSES).prefetch_related("updates"),
         )
     )
     return [(f, [_row(a, today) for a in f.actions.all()]) for f in findings]
@@ -380,13 +384,13 @@ def inspection_events(*, organisation: Organisation, kpi: KPI | None = None, nea
     )
     return [
         {
-            "date": i.start_date,
-            "label": i.title,
-            "short": f"{SHORT_KIND.get(i.kind, SHORT_KIND[InspectionKind.OTHER])} "
-            f"{i.start_date:%b %Y}",
-            "pk": i.pk,
+            "date": i["start_date"],
+            "label": i["title"],
+            "short": f"{SHORT_KIND.get(i['kind'], SHORT_KIND[InspectionKind.OTHER])} "
+            f"{i['start_date']:%b %Y}",
+            "pk": i["pk"],
         }
-        for i in inspections.only("pk", "title", "kind", "start_date")
+        for i in inspections.values("pk", "title", "kind", "start_date")
     ]
 
 
@@ -500,10 +504,15 @@ def _latest_by_code(rows) -> dict[str, AuthorityInspection]:
 
 
 def _neighbours(release, la_code: str, model) -> list[NeighbourJudgement]:
-    codes = statistical_neighbours(la_code=la_code, model=model.name)
-    listed = Neighbour.objects.filter(model=model, la_code=la_code)
-    closeness = dict(listed.values_list("neighbour_code", "closeness"))
-    # A neighbour's own row in the model names it, for one missing from Ofsted's file.
+    """The model's neighbours of ``la_code``, nearest first, each with its closeness
+    and latest judgement; one missing from Ofsted's file is named by its own row
+    in the model, else by its code."""
+    listed = list(
+        Neighbour.objects.filter(model=model, la_code=la_code)
+        .order_by("position")
+        .values_list("neighbour_code", "closeness")
+    )
+    codes = [code for code, _ in listed]
     names = dict(
         Neighbour.objects.filter(model=model, la_code__in=codes, position=1).values_list(
             "la_code", "la_name"
@@ -515,10 +524,10 @@ def _neighbours(release, la_code: str, model) -> list[NeighbourJudgement]:
             position=position,
             la_code=code,
             la_name=judged[code].la_name if code in judged else names.get(code, code),
-            closeness=closeness.get(code, ""),
+            closeness=closeness,
             inspection=judged.get(code),
         )
-        for position, code in enumerate(codes, start=1)
+        for position, (code, closeness) in enumerate(listed, start=1)
     ]
 
 
@@ -568,14 +577,21 @@ def ilacs_comparison(*, organisation: Organisation) -> IlacsComparison:
 
 # Sort keys for the neighbours' table. Grades sort best first.
 _GRADE_ORDER = {grade: index for index, grade in enumerate(FOUR_POINT_SCALE)}
-_NEEDS_JUDGEMENT = {"date", *AUTHORITY_JUDGEMENT_FIELDS}
 
 
-def _grade_key(field: str):
-    def key(row: NeighbourJudgement):
-        return _GRADE_ORDER.get(getattr(row.inspection, field), len(_GRADE_ORDER))
+def _grade_rank(row: NeighbourJudgement, field: str) -> int:
+    return _GRADE_ORDER[getattr(row.inspection, field)]
 
-    return key
+
+def _sortable(row: NeighbourJudgement, key: str) -> bool:
+    """Whether the row has what the sort reads: by date an inspection, by a
+    judgement its grade (care leavers, judged with children in care before
+    2023, have none of their own then)."""
+    if key == "date":
+        return row.inspection is not None
+    if key in AUTHORITY_JUDGEMENT_FIELDS:
+        return row.inspection is not None and getattr(row.inspection, key) in _GRADE_ORDER
+    return True
 
 
 NEIGHBOUR_SORT_KEYS = {
@@ -583,7 +599,7 @@ NEIGHBOUR_SORT_KEYS = {
     "name": lambda row: row.la_name.lower(),
     "closeness": lambda row: row.position,  # DfE's closeness labels follow position
     "date": lambda row: row.inspection.inspection_date,
-    **{field: _grade_key(field) for field in AUTHORITY_JUDGEMENT_FIELDS},
+    **{field: partial(_grade_rank, field=field) for field in AUTHORITY_JUDGEMENT_FIELDS},
 }
 
 
@@ -606,9 +622,9 @@ def sort_neighbours(rows: list[NeighbourJudgement], sort: str) -> list[Neighbour
     key = sort.lstrip("-")
     if key not in NEIGHBOUR_SORT_KEYS:
         return rows
-    unjudged = [row for row in rows if row.inspection is None] if key in _NEEDS_JUDGEMENT else []
-    ranked = [row for row in rows if row not in unjudged]
-    return sorted(ranked, key=NEIGHBOUR_SORT_KEYS[key], reverse=sort.startswith("-")) + unjudged
+    ranked = [row for row in rows if _sortable(row, key)]
+    unranked = [row for row in rows if not _sortable(row, key)]
+    return sorted(ranked, key=NEIGHBOUR_SORT_KEYS[key], reverse=sort.startswith("-")) + unranked
 
 
 def status_at(action: Action, day: dt.date) -> tuple[str, bool]:
@@ -643,7 +659,7 @@ def plan_actions(*, plan: ActionPlan, today: dt.date | None = None) -> list[Acti
     """The plan's actions in its order, each with its latest update and
     whether it is overdue today."""
     today = today or timezone.localdate()
-    actions = plan.actions.prefetch_related(_updates_prefetch()).order_by("order", "pk")
+    actions = plan.actions.prefetch_related("updates").order_by("order", "pk")
     return [_row(action, today) for action in actions]
 
 
@@ -657,8 +673,8 @@ def failures_with_plans(failures: list, plans: list[ActionPlan]) -> tuple[list, 
     """Each failing month (a KPI's rated row) with the plans raised against
     it; and the plans whose month is not (or no longer) among the failures."""
     months = {row.period for row in failures}
-    by_month: dict[dt.date, list[ActionPlan]] = {}
+    by_month: defaultdict[dt.date, list[ActionPlan]] = defaultdict(list)
     for plan in plans:
-        by_month.setdefault(plan.failure_period, []).append(plan)
+        by_month[plan.failure_period].append(plan)
     others = [plan for plan in plans if plan.failure_period not in months]
-    return [(row, by_month.get(row.period, [])) for row in failures], others
+    return [(row, by_month[row.period]) for row in failures], others

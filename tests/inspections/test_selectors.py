@@ -171,3 +171,116 @@ def test_each_deletion_says_what_goes_with_it(seeds):
     assert selectors.deletion_summary(finding) == (
         "Deleting this finding also deletes its 1 action and 2 progress updates."
     )
+
+
+def _inspected(organisation, kind, start, title=None, kpis=()):
+    """A made-up (TEST) inspection, with a finding linked to ``kpis`` if any."""
+    from inspections import services
+    from inspections.models import FindingKind
+
+    inspection = Inspection.objects.create(
+        organisation=organisation, kind=kind, title=title or f"TEST {kind} {start}",
+        start_date=start,
+    )  # fmt: skip
+    if kpis:
+        services.finding_create(
+            inspection=inspection, kind=FindingKind.AREA_FOR_IMPROVEMENT,
+            text=f"TEST finding of {inspection.title}", kpis=list(kpis),
+        )  # fmt: skip
+    return inspection
+
+
+def _marked(events):
+    return [(e["short"], e["label"]) for e in events if e["label"].startswith("TEST ")]
+
+
+def test_a_kpis_chart_marks_service_wide_visits_and_only_its_own_homes_and_agencies(seeds):
+    """A children's home inspection is marked on a KPI's chart only where one
+    of its findings is linked to that KPI; ILACS and visits on every chart."""
+    birmingham = seeds["birmingham"]
+    kpi15 = birmingham.kpis.get(code="KPI15")
+    other_kpi = birmingham.kpis.exclude(pk=kpi15.pk).first()
+    ilacs = _inspected(birmingham, InspectionKind.ILACS, dt.date(2018, 9, 3), "TEST ILACS",
+                       kpis=[kpi15])  # fmt: skip
+    from inspections import services
+    from inspections.models import FindingKind
+
+    services.finding_create(  # a second linked finding: the ILACS is still marked once
+        inspection=ilacs, kind=FindingKind.STRENGTH, text="TEST strength", kpis=[kpi15]
+    )
+    _inspected(birmingham, InspectionKind.CHILDRENS_HOME, dt.date(2018, 11, 5), "TEST North",
+               kpis=[kpi15])  # fmt: skip
+    _inspected(birmingham, InspectionKind.CHILDRENS_HOME, dt.date(2018, 12, 3), "TEST South",
+               kpis=[other_kpi])  # fmt: skip
+    _inspected(birmingham, InspectionKind.FOSTERING_AGENCY, dt.date(2019, 1, 7), "TEST agency")
+    _inspected(birmingham, InspectionKind.MONITORING_VISIT, dt.date(2019, 2, 4), "TEST visit")
+    near = (dt.date(2018, 10, 1), dt.date(2018, 12, 1))
+
+    assert _marked(selectors.inspection_events(organisation=birmingham, near=near)) == [
+        ("ILACS Sep 2018", "TEST ILACS"), ("Monitoring visit Feb 2019", "TEST visit"),
+    ]  # fmt: skip
+    assert _marked(selectors.inspection_events(organisation=birmingham, kpi=kpi15, near=near)) == [
+        ("ILACS Sep 2018", "TEST ILACS"), ("Children's home Nov 2018", "TEST North"),
+        ("Monitoring visit Feb 2019", "TEST visit"),
+    ]  # fmt: skip
+
+
+def test_the_chart_names_inspections_twelve_months_either_side_to_the_day(seeds):
+    """Readings from Jan to Mar 2019: visits from 1 Jan 2018 to 31 Mar 2020."""
+    birmingham = seeds["birmingham"]
+    for day in [dt.date(2017, 12, 31), dt.date(2018, 1, 1), dt.date(2020, 3, 31),
+                dt.date(2020, 4, 1)]:  # fmt: skip
+        _inspected(birmingham, InspectionKind.MONITORING_VISIT, day, f"TEST visit {day}")
+    events = selectors.inspection_events(
+        organisation=birmingham, near=(dt.date(2019, 1, 1), dt.date(2019, 3, 1))
+    )
+    assert _marked(events) == [
+        ("Monitoring visit Jan 2018", "TEST visit 2018-01-01"),
+        ("Monitoring visit Mar 2020", "TEST visit 2020-03-31"),
+    ]
+    assert [e["date"] for e in events if e["label"].startswith("TEST ")] == [
+        dt.date(2018, 1, 1), dt.date(2020, 3, 31),
+    ]  # fmt: skip
+
+
+def test_an_inspection_of_a_kind_no_longer_listed_is_marked_as_an_inspection(seeds):
+    """A kind recorded before the app's list changed (not one of its choices)
+    still gets a marker, "Inspection" and its month."""
+    birmingham = seeds["birmingham"]
+    kpi15 = birmingham.kpis.get(code="KPI15")
+    _inspected(birmingham, "TEST old kind", dt.date(2019, 5, 13), "TEST old", kpis=[kpi15])
+    events = selectors.inspection_events(
+        organisation=birmingham, kpi=kpi15, near=(dt.date(2019, 5, 1), dt.date(2019, 5, 1))
+    )
+    assert _marked(events) == [("Inspection May 2019", "TEST old")]
+
+
+def test_overdue_red_actions_are_listed_by_the_kpis_their_findings_bear_on(visit, seeds):
+    """What the KPI's question quotes: Red and past its month, on a finding
+    linked to that KPI; not Amber, not Red still in time, not Red on a
+    finding linked to no KPI."""
+    from inspections import services
+    from inspections.models import FindingKind
+
+    birmingham = seeds["birmingham"]
+    kpi15 = birmingham.kpis.get(code="KPI15")
+    red = services.action_create(
+        finding=visit["finding"], number="3", text="TEST red and late", status=BRAG.RED,
+        timescale=dt.date(2023, 6, 1), timescale_text="Jun-23",
+    )  # fmt: skip
+    services.action_create(
+        finding=visit["finding"], number="4", text="TEST red in time", status=BRAG.RED,
+        timescale=dt.date(2023, 8, 1), timescale_text="Aug-23",
+    )  # fmt: skip
+    unlinked = services.finding_create(
+        inspection=visit["inspection"], kind=FindingKind.AREA_FOR_IMPROVEMENT,
+        text="TEST linked to no KPI",
+    )  # fmt: skip
+    services.action_create(
+        finding=unlinked, number="1", text="TEST red, late, unlinked", status=BRAG.RED,
+        timescale=dt.date(2023, 1, 1), timescale_text="Jan-23",
+    )  # fmt: skip
+    found = selectors.overdue_red_actions_by_kpi(organisation=birmingham, today=TODAY)
+    assert found == {
+        kpi15.pk: [(red.reference, "TEST supervision is not consistently reflective.")]
+    }

@@ -207,3 +207,76 @@ def test_it_sorts_neighbours_by_a_judgement_best_first_and_unjudged_last():
     assert names("name") == ["a", "b", "c", "d"]
     assert names("-date") == ["d", "c", "b", "a"]
     assert names("no-such-column") == ["b", "a", "c", "d"]
+
+
+def test_the_latest_models_order_closeness_and_names_not_an_older_ones(seeds, small_file):
+    """Two models list Birmingham's neighbours differently; the one imported
+    last (here the first made) is read whole. A neighbour that neither
+    Ofsted's file nor the model names of its own is shown by its code."""
+    neighbour_model(
+        "TEST model",
+        {"330": [("318", "Not close"), ("999", "Close"), ("332", "Close")],
+         "318": [("330", "Not close")]},
+        names={"318": "Richmond upon Thames"},
+    )  # fmt: skip
+    neighbour_model(
+        "TEST older model",
+        {"330": [("332", "Very close"), ("318", "Very close"), ("999", "Very close")],
+         "318": [("330", "Close")]},
+        names={"318": "TEST Richmond, as the older model names it"}, days_ago=400,
+    )  # fmt: skip
+    comparison = selectors.ilacs_comparison(organisation=seeds["birmingham"])
+    assert comparison.neighbour_model == "TEST model"
+    assert [(n.position, n.la_code, n.la_name, n.closeness) for n in comparison.neighbours] == [
+        (1, "318", "Richmond upon Thames", "Not close"),
+        (2, "999", "999", "Close"),
+        (3, "332", "TEST Dudley", "Close"),
+    ]
+    assert [n.inspection for n in comparison.neighbours][:2] == [None, None]
+    assert comparison.summary == (
+        "Of TEST Birmingham's 3 statistical neighbours, 1 is judged Outstanding overall at its "
+        "latest ILACS inspection; 2 have no ILACS judgement in Ofsted's file."
+    )
+
+
+def test_the_authority_is_named_as_its_latest_inspection_names_it(seeds, db):
+    renamed = [
+        history_row("E08000025", "TEST Birmingham City Council", D(2018, 12, 3), D(2019, 1, 17),
+                    [RI] * 4 + [None]),
+        *TEST_HISTORY[1:],
+    ]  # fmt: skip
+    services.inspection_outcomes_import(name="test.ods", data=ods(history=renamed))
+    comparison = selectors.ilacs_comparison(organisation=seeds["birmingham"])
+    assert [i.la_name for i in comparison.history] == [
+        "TEST Birmingham", "TEST Birmingham City Council",
+    ]  # fmt: skip
+    assert comparison.la_name == "TEST Birmingham"
+
+
+def _shown(comparison):
+    return (
+        comparison.la_code, comparison.la_name, comparison.neighbour_model,
+        comparison.neighbours, comparison.summary,
+    )  # fmt: skip
+
+
+def test_with_nothing_to_compare_it_names_the_trust_and_no_model_or_summary(seeds, small_file):
+    """What the section's heading and source line read when a blank says why
+    there is nothing to compare: no model named, no summary, no neighbours."""
+    sandwell = seeds["sandwell"]
+    no_model = selectors.ilacs_comparison(organisation=sandwell)
+    assert _shown(no_model) == ("333", "TEST Sandwell", "", [], "")
+    neighbour_model("TEST model", {"330": [("333", "Close")]})
+    not_listed = selectors.ilacs_comparison(organisation=sandwell)
+    assert _shown(not_listed) == ("333", "TEST Sandwell", "TEST model", [], "")
+    sandwell.old_la_code = ""
+    sandwell.save()
+    no_code = selectors.ilacs_comparison(organisation=sandwell)
+    assert _shown(no_code) == ("", "Sandwell Children's Trust", "", [], "")
+    assert no_code.history == [] and no_code.release == small_file.release
+
+
+def test_before_ofsteds_file_is_imported_it_names_the_trust(seeds):
+    comparison = selectors.ilacs_comparison(organisation=seeds["birmingham"])
+    assert _shown(comparison) == ("330", "Birmingham Children's Trust", "", [], "")
+    assert comparison.release is None and comparison.latest is None

@@ -112,10 +112,28 @@ def test_the_lead_filter_takes_a_lead_whole(client, member, visit):
 
 def test_it_sorts_by_timescale(client, member, visit):
     services.action_create(finding=visit["finding"], number="3", text="TEST no timescale")
+    services.action_create(
+        finding=visit["finding"], number="4", text="TEST last in the plan",
+        timescale=dt.date(2023, 12, 1), timescale_text="Dec-23",
+    )  # fmt: skip
+    rows = _tracker(client, member).context["rows"]
+    assert [r.action.timescale_text for r in rows] == ["Jul-23", "Mar-23", "", "Dec-23"]
     rows = _tracker(client, member, sort="timescale").context["rows"]
-    assert [r.action.timescale_text for r in rows] == ["Mar-23", "Jul-23", ""]
+    assert [r.action.timescale_text for r in rows] == ["Mar-23", "Jul-23", "Dec-23", ""]
     rows = _tracker(client, member, sort="-timescale").context["rows"]
-    assert [r.action.timescale_text for r in rows] == ["Jul-23", "Mar-23", ""]
+    assert [r.action.timescale_text for r in rows] == ["Dec-23", "Jul-23", "Mar-23", ""]
+
+
+def test_the_latest_update_is_the_latest_dated_not_the_last_posted(client, member, visit):
+    """An update dated before the last one (posted late) does not replace it;
+    two of one day: the one posted last."""
+    action = visit["late"]
+    for day, text in [(dt.date(2023, 6, 1), "TEST June"), (dt.date(2023, 5, 1), "TEST May"),
+                      (dt.date(2023, 6, 1), "TEST June, later the same day")]:  # fmt: skip
+        services.action_update_post(action=action, author=None, dated=day, text=text, status="")
+    rows = _tracker(client, member).context["rows"]
+    [row] = [r for r in rows if r.action == action]
+    assert row.latest_update.text == "TEST June, later the same day"
 
 
 def test_the_key_of_leads_is_shown_on_the_tracker(client, member, commissioner, visit):
@@ -172,3 +190,121 @@ def test_a_filtered_tracker_says_it_is_part_of_the_plan_also_in_print(client, me
         "filtered by status Blue — complete; overdue only"
     ) in line
     assert "d-print-none" not in html[html.rindex("<p", 0, start) : start]
+
+
+def test_a_printed_tracker_names_its_lead_and_finding_the_finding_cut_at_a_word(
+    client, member, visit
+):
+    """Every filter in words, in the order of the form; a long finding is
+    quoted to its last whole word within 60 characters, with an ellipsis."""
+    finding = services.finding_create(
+        inspection=visit["inspection"], kind="area_for_improvement",
+        text="TEST managers do not consistently record the reasons for their decisions on "
+        "children's files, and plans are not always updated.",
+    )  # fmt: skip
+    services.action_create(
+        finding=finding, number="1", text="TEST record decisions", lead="GT",
+        timescale=dt.date(2023, 1, 1), timescale_text="Jan-23", status="amber",
+    )  # fmt: skip
+    response = _tracker(
+        client, member, status="amber", lead="GT", finding=str(finding.pk), overdue="1"
+    )
+    assert [r.action.text for r in response.context["rows"]] == ["TEST record decisions"]
+    assert (
+        "filtered by status Amber — delays or issues, delivery on course; lead GT; "
+        "finding “TEST managers do not consistently record the reasons for…”; overdue only"
+    ) in response.content.decode()
+
+
+def test_a_tracker_filtered_by_lead_alone_says_so(client, member, visit):
+    response = _tracker(client, member, lead="LH")
+    assert "1 of the 2 actions (the counts above are all 2), filtered by lead LH<" in (
+        response.content.decode()
+    )
+
+
+def test_a_finding_of_another_organisation_is_no_filter_in_words(client, member, visit, seeds):
+    """Sandwell's finding is not Birmingham's: no rows, and no words quoting it."""
+    other = services.inspection_create(
+        organisation=seeds["sandwell"], kind="ilacs", title="TEST Sandwell visit",
+        start_date=dt.date(2019, 1, 7),
+    )  # fmt: skip
+    theirs = services.finding_create(inspection=other, kind="strength", text="TEST Sandwell's")
+    response = _tracker(client, member, finding=str(theirs.pk))
+    assert response.context["rows"] == []
+    assert "TEST Sandwell's" not in response.content.decode()
+    assert response.context["filter_words"] == ""
+
+
+def _two_plans(organisation):
+    """Made-up (TEST) plans of 2018 and 2019, each with actions saved out of order."""
+    from inspections.models import Action, ActionPlan, Finding, FindingKind, PlanKind
+
+    plans = {}
+    for year in (2018, 2019):
+        plan = ActionPlan.objects.create(
+            organisation=organisation, kind=PlanKind.OFSTED, title=f"TEST plan {year}",
+            dated=dt.date(year, 3, 1),
+        )  # fmt: skip
+        finding = Finding.objects.create(
+            organisation=organisation, kind=FindingKind.AREA_FOR_IMPROVEMENT,
+            text=f"TEST finding of {year}",
+        )  # fmt: skip
+        for order in (3, 1, 2):
+            Action.objects.create(
+                plan=plan, finding=finding, number=str(order), reference=f"{year}.{order}",
+                text=f"TEST step {year}.{order}", order=order,
+            )  # fmt: skip
+        plans[year] = plan
+    return plans
+
+
+def test_the_tracker_lists_the_newest_plan_first_each_in_its_order(client, member, seeds):
+    _two_plans(seeds["birmingham"])
+    rows = _tracker(client, member).context["rows"]
+    assert [r.action.reference for r in rows if r.action.text.startswith("TEST step")] == [
+        "2019.1", "2019.2", "2019.3", "2018.1", "2018.2", "2018.3",
+    ]  # fmt: skip
+    rows = list(csv.reader(io.StringIO(_tracker(client, member, format="csv").content.decode())))
+    assert [r[0] for r in rows if r[4].startswith("TEST step")][:4] == [
+        "2019.1", "2019.2", "2019.3", "2018.1",
+    ]  # fmt: skip
+    assert [r[3] for r in rows if r[4].startswith("TEST step")][2:4] == [
+        "TEST plan 2019", "TEST plan 2018",
+    ]  # fmt: skip
+
+
+def test_the_tracker_and_its_export_read_in_the_same_queries_however_many_actions(
+    client, member, visit, django_assert_max_num_queries
+):
+    """Each action's plan, finding and updates are read with the rest, not
+    one by one: five more findings of two actions of two updates cost nothing."""
+    from tests.inspections.views.test_inspection_pages import _findings_with_actions
+
+    client.force_login(member)
+    url = reverse("action_tracker", args=["birmingham"])
+    _findings_with_actions(visit["inspection"], 1)
+    with django_assert_max_num_queries(40) as page:
+        assert client.get(url).status_code == 200
+    page_queries = len(page.captured_queries)  # now: the log is reset on each request
+    with django_assert_max_num_queries(40) as export:
+        assert client.get(url, {"format": "csv"}).status_code == 200
+    export_queries = len(export.captured_queries)
+    _findings_with_actions(visit["inspection"], 5)
+    with django_assert_max_num_queries(page_queries):
+        html = client.get(url).content.decode()
+    with django_assert_max_num_queries(export_queries):
+        table = client.get(url, {"format": "csv"}).content.decode()
+    assert html.count("TEST update 10 of") == 12 and "TEST update 9 of" not in html
+    assert table.count("TEST update 10 of") == 12 and "TEST finding 4" in table
+
+
+def test_the_trackers_counts_are_of_every_action_by_status(client, member, visit):
+    for number in ("3", "4"):
+        services.action_create(
+            finding=visit["finding"], number=number, text=f"TEST step {number}", status="amber"
+        )
+    response = _tracker(client, member, lead="LH")
+    counts = response.context["counts"]
+    assert (counts["amber"], counts["blue"], counts["red"]) == (3, 1, 0)
+    assert "1 of the 4 actions (the counts above are all 4)" in response.content.decode()

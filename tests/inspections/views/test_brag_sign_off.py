@@ -161,3 +161,79 @@ def test_a_note_typed_before_signing_off_is_kept_in_the_history(
     assert history[-1].reason == "Signed off as complete: TEST evidence seen"
     # The day of the month as people write it: "1 Aug", not "01 Aug".
     assert history[-2].reason == "Update of 1 Aug 2023"
+
+
+def test_the_status_history_reads_as_the_plan_printed_it_then_each_change_with_its_time(
+    client, officer, visit
+):
+    """The action page's "Status history (BRAG)" table, row by row: the
+    plan's printed updates oldest first (an undated one first, one that set
+    no status left out; same-day ones as loaded), then the app's changes at
+    their UK time; a change that kept the status (a proposal of complete) adds
+    no row, nor does the app's own record of the status the plan left."""
+    import datetime as dt
+
+    action = visit["late"]  # recorded Amber
+    ActionUpdate.objects.bulk_create([
+        ActionUpdate(action=action, dated=dt.date(2023, 5, 20), text="TEST a", status=BRAG.RED),
+        ActionUpdate(action=action, dated=dt.date(2023, 4, 15), dated_text="Update mid April 23",
+                     text="TEST b", status=BRAG.GREEN),
+        ActionUpdate(action=action, dated=dt.date(2023, 5, 20), text="TEST c", status=BRAG.AMBER),
+        ActionUpdate(action=action, dated=None, text="TEST d", status=BRAG.NOT_RATED),
+        ActionUpdate(action=action, dated=dt.date(2023, 5, 30), text="TEST note", status=""),
+    ])  # fmt: skip
+    _post_update(client, officer, action, "red", "2023-06-15")
+    _post_update(client, officer, action, "blue", "2023-06-20")  # a proposal: still Red
+    # Each change at a known time: 08:05 UTC on 15 June is 09:05 in London.
+    for reason, at in [
+        ("Recorded", dt.datetime(2023, 6, 1, 9, 0, tzinfo=dt.UTC)),
+        ("Update of 15 Jun 2023", dt.datetime(2023, 6, 15, 8, 5, tzinfo=dt.UTC)),
+        ("Proposed complete", dt.datetime(2023, 6, 20, 10, 0, tzinfo=dt.UTC)),
+    ]:
+        action.history.filter(history_change_reason=reason).update(history_date=at)
+    client.force_login(officer)
+    response = client.get(reverse("action_detail", args=[B, action.pk]))
+    history = response.context["brag_history"]
+    printed = "As the plan printed it"
+    assert [(c.when, c.status, c.user, c.reason) for c in history] == [
+        ("", BRAG.NOT_RATED, None, printed),
+        ("Update mid April 23", BRAG.GREEN, None, printed),
+        ("20 May 2023", BRAG.RED, None, printed),
+        ("20 May 2023", BRAG.AMBER, None, printed),
+        ("15 Jun 2023 09:05", BRAG.RED, officer, "Update of 15 Jun 2023"),
+    ]
+    page = response.content.decode()
+    assert '<tr><td class="text-nowrap">15 Jun 2023 09:05</td>' in page
+
+
+def test_a_change_saved_without_a_reason_shows_none(client, officer, admin_user, visit):
+    """A status set outside the app's forms (the Django admin keeps no reason)
+    is a row with who changed it and an empty reason, not a made-up one."""
+    action = Action.objects.get(pk=visit["late"].pk)
+    action.status, action._history_user = BRAG.RED, admin_user
+    action.save()
+    history = selectors.brag_history(action=action)
+    assert [(c.status, c.user, c.reason) for c in history] == [
+        (BRAG.AMBER, None, "Recorded"), (BRAG.RED, admin_user, ""),
+    ]  # fmt: skip
+
+
+def test_the_action_page_reads_in_the_same_queries_however_long_its_history(
+    client, officer, commissioner, visit, django_assert_max_num_queries
+):
+    """Who made each change is read with the history, not row by row."""
+    action = visit["late"]
+    url = reverse("action_detail", args=[B, action.pk])
+    _post_update(client, officer, action, "red", "2023-06-15")
+    client.force_login(officer)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    queries = len(few.captured_queries)  # now: the log is reset on each request
+    for n, status in enumerate(["green", "red", "amber", "green"]):
+        _post_update(
+            client, commissioner if n % 2 else officer, action, status, f"2023-0{n + 6}-20"
+        )
+    client.force_login(officer)
+    with django_assert_max_num_queries(queries):
+        response = client.get(url)
+    assert [c.user for c in response.context["brag_history"]][-2:] == [officer, commissioner]

@@ -73,6 +73,19 @@ def test_it_orders_the_neighbours_by_a_column(client, member, compared):
     assert ignored["sort"] == "position"
 
 
+def test_care_leavers_judged_with_children_in_care_sort_last_either_way(client, member, compared):
+    """Sandwell's 2022 inspection judged care leavers with children in care:
+    it has no care-leavers grade, so it is not "worst" when worst comes first."""
+    client.force_login(member)
+    for sort in ("care_leavers", "-care_leavers"):
+        rows = client.get(URL, {"sort": sort}).context["neighbours"]
+        assert [n.la_name for n in rows] == ["TEST Dudley", "TEST Sandwell", "Richmond upon Thames"]
+    worst_first = client.get(URL, {"sort": "-help_and_protection"}).context["neighbours"]
+    assert [n.la_name for n in worst_first] == [
+        "TEST Sandwell", "TEST Dudley", "Richmond upon Thames",
+    ]  # fmt: skip
+
+
 def test_it_downloads_the_table_as_csv_own_authority_first(client, member, compared):
     client.force_login(member)
     response = client.get(URL, {"format": "csv", "sort": "name"})

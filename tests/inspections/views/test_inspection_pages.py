@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.urls import reverse
 
 
@@ -152,3 +154,86 @@ def test_the_inspections_page_reads_plan_findings_in_the_same_queries_however_ma
         assert f"TEST plan finding {n}" in html
         assert f"TEST plan update 10 of {n}.1" in html and f"TEST plan update 10 of {n}.2" in html
     assert "TEST plan update 9 of" not in html
+
+
+def test_each_group_of_findings_is_labelled_by_its_own_heading(client, member, visit):
+    """Two kinds of finding, two sections, each named by its own heading's id."""
+    from inspections import services
+    from inspections.models import FindingKind
+
+    services.finding_create(
+        inspection=visit["inspection"], kind=FindingKind.STRENGTH, text="TEST a strength"
+    )
+    response = _get(client, member, "inspection_detail", "birmingham", visit["inspection"].pk)
+    html = response.content.decode()
+    for kind in ("strength", "area_for_improvement"):
+        assert f'aria-labelledby="group-{kind}">' in html
+        assert html.count(f'id="group-{kind}"') == 1
+
+
+def _inspections_with_judgements(organisation, count, start):
+    import datetime as dt
+
+    from inspections.models import Inspection, InspectionKind, Judgement
+
+    for n in range(start, start + count):
+        inspection = Inspection.objects.create(
+            organisation=organisation, kind=InspectionKind.FOCUSED_VISIT,
+            title=f"TEST visit {n}", start_date=dt.date(2010 + n, 5, 3),
+        )  # fmt: skip
+        for order, area in enumerate(["Overall effectiveness", "Leadership"]):
+            Judgement.objects.create(inspection=inspection, area=area, grade="good", order=order)
+
+
+def test_the_inspections_page_and_dashboard_read_judgements_in_the_same_queries_however_many(
+    client, member, seeds, django_assert_max_num_queries
+):
+    """Each inspection's judgements are read with the rest, not one by one."""
+    client.force_login(member)
+    pages = [
+        reverse("inspection_list", args=["birmingham"]),
+        reverse("dashboard", args=["birmingham"]),
+    ]
+    _inspections_with_judgements(seeds["birmingham"], 1, start=1)
+    counts = []
+    for url in pages:
+        with django_assert_max_num_queries(60) as few:
+            assert client.get(url).status_code == 200
+        counts.append(len(few.captured_queries))  # now: the log is reset on each request
+    _inspections_with_judgements(seeds["birmingham"], 4, start=2)
+    with django_assert_max_num_queries(counts[0]):
+        html = client.get(pages[0]).content.decode()
+    assert all(f"TEST visit {n}" in html for n in range(1, 6))
+    with django_assert_max_num_queries(counts[1]):
+        assert client.get(pages[1]).status_code == 200
+
+
+def test_a_plan_findings_late_action_is_marked_overdue_on_the_inspections_page(
+    client, member, seeds
+):
+    """Today's date decides it: an action due by March 2023, not complete."""
+    from inspections.models import Action
+
+    _plan_findings(seeds["birmingham"], 1, start=1)
+    late = Action.objects.get(reference="1.1", text="TEST step", plan__title="TEST plan")
+    late.timescale, late.timescale_text, late.status = dt.date(2023, 3, 1), "Mar-23", "amber"
+    late.save()
+    html = _get(client, member, "inspection_list", "birmingham").content.decode()
+    assert 'Mar-23 <span class="badge text-bg-danger">Overdue</span>' in html
+
+
+def test_the_kpi_page_reads_its_findings_in_the_same_queries_however_many(
+    client, member, visit, django_assert_max_num_queries
+):
+    """KPI2's findings, each with its inspection and its open actions' updates,
+    are read with the rest, not one by one."""
+    client.force_login(member)
+    url = reverse("kpi_detail", args=["birmingham", "KPI2"])
+    _findings_with_actions(visit["inspection"], 1)
+    with django_assert_max_num_queries(80) as few:
+        assert client.get(url).status_code == 200
+    queries = len(few.captured_queries)
+    _findings_with_actions(visit["inspection"], 4)
+    with django_assert_max_num_queries(queries):
+        html = client.get(url).content.decode()
+    assert html.count("TEST step") == 10

@@ -327,3 +327,58 @@ def test_a_plans_action_is_edited_and_deleted_by_the_action_pages(client, commis
     # Sandwell's action 1.1 is its own plan's.
     sandwell = Action.objects.get(plan__organisation__slug="sandwell", plan__kind="rectification")
     assert sandwell.reference == "1.1"
+
+
+def test_a_plans_page_lists_its_actions_in_the_plans_order_in_the_same_queries_however_many(
+    client, sandwell_officer, sandwell_plan, django_assert_max_num_queries
+):
+    """Actions saved out of order read in the plan's order, each with its
+    latest update, and five more cost no more queries."""
+
+    def more(orders):
+        for order in orders:
+            action = Action.objects.create(
+                plan=sandwell_plan, number=str(order), reference=f"1.{order}",
+                text=f"TEST step {order}", order=order,
+            )  # fmt: skip
+            for month in (1, 2):
+                services.action_update_post(
+                    action=action, author=None, dated=dt.date(2019, month, 1),
+                    text=f"TEST update {month} of 1.{order}", status="amber",
+                )  # fmt: skip
+
+    client.force_login(sandwell_officer)
+    url = reverse("rectification_plan_detail", args=["sandwell", sandwell_plan.pk])
+    more([3])
+    with django_assert_max_num_queries(60) as few:
+        assert client.get(url).status_code == 200
+    queries = len(few.captured_queries)
+    more([8, 5, 2, 7, 4])
+    with django_assert_max_num_queries(queries):
+        response = client.get(url)
+    rows = [r for r in response.context["rows"] if r.action.text.startswith("TEST step ")]
+    assert [r.action.reference for r in rows] == ["1.2", "1.3", "1.4", "1.5", "1.7", "1.8"]
+    assert {r.latest_update.text for r in rows} == {
+        f"TEST update 2 of {r.action.reference}" for r in rows
+    }
+
+
+def test_a_plan_whose_month_is_no_longer_a_failure_is_listed_apart(client, member, failure):
+    """Corrected figures can leave a plan without its failure: the KPI page
+    lists it after the failures, saying so; the plan still against a failure
+    stays beside it, and is not repeated."""
+    services.rectification_plan_create(
+        organisation=failure.organisation, kpi=failure, failure_period=dt.date(2018, 10, 1),
+        user=None, title="TEST KPI2 plan", dated=dt.date(2018, 11, 1),
+    )  # fmt: skip
+    ActionPlan.objects.create(
+        organisation=failure.organisation, kind=PlanKind.RECTIFICATION, kpi=failure,
+        failure_period=dt.date(2018, 9, 1), title="TEST plan of a corrected month",
+        dated=dt.date(2018, 10, 3),
+    )  # fmt: skip
+    client.force_login(member)
+    page = _text(client.get(reverse("kpi_detail", args=[B, "KPI2"])))
+    assert page.count("TEST KPI2 plan</a>") == 1
+    assert "TEST KPI2 plan</a> (dated 1 Nov 2018)." in page
+    assert page.count("which its figures no longer rate a Performance Failure") == 1
+    assert "TEST plan of a corrected month</a> (dated 3 Oct 2018, against " in page
