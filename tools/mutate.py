@@ -139,7 +139,8 @@ def mutate(name: str, children: str) -> None:
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(ROOT, work, ignore=SKIP, symlinks=True)
     for path in work.glob(module):
-        _atomic_after(path)
+        if path.suffix == ".py":
+            _atomic_after(path)
     packages = sorted(
         p.parent.name for p in work.glob("*/__init__.py") if p.parent.name not in SOURCE_PATHS
     )
