@@ -9,6 +9,13 @@ those that call the mutated function). Usage:
     MUTATE_CHILDREN=1 .venv/bin/python tools/mutate.py access
     MUTATE_KEEP=1 .venv/bin/python tools/mutate.py periods   # resume a run cut short
     MUTATE_TESTS="tests/kpis/test_rating.py" .venv/bin/python tools/mutate.py rating  # other tests
+    MUTATE_ONLY="kpis.services.x_targets_set__mutmut_*" .venv/bin/python tools/mutate.py services
+
+mutmut 3 leaves every decorated function alone, so in the copy a bare
+``@transaction.atomic`` is taken off and put back after the module's last line
+(``name = transaction.atomic(name)``): the same function, in one transaction,
+now mutated. (Taking the decorator away itself is no mutant mutmut makes;
+docs/testing.md says how each was checked by hand.)
 
 Each module runs in its own scratch copy of the project (``MUTATE_DIR``,
 default /tmp/trustmonitor-mutate/<module>), with a ``setup.cfg`` [mutmut]
@@ -21,6 +28,7 @@ session instead, many times faster (its docstring says how).
 """
 
 import os
+import re
 import shutil
 import subprocess  # nosec B404 - runs mutmut with fixed arguments
 import sys
@@ -73,6 +81,9 @@ MODULES = {
             "tests/kpis/services/",
             "tests/kpis/views/test_returns.py",
             "tests/test_organisation_scoping.py",
+            # every write moves the status cache on; returns and targets are logged
+            "tests/kpis/test_status_cache.py",
+            "tests/security/test_security_log.py",
         ],
     ),
     "imports": ("kpis/imports/*", ["tests/kpis/imports/", "tests/test_organisation_scoping.py"]),
@@ -129,6 +140,9 @@ def mutate(name: str, children: str) -> None:
     else:
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(ROOT, work, ignore=SKIP, symlinks=True)
+    for path in work.glob(module):
+        if path.suffix == ".py":
+            _atomic_after(path)
     packages = sorted(
         p.parent.name for p in work.glob("*/__init__.py") if p.parent.name not in SOURCE_PATHS
     )
@@ -141,7 +155,10 @@ def mutate(name: str, children: str) -> None:
         encoding="utf-8",
     )
     mutmut = [str(Path(sys.executable).parent / "mutmut")]
-    subprocess.run([*mutmut, "run", "--max-children", children], cwd=work, check=False)  # noqa: S603
+    only = os.environ.get("MUTATE_ONLY", "").split()  # mutant names or globs
+    subprocess.run(  # noqa: S603
+        [*mutmut, "run", "--max-children", children, *only], cwd=work, check=False
+    )
     results = subprocess.run(  # noqa: S603
         [*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True, check=False
     ).stdout
@@ -158,6 +175,19 @@ def mutate(name: str, children: str) -> None:
     for line in results.splitlines():
         if line.strip().endswith(("survived", "timeout", "suspicious")):
             print("   ", line.strip())
+
+
+ATOMIC = re.compile(r"^@transaction\.atomic\n(def (\w+)\()", re.MULTILINE)
+
+
+def _atomic_after(path: Path) -> None:
+    """``@transaction.atomic`` def f → def f … f = transaction.atomic(f), in the copy."""
+    text = path.read_text(encoding="utf-8")
+    names = ATOMIC.findall(text)
+    if names:
+        text = ATOMIC.sub(r"\1", text).rstrip("\n") + "\n\n\n"
+        text += "".join(f"{name} = transaction.atomic({name})\n" for _, name in names)
+        path.write_text(text, encoding="utf-8")
 
 
 def _lines(items) -> str:
