@@ -2,6 +2,8 @@ import datetime as dt
 
 from django.urls import reverse
 
+from tests.inspections.updates import amber_updates
+
 
 def _get(client, user, name, *args, **params):
     client.force_login(user)
@@ -70,7 +72,6 @@ def test_it_checks_ownership(client, sandwell_officer, visit):
 
 def _findings_with_actions(inspection, count):
     """``count`` more made-up (TEST) findings, each with two actions of two updates."""
-    import datetime as dt
 
     from inspections import services
     from inspections.models import FindingKind
@@ -83,11 +84,9 @@ def _findings_with_actions(inspection, count):
         )  # fmt: skip
         for a in range(2):
             action = services.action_create(finding=finding, number=str(a + 1), text="TEST step")
-            for month in (9, 10):
-                services.action_update_post(
-                    action=action, author=None, dated=dt.date(2018, month, 1),
-                    text=f"TEST update {month} of {n}.{a + 1}", status="amber",
-                )  # fmt: skip
+            amber_updates(
+                action, year=2018, months=(9, 10), text=f"TEST update {{month}} of {n}.{a + 1}"
+            )
 
 
 def test_the_inspection_page_reads_in_the_same_queries_however_many_findings(
@@ -113,7 +112,6 @@ def _plan_findings(organisation, count, start):
     inspection, each with two actions of two updates."""
     import datetime as dt
 
-    from inspections import services
     from inspections.models import Action, ActionPlan, Finding, FindingKind, PlanKind
 
     plan, _ = ActionPlan.objects.get_or_create(
@@ -131,11 +129,9 @@ def _plan_findings(organisation, count, start):
                 plan=plan, finding=finding, number=str(a), reference=f"{n}.{a}",
                 text="TEST step", order=n * 10 + a,
             )  # fmt: skip
-            for month in (9, 10):
-                services.action_update_post(
-                    action=action, author=None, dated=dt.date(2018, month, 1),
-                    text=f"TEST plan update {month} of {n}.{a}", status="amber",
-                )  # fmt: skip
+            amber_updates(
+                action, year=2018, months=(9, 10), text=f"TEST plan update {{month}} of {n}.{a}"
+            )
 
 
 def test_the_inspections_page_reads_plan_findings_in_the_same_queries_however_many(

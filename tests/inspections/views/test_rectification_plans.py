@@ -13,6 +13,7 @@ from inspections import services
 from inspections.models import BRAG, Action, ActionPlan, ActionUpdate, PlanKind
 from kpis.models import KPI, Reading
 from schedule6.models import FailureRule, FailureRuleKind
+from tests.inspections.updates import amber_updates
 
 B = "birmingham"
 
@@ -341,11 +342,9 @@ def test_a_plans_page_lists_its_actions_in_the_plans_order_in_the_same_queries_h
                 plan=sandwell_plan, number=str(order), reference=f"1.{order}",
                 text=f"TEST step {order}", order=order,
             )  # fmt: skip
-            for month in (1, 2):
-                services.action_update_post(
-                    action=action, author=None, dated=dt.date(2019, month, 1),
-                    text=f"TEST update {month} of 1.{order}", status="amber",
-                )  # fmt: skip
+            amber_updates(
+                action, year=2019, months=(1, 2), text=f"TEST update {{month}} of 1.{order}"
+            )
 
     client.force_login(sandwell_officer)
     url = reverse("rectification_plan_detail", args=["sandwell", sandwell_plan.pk])
