@@ -30,7 +30,7 @@ from kpis.models import KPI, Organisation
 from kpis.periods import add_months, month_end
 from kpis.questions import short
 from national.models import Neighbour
-from national.selectors import neighbour_model_latest
+from national.selectors import neighbour_model_latest, neighbours_in
 
 OPEN_STATUSES = (BRAG.RED, BRAG.AMBER, BRAG.GREEN, BRAG.NOT_RATED)
 
@@ -507,11 +507,7 @@ def _neighbours(release, la_code: str, model) -> list[NeighbourJudgement]:
     """The model's neighbours of ``la_code``, nearest first, each with its closeness
     and latest judgement; one missing from Ofsted's file is named by its own row
     in the model, else by its code."""
-    listed = list(
-        Neighbour.objects.filter(model=model, la_code=la_code)
-        .order_by("position")
-        .values_list("neighbour_code", "closeness")
-    )
+    listed = neighbours_in(la_code=la_code, model=model)
     codes = [code for code, _ in listed]
     names = dict(
         Neighbour.objects.filter(model=model, la_code__in=codes, position=1).values_list(

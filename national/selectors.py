@@ -35,7 +35,17 @@ def statistical_neighbours(*, la_code: str, model: str | None = None) -> list[st
         neighbours = neighbours.filter(model=latest)
     else:
         neighbours = neighbours.filter(model__name=model)
-    return list(neighbours.order_by("position").values_list("neighbour_code", flat=True))
+    return [code for code, _ in _nearest_first(neighbours)]
+
+
+def neighbours_in(*, la_code: str, model) -> list[tuple[str, str]]:
+    """(old LA code, closeness) of ``la_code``'s neighbours in ``model`` (a
+    ``NeighbourModel``), nearest first."""
+    return _nearest_first(Neighbour.objects.filter(model=model, la_code=la_code))
+
+
+def _nearest_first(neighbours) -> list[tuple[str, str]]:
+    return list(neighbours.order_by("position").values_list("neighbour_code", "closeness"))
 
 
 @dataclass(frozen=True)
