@@ -16,6 +16,8 @@ SCRUTINY_MEMBER = "Scrutiny member"
 PERFORMANCE_OFFICER = "Performance officer"
 COMMISSIONER = "Commissioner"
 ROLES = (SCRUTINY_MEMBER, PERFORMANCE_OFFICER, COMMISSIONER)
+# Who enters an organisation's returns (and so reads its drafts).
+RETURN_ROLES = frozenset({PERFORMANCE_OFFICER, COMMISSIONER})
 
 
 def roles(user) -> frozenset[str]:
@@ -108,7 +110,7 @@ def return_organisations(user):
     organisations' draft months (``sees_drafts``)."""
     if user.is_superuser:
         return Organisation.objects.all()
-    if not roles(user) & {PERFORMANCE_OFFICER, COMMISSIONER}:
+    if not roles(user) & RETURN_ROLES:
         return Organisation.objects.none()
     return Organisation.objects.filter(staff=user)
 
@@ -118,7 +120,7 @@ def can_enter_returns(user, organisation: Organisation) -> bool:
     ``return_organisations``, asked of one organisation)."""
     if user.is_superuser:
         return True
-    if not roles(user) & {PERFORMANCE_OFFICER, COMMISSIONER}:
+    if not roles(user) & RETURN_ROLES:
         return False
     return organisation.staff.filter(pk=user.pk).exists()
 
